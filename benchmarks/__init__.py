@@ -1,0 +1,1 @@
+"""Benchmarks: minigluon against raw numpy and (when installed) PyTorch CPU."""

@@ -1,0 +1,75 @@
+"""Sessions: tests, docs, doctest, lint, bench, serve. ``nox -s docs`` then ``nox -s tests``.
+
+Uses uv to create environments when it is installed (several times faster), virtualenv
+otherwise. Every install is pinned by ``constraints.txt`` so builds are reproducible.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests", "docs"]
+nox.options.reuse_existing_virtualenvs = True
+PYTHON = "3.11"
+CONSTRAINTS = ("-c", str(ROOT / "constraints.txt"))
+# uv does not compile bytecode and these machines set PYTHONDONTWRITEBYTECODE: without this
+# every notebook kernel re-parses IPython and the docs build takes twice as long.
+ENV = {"UV_COMPILE_BYTECODE": "1"}
+
+
+def _install(session: nox.Session, extras: str) -> None:
+    session.install(*CONSTRAINTS, "-e", f".[{extras}]", env=ENV)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run every test (unit, registry-driven gradient checks, docstring examples)."""
+    _install(session, "test")
+    session.run("pytest", "-q", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def doctest(session: nox.Session) -> None:
+    """Run the Examples section of every public object's docstring."""
+    _install(session, "test")
+    session.run("pytest", "-q", "tests/test_api_docs.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the executed HTML docs into build/html (clean, strict: -W --keep-going)."""
+    _install(session, "docs")
+    shutil.rmtree(ROOT / "docs" / "api" / "_autosummary", ignore_errors=True)
+    # -E: re-read every page, so a warning cannot hide in an unchanged page. Executed notebook
+    # outputs stay cached per library version (conf.py), so this costs seconds, not minutes.
+    session.run("sphinx-build", "-c", ".", "-W", "--keep-going", "-E", "-b", "html",
+                "docs", "build/html", *session.posargs, env={"PYTHONHASHSEED": "0"})
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff over the library, tests, docs extensions, search and benchmarks."""
+    session.install(*CONSTRAINTS, "ruff", env=ENV)
+    session.run("ruff", "check", "src", "tests", "search", "benchmarks", "docs/_ext",
+                "noxfile.py", "conf.py")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks and print their tables (PyTorch CPU is compared when installed)."""
+    _install(session, "bench")
+    # PyTorch CPU is the peer we compare with. Only the CPU wheel that lies on disk is used:
+    # resolving "torch" from the index would pull a multi-GB CUDA build.
+    wheels = sorted(Path(os.environ.get("MINIGLUON_TORCH_WHEELS", "/opt/wheels")).glob(
+        "torch-2.13.0+cpu-*.whl"))
+    if wheels:
+        session.install(str(wheels[-1]), env=ENV)
+    else:
+        session.log("no local PyTorch CPU wheel: benchmarks run without the PyTorch column")
+    session.run("python", "-m", "benchmarks", *session.posargs)

@@ -1,0 +1,26 @@
+"""minigluon: the MXNet Gluon 1.x API on numpy, with documentation you can run and search."""
+
+from . import autograd, base, context, ndarray, random
+from . import ndarray as nd
+from . import symbol
+from . import symbol as sym
+from .base import MXNetError
+from .context import Context, cpu, cpu_pinned, current_context, gpu
+
+__version__ = "0.1.0"
+__all__ = [
+    "Context",
+    "base",
+    "MXNetError",
+    "autograd",
+    "context",
+    "cpu",
+    "cpu_pinned",
+    "current_context",
+    "gpu",
+    "nd",
+    "ndarray",
+    "random",
+    "sym",
+    "symbol",
+]

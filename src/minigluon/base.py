@@ -1,0 +1,62 @@
+"""Errors and dtype conventions shared by every layer of minigluon."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MXNetError", "NotImplementedForSymbol"]
+
+#: Default dtype of every array minigluon creates (MXNet's ``mx_real_t``).
+mx_real_t = np.float32
+numeric_types = (float, int, np.generic)
+integer_types = (int, np.integer)
+
+_DTYPE_NAMES = {"float32", "float64", "float16", "uint8", "int8", "int32", "int64", "bool"}
+
+
+class MXNetError(RuntimeError):
+    """Error raised by minigluon operators, named like MXNet's so old ``except`` clauses work.
+
+    Examples
+    --------
+    >>> from minigluon import nd
+    >>> from minigluon.base import MXNetError
+    >>> try:
+    ...     nd.elemwise_add(nd.ones((2, 3)), nd.ones((3,)))
+    ... except MXNetError as e:
+    ...     print(type(e).__name__)
+    MXNetError
+    """
+
+
+class NotImplementedForSymbol(MXNetError):  # noqa: N818 - MXNet's name
+    """Raised for NDArray-only operations (``bool()``, in-place ops) applied to a Symbol.
+
+    Examples
+    --------
+    >>> from minigluon.base import NotImplementedForSymbol
+    >>> str(NotImplementedForSymbol("__bool__", "bool"))[:40]
+    'Function __bool__ (namely operator "bool'
+    """
+
+    def __init__(self, function: Any, alias: str | None = None, *args: Any) -> None:
+        name = getattr(function, "__name__", str(function))
+        msg = f"Function {name}"
+        if alias:
+            msg += f' (namely operator "{alias}")'
+        if args:
+            msg += " with arguments (" + ", ".join(type(a).__name__ for a in args) + ")"
+        msg += " is not implemented for Symbol and only available in NDArray."
+        super().__init__(msg)
+
+
+def as_dtype(dtype: Any) -> np.dtype:
+    """Normalise a dtype given as a string, numpy type or ``None`` (meaning float32)."""
+    if dtype is None:
+        return np.dtype(mx_real_t)
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"unknown dtype {dtype!r}; use one of {sorted(_DTYPE_NAMES)}") from None

@@ -1,0 +1,749 @@
+"""``Block`` and ``HybridBlock``: registration, traversal, hooks, saving and calling.
+
+Registration works like PyTorch's ``Module.__setattr__``: assigning a Block registers a child,
+assigning a Parameter registers a parameter. Names shown to users (``dense0_weight``) come from
+``naming.py``; files are keyed by structural paths (``body.0.weight``), which do not depend on
+construction order. Hybridization (tracing to a symbolic graph) lives in its own module.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from .. import initializer
+from .. import ndarray as nd
+from ..base import MXNetError
+from .. import symbol as sym
+from ..symbol.symbol import Symbol
+from .hybrid import HybridCache, trace, tree_flatten
+from .naming import BlockScope
+from .parameter import MismatchError, Parameter, ParameterDict, _load_dict, _mismatch_report
+from .summary import print_summary
+from .utils import HookHandle, _brief_print_list
+
+__all__ = ["Block", "HybridBlock"]
+
+# The chain of blocks currently being called, innermost last: errors raised inside a forward
+# pass name the block where they happened by its structural path ("body.0").
+_CALL_STACK: list[Block] = []
+
+
+def _block_path(stack: list[Block]) -> str:
+    parts = []
+    for parent, child in zip(stack, stack[1:]):
+        key = next((k for k, v in parent._children.items() if v is child), None)
+        parts.append(key if key is not None else child.name)
+    return ".".join(parts)
+
+
+def _shapes(args: tuple) -> str:
+    return ", ".join(str(a.shape) if hasattr(a, "shape") else type(a).__name__ for a in args)
+
+
+class Block:
+    """Base class of all layers and models: holds Parameters and child Blocks.
+
+    Subclass it, create children and parameters in ``__init__`` (inside
+    ``with self.name_scope():`` to get nested names), and compute in ``forward``.
+
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of this block's parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share with another block.
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> from minigluon import gluon, nd
+    >>> class Model(gluon.Block):
+    ...     def __init__(self, **kwargs):
+    ...         super().__init__(**kwargs)
+    ...         with self.name_scope():
+    ...             self.hidden = gluon.nn.Dense(4, activation='relu')
+    ...             self.output = gluon.nn.Dense(2)
+    ...     def forward(self, x):
+    ...         return self.output(self.hidden(x))
+    >>> net = Model(prefix='model_')
+    >>> net.initialize()
+    >>> net(nd.ones((3, 5))).shape
+    (3, 2)
+    >>> sorted(net.collect_params().keys())[:2]
+    ['model_dense0_bias', 'model_dense0_weight']
+    """
+
+    def __init__(self, prefix: str | None = None, params: ParameterDict | None = None) -> None:
+        object.__setattr__(self, "_children", OrderedDict())
+        object.__setattr__(self, "_reg_params", {})
+        self._empty_prefix = prefix == ""
+        self._prefix, self._params = BlockScope.create(prefix, params, self._alias())
+        self._name = self._prefix[:-1] if self._prefix.endswith("_") else self._prefix
+        self._scope = BlockScope(self)
+        self._forward_hooks: OrderedDict[int, Callable] = OrderedDict()
+        self._forward_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
+
+    def _alias(self) -> str:
+        return self.__class__.__name__.lower()
+
+    def __repr__(self) -> str:
+        lines = [f"  ({key}): " + _indent(repr(block)) for key, block in self._children.items()]
+        body = "\n".join(lines)
+        return f"{self.__class__.__name__}(\n{body}\n)" if lines else \
+            f"{self.__class__.__name__}(\n)"
+
+    # -- registration ------------------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        if "_children" not in self.__dict__:  # before Block.__init__ (MXNet allows this)
+            object.__setattr__(self, name, value)
+            return
+        existing = self.__dict__.get(name, self._children.get(name, self._reg_params.get(name)))
+        if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
+            raise TypeError(f"Changing attribute type for {name} from {type(existing)} to "
+                            f"{type(value)}is not allowed.")
+        if isinstance(value, Block):
+            self.register_child(value, name)
+        elif isinstance(value, Parameter):
+            if name in self._reg_params and self._reg_params[name] is not value:
+                raise MXNetError(
+                    f"Overriding Parameter attribute {name} is not allowed. If you want to share "
+                    "parameters between blocks, please set 'params' at Block construction "
+                    "instead.")
+            self._reg_params[name] = value
+        elif _holds_blocks(value):
+            # minigluon addition: say so when it happens, not only at collect_params time.
+            warnings.warn(_container_warning(self, name), stacklevel=2)
+        object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: children registered via register_child(name).
+        children = self.__dict__.get("_children", {})
+        if name in children:
+            return children[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def register_child(self, block: Block, name: str | None = None) -> None:
+        """Register ``block`` as a child, under ``name`` (default: its index as a string).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> net = gluon.Block()
+        >>> for i in range(2):
+        ...     net.register_child(gluon.nn.Dense(3), f"layer{i}")
+        >>> list(net._children)
+        ['layer0', 'layer1']
+        """
+        if name is None:
+            name = str(len(self._children))
+        self._children[name] = block
+
+    def _check_container_with_block(self) -> None:
+        registered = {id(c) for c in self._children.values()}
+        for name, value in self.__dict__.items():
+            if name in ("_children", "_reg_params") or name.startswith("__"):
+                continue
+            if _holds_blocks(value, registered):
+                warnings.warn(_container_warning(self, name), stacklevel=3)
+
+    # -- naming ------------------------------------------------------------------------------
+    @property
+    def prefix(self) -> str:
+        """Prefix of this block's names (``'dense0_'``).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> gluon.nn.Dense(2, prefix='fc_').prefix
+        'fc_'
+        """
+        return self._prefix
+
+    @property
+    def name(self) -> str:
+        """The prefix without its trailing underscore (``'dense0'``).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> gluon.nn.Dense(2, prefix='fc_').name
+        'fc'
+        """
+        return self._name
+
+    def name_scope(self) -> BlockScope:
+        """Scope in which new blocks get this block's prefix (``model0_dense0_``).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.Sequential(prefix='net_')
+        >>> with net.name_scope():
+        ...     net.add(gluon.nn.Dense(2))
+        >>> net[0].prefix
+        'net_dense0_'
+        """
+        return self._scope
+
+    @property
+    def params(self) -> ParameterDict:
+        """This block's own Parameters (not its children's: see :meth:`collect_params`).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> list(gluon.nn.Dense(2, in_units=3).params.keys())
+        ['dense0_weight', 'dense0_bias']
+        """
+        return self._params
+
+    # -- traversal ---------------------------------------------------------------------------
+    def named_blocks(self, prefix: str = "") -> Iterator[tuple[str, Block]]:
+        """Yield ``(path, block)`` for this block and every descendant, once each.
+
+        Paths are structural: ``''`` for this block, ``'0'``, ``'body.1'`` below it.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.HybridSequential()
+        >>> net.add(gluon.nn.Dense(3), gluon.nn.Dense(2))
+        >>> [path for path, _ in net.named_blocks()]
+        ['', '0', '1']
+        """
+        seen: set[int] = set()
+
+        def walk(block: Block, path: str) -> Iterator[tuple[str, Block]]:
+            if id(block) in seen:
+                return
+            seen.add(id(block))
+            yield path, block
+            for key, child in block._children.items():
+                yield from walk(child, f"{path}.{key}" if path else key)
+
+        yield from walk(self, prefix)
+
+    def collect_params(self, select: str | None = None) -> ParameterDict:
+        """The Parameters of this block and all its descendants.
+
+        Parameters
+        ----------
+        select : str, optional
+            Regular expression; only Parameters whose full name matches (``re.match``) are kept,
+            e.g. ``'.*weight|.*bias'``.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.HybridSequential(prefix='net_')
+        >>> with net.name_scope():
+        ...     net.add(gluon.nn.Dense(3, in_units=2), gluon.nn.Dense(1, in_units=3))
+        >>> list(net.collect_params('.*weight').keys())
+        ['net_dense0_weight', 'net_dense1_weight']
+        """
+        self._check_container_with_block()
+        ret = ParameterDict(self._params.prefix)
+        pattern = re.compile(select) if select else None
+        for _, block in self.named_blocks():
+            for name, p in block.params.items():
+                if pattern is None or pattern.match(name):
+                    ret._params.setdefault(name, p)
+        return ret
+
+    def _collect_params_with_prefix(self, prefix: str = "") -> dict[str, Parameter]:
+        if prefix:
+            prefix += "."
+        ret = {prefix + key: val for key, val in self._reg_params.items()}
+        for name, child in self._children.items():
+            ret.update(child._collect_params_with_prefix(prefix + name))
+        return ret
+
+    def apply(self, fn: Callable[[Block], Any]) -> Block:
+        """Call ``fn`` on every child (recursively), then on this block; returns self.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.HybridSequential()
+        >>> net.add(gluon.nn.Dense(3), gluon.nn.Dense(2))
+        >>> names = []
+        >>> _ = net.apply(lambda b: names.append(type(b).__name__))
+        >>> names
+        ['Dense', 'Dense', 'HybridSequential']
+        """
+        for child in self._children.values():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    # -- parameters --------------------------------------------------------------------------
+    def initialize(self, init: Any = None, ctx: Any = None, verbose: bool = False,
+                   force_reinit: bool = False) -> None:
+        """Initialize all Parameters (``collect_params().initialize``); default Uniform(0.07).
+
+        Shapes not known yet are initialized at the first forward pass.
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> from minigluon import gluon, nd
+        >>> net = gluon.nn.Dense(2)
+        >>> net.initialize(mx.init.One())
+        >>> net(nd.ones((1, 3)))
+        <BLANKLINE>
+        [[3. 3.]]
+        <NDArray 1x2 @cpu(0)>
+        """
+        self.collect_params().initialize(init if init is not None else initializer.Uniform(),
+                                         ctx, verbose, force_reinit)
+
+    def zero_grad(self) -> None:
+        """Set the gradients of all Parameters to zero (a minigluon convenience).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.Dense(2, in_units=2)
+        >>> net.initialize()
+        >>> net.zero_grad()
+        """
+        self.collect_params().zero_grad()
+
+    def cast(self, dtype: Any) -> None:
+        """Convert all Parameters to ``dtype`` (children first).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.Dense(2, in_units=2)
+        >>> net.initialize()
+        >>> net.cast('float64')
+        >>> net.weight.data().dtype
+        <class 'numpy.float64'>
+        """
+        for child in self._children.values():
+            child.cast(dtype)
+        for p in self.params.values():
+            p.cast(dtype)
+
+    def save_parameters(self, filename: str, deduplicate: bool = False) -> None:
+        """Save the Parameters keyed by structural path (``'0.weight'``, ``'body.1.bias'``).
+
+        The file is MXNet's NDArray format (no pickle); keys do not depend on name prefixes,
+        so any instance of the same architecture can load it.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.HybridSequential()
+        >>> net.add(gluon.nn.Dense(3, in_units=2), gluon.nn.Dense(1, in_units=3))
+        >>> net.initialize()
+        >>> path = os.path.join(tempfile.mkdtemp(), 'net.params')
+        >>> net.save_parameters(path)
+        >>> sorted(mx.nd.load(path))
+        ['0.bias', '0.weight', '1.bias', '1.weight']
+        """
+        params = self._collect_params_with_prefix()
+        if deduplicate:
+            seen: dict[int, str] = {}
+            params = {k: v for k, v in params.items() if seen.setdefault(id(v), k) == k}
+        nd.save(filename, {k: v.data() for k, v in params.items()})
+
+    def load_parameters(self, filename: str, ctx: Any = None, allow_missing: bool = False,
+                        ignore_extra: bool = False, cast_dtype: bool = False,
+                        dtype_source: str = "current") -> None:
+        """Load Parameters saved by :meth:`save_parameters` (or, legacy, by prefixed name).
+
+        Every missing, unexpected and mis-shaped name is reported in one error, each with the
+        closest names on the other side; nothing is unpickled.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> def make():
+        ...     net = gluon.nn.HybridSequential()
+        ...     net.add(gluon.nn.Dense(3, in_units=2), gluon.nn.Dense(1, in_units=3))
+        ...     return net
+        >>> a = make(); a.initialize(mx.init.One())
+        >>> path = os.path.join(tempfile.mkdtemp(), 'net.params')
+        >>> a.save_parameters(path)
+        >>> b = make()
+        >>> b.load_parameters(path)
+        >>> float(b[0].weight.data().sum().asscalar())
+        6.0
+        """
+        loaded = _load_dict(filename)
+        params = self._collect_params_with_prefix()
+        if not loaded and not params:
+            return
+        if not any("." in k for k in loaded):
+            # Legacy files (ParameterDict.save / MXNet save_params) are keyed by full names.
+            self.collect_params().load(filename, ctx, allow_missing, ignore_extra, self.prefix,
+                                       cast_dtype, dtype_source)
+            return
+        missing = [n for n in params if n not in loaded] if not allow_missing else []
+        extra = [n for n in loaded if n not in params] if not ignore_extra else []
+        bad_shape = [n for n in loaded if n in params and not _shape_fits(params[n], loaded[n])]
+        if missing or extra or bad_shape:
+            head = (f"Parameter '{missing[0]}' is missing in file '{filename}', which contains "
+                    f"parameters: {_brief_print_list(list(loaded))}. Set allow_missing=True to "
+                    "ignore missing parameters." if missing else
+                    f"Parameter '{extra[0]}' loaded from file '{filename}' is not present in "
+                    f"ParameterDict, which contains parameters {_brief_print_list(list(params))}"
+                    ". Set ignore_extra=True to ignore. " if extra else
+                    f"Parameters of '{filename}' do not fit the network's shapes.")
+            shapes = "".join(f"\n  shape mismatch: {n!r}: network {params[n].shape}, file "
+                             f"{loaded[n].shape}" for n in bad_shape)
+            raise MismatchError(head + _mismatch_report(missing, extra, list(params), loaded)
+                                + shapes)
+        for name, value in loaded.items():
+            if name in params:
+                params[name]._load_init(value, filename, cast_dtype)
+
+    def save_params(self, filename: str) -> None:
+        """Deprecated: use :meth:`save_parameters`.
+
+        Examples
+        --------
+        >>> import os, tempfile, warnings
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.Dense(1, in_units=1); net.initialize()
+        >>> with warnings.catch_warnings(record=True):
+        ...     net.save_params(os.path.join(tempfile.mkdtemp(), 'x.params'))
+        """
+        warnings.warn("save_params is deprecated. Please use save_parameters.", stacklevel=2)
+        self.collect_params().save(filename, strip_prefix=self.prefix)
+
+    def load_params(self, filename: str, ctx: Any = None, allow_missing: bool = False,
+                    ignore_extra: bool = False) -> None:
+        """Deprecated: use :meth:`load_parameters`.
+
+        Examples
+        --------
+        >>> import os, tempfile, warnings
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.Dense(1, in_units=1); net.initialize()
+        >>> path = os.path.join(tempfile.mkdtemp(), 'x.params')
+        >>> with warnings.catch_warnings(record=True):
+        ...     net.save_params(path); net.load_params(path)
+        """
+        warnings.warn("load_params is deprecated. Please use load_parameters.", stacklevel=2)
+        self.load_parameters(filename, ctx, allow_missing, ignore_extra)
+
+    # -- hooks and calling -------------------------------------------------------------------
+    def register_forward_pre_hook(self, hook: Callable[[Block, tuple], Any]) -> HookHandle:
+        """Call ``hook(block, inputs)`` before every forward; returns a detachable handle.
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> net = gluon.nn.Dense(2, in_units=3); net.initialize()
+        >>> handle = net.register_forward_pre_hook(lambda b, x: print('in', x[0].shape))
+        >>> _ = net(nd.ones((4, 3)))
+        in (4, 3)
+        >>> handle.detach()
+        """
+        handle = HookHandle()
+        handle.attach(self._forward_pre_hooks, hook)
+        return handle
+
+    def register_forward_hook(self, hook: Callable[[Block, tuple, Any], Any]) -> HookHandle:
+        """Call ``hook(block, inputs, output)`` after every forward; returns a handle.
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> net = gluon.nn.HybridSequential()
+        >>> net.add(gluon.nn.Dense(4, in_units=3), gluon.nn.Dense(2, in_units=4))
+        >>> net.initialize()
+        >>> shapes = {}
+        >>> with net[0].register_forward_hook(lambda b, x, y: shapes.update(hidden=y.shape)):
+        ...     _ = net(nd.ones((5, 3)))
+        >>> shapes
+        {'hidden': (5, 4)}
+        """
+        handle = HookHandle()
+        handle.attach(self._forward_hooks, hook)
+        return handle
+
+    def __call__(self, *args: Any) -> Any:
+        _CALL_STACK.append(self)
+        try:
+            if not (self._forward_pre_hooks or self._forward_hooks):
+                return self.forward(*args)
+            for hook in list(self._forward_pre_hooks.values()):
+                hook(self, args)
+            out = self.forward(*args)
+            for hook in list(self._forward_hooks.values()):
+                hook(self, args, out)
+            return out
+        except (MXNetError, ValueError, TypeError) as e:
+            _name_block_in_error(e, _CALL_STACK, args)
+            raise
+        finally:
+            _CALL_STACK.pop()
+
+    def forward(self, *args: Any) -> Any:
+        """Compute the output from the inputs (override this).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> gluon.Block().forward(1)
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
+        raise NotImplementedError
+
+    def hybridize(self, active: bool = True, **kwargs: Any) -> None:
+        """Hybridize every HybridBlock child (a plain Block itself stays imperative).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.Sequential()
+        >>> net.add(gluon.nn.Dense(2), gluon.nn.Dropout(0.5))
+        >>> net.hybridize()          # the children are HybridBlocks: see the warning
+        """
+        for child in self._children.values():
+            child.hybridize(active, **kwargs)
+
+    def summary(self, *inputs: Any) -> None:
+        """Print each layer's output shape and parameter count for ``inputs``.
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> net = gluon.nn.HybridSequential()
+        >>> net.add(gluon.nn.Dense(4, in_units=3), gluon.nn.Dense(2, in_units=4))
+        >>> net.initialize()
+        >>> net.summary(nd.ones((1, 3)))  # doctest: +NORMALIZE_WHITESPACE
+        --------------------------------------------------------------------------------
+                Layer (type)                                Output Shape         Param #
+        ================================================================================
+                       Input                                      (1, 3)               0
+                    Dense-1                                       (1, 4)              16
+                    Dense-2                                       (1, 2)              10
+        ================================================================================
+        Parameters in forward computation graph, duplicate included
+           Total params: 26
+           Trainable params: 26
+           Non-trainable params: 0
+        Shared params in forward computation graph: 0
+        Unique parameters in model: 26
+        --------------------------------------------------------------------------------
+        """
+        print_summary(self, inputs)
+
+
+class HybridBlock(Block):
+    """A Block whose computation is written once, ``hybrid_forward(F, x, ...)``, for ``F=nd``.
+
+    Parameters registered as attributes are passed to ``hybrid_forward`` as keyword arguments
+    named by the attribute. The same code can be traced into a symbolic graph (``F=sym``) by
+    :meth:`hybridize`.
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> from minigluon import gluon, nd
+    >>> class Scale(gluon.HybridBlock):
+    ...     def __init__(self, **kwargs):
+    ...         super().__init__(**kwargs)
+    ...         with self.name_scope():
+    ...             self.alpha = self.params.get('alpha', shape=(1,), init=mx.init.One())
+    ...     def hybrid_forward(self, F, x, alpha):
+    ...         return F.broadcast_mul(x, alpha)
+    >>> s = Scale()
+    >>> s.initialize()
+    >>> s(nd.array([1, 2]))
+    <BLANKLINE>
+    [1. 2.]
+    <NDArray 2 @cpu(0)>
+    """
+
+    def __init__(self, prefix: str | None = None, params: ParameterDict | None = None) -> None:
+        super().__init__(prefix=prefix, params=params)
+        self._active = False
+        self._flags: dict[str, Any] = {}
+        self._cache = HybridCache()
+
+    def hybridize(self, active: bool = True, **kwargs: Any) -> None:
+        """Mark this block (and its children) for symbolic execution.
+
+        The next call traces ``hybrid_forward`` with ``F = sym`` once; later calls run the
+        planned graph (one graph per input structure and train/predict mode).
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> net = gluon.nn.HybridSequential()
+        >>> net.add(gluon.nn.Dense(2, in_units=2))
+        >>> net.initialize()
+        >>> net.hybridize()
+        >>> net(nd.ones((1, 2))).shape
+        (1, 2)
+        """
+        self._active = active
+        self._flags = dict(kwargs)
+        self._clear_cached_op()
+        if self._forward_hooks or self._forward_pre_hooks:
+            warnings.warn(f'"{self}" is being hybridized while still having forward hook/'
+                          f'pre-hook. If "{self}" is a child of HybridBlock, the hooks will not '
+                          "take effect.", stacklevel=2)
+        super().hybridize(active, **kwargs)
+
+    def forward(self, x: Any, *args: Any) -> Any:
+        """Run the block: the cached graph if hybridized, else ``hybrid_forward(nd, ...)``.
+
+        Given Symbols instead of NDArrays, returns the Symbol of the whole computation (the
+        way to reach ``get_internals()``).
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd, sym
+        >>> d = gluon.nn.Dense(1, in_units=2, prefix='fc_'); d.initialize()
+        >>> d.forward(nd.ones((1, 2))).shape
+        (1, 1)
+        >>> d(sym.var('data')).list_outputs()
+        ['fc_fwd_output']
+        """
+        if isinstance(x, Symbol):
+            params = {k: p.var() for k, p in self._reg_params.items()}
+            with self.name_scope():
+                return self.hybrid_forward(sym, x, *args, **params)
+        if self._active:
+            return self._cache(self, (x, *args))
+        params = {k: p._value() for k, p in self._reg_params.items()}
+        return self.hybrid_forward(nd, x, *args, **params)
+
+    def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
+        """Write the traced graph (``path-symbol.json``) and Parameters (``path-0000.params``).
+
+        Parameter keys are ``arg:<name>`` and ``aux:<name>`` as in MXNet, so the pair loads with
+        :meth:`SymbolBlock.imports`.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from minigluon import gluon, nd
+        >>> net = gluon.nn.Dense(2, in_units=3)
+        >>> net.initialize(); net.hybridize()
+        >>> _ = net(nd.ones((1, 3)))
+        >>> path = os.path.join(tempfile.mkdtemp(), 'dense')
+        >>> net.export(path)
+        >>> sorted(os.listdir(os.path.dirname(path)))
+        ['dense-0000.params', 'dense-symbol.json']
+        """
+        graph = self._cache.symbol()
+        if graph is None:
+            raise RuntimeError("Please first call block.hybridize() and then run forward with "
+                               "this block at least once before calling export.")
+        graph.save(f"{path}-symbol.json")
+        aux = set(graph.list_auxiliary_states())
+        params = self.collect_params()
+        arrays = {("aux:" if name in aux else "arg:") + name: params[name].data()
+                  for name in graph.list_inputs() if name in params}
+        nd.save(f"{path}-{epoch:04d}.params", arrays)
+
+    def infer_shape(self, *args: Any) -> None:
+        """Infer and set the shapes of deferred Parameters from input arrays, without running.
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> net = gluon.nn.Dense(4)
+        >>> net.infer_shape(nd.ones((2, 7)))
+        >>> net.weight.shape
+        (4, 7)
+        """
+        outputs, names, _ = trace(self, args)
+        flat = [a for a in tree_flatten(list(args))[0] if a is not None]
+        arg_shapes, _, aux_shapes = outputs.infer_shape_partial(
+            **{n: a.shape for n, a in zip(names, flat)})
+        inferred = dict(zip(outputs.list_arguments() + outputs.list_auxiliary_states(),
+                            arg_shapes + aux_shapes))
+        for name, p in self.collect_params().items():
+            if inferred.get(name):
+                p.shape = inferred[name]
+
+    def _clear_cached_op(self) -> None:
+        # The one place that drops traced graphs (hybridize, new children, cast).
+        self._cache.clear()
+
+    def register_child(self, block: Block, name: str | None = None) -> None:
+        if not isinstance(block, HybridBlock):
+            raise ValueError(
+                f"Children of HybridBlock must also be HybridBlock, but {block} has type "
+                f"{type(block)}. If you are using Sequential, please try HybridSequential "
+                "instead.")
+        super().register_child(block, name)
+        self._clear_cached_op()
+
+    def cast(self, dtype: Any) -> None:
+        self._clear_cached_op()
+        super().cast(dtype)
+
+    def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
+        """The computation, for ``F`` = ``nd`` (or ``sym`` when traced); override this.
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> gluon.HybridBlock().hybrid_forward(nd, nd.ones((1,)))
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
+        raise NotImplementedError
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _indent(s: str, n: int = 2) -> str:
+    return s.replace("\n", "\n" + " " * n)
+
+
+def _holds_blocks(value: Any, registered: set[int] | frozenset = frozenset()) -> bool:
+    """Whether a list/tuple/dict (nested) holds a Block that is not a registered child."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return any((isinstance(v, Block) and id(v) not in registered)
+                   or _holds_blocks(v, registered) for v in value)
+    return False
+
+
+def _container_warning(block: Block, name: str) -> str:
+    return (f'"{type(block).__name__}.{name}" is an unregistered container with Blocks. Note '
+            "that Blocks inside the list, tuple or dict will not be registered automatically. "
+            "Make sure to register them using register_child() or switching to nn.Sequential/"
+            "nn.HybridSequential instead. ")
+
+
+def _shape_fits(param: Parameter, value: np.ndarray) -> bool:
+    shape = param.shape
+    return shape is None or (len(shape) == value.ndim and all(
+        s in (0, v) for s, v in zip(shape, value.shape)))
+
+
+def _name_block_in_error(e: Exception, stack: list[Block], args: tuple) -> None:
+    """Prefix the message with the innermost block's path and input shapes (once)."""
+    if getattr(e, "_minigluon_block", False) or not e.args or not isinstance(e.args[0], str):
+        return
+    block = stack[-1]
+    path = _block_path(stack) or "(top level)"
+    e.args = (f"in block {path} ({type(block).__name__} '{block.name}'), input shapes "
+              f"[{_shapes(args)}]: {e.args[0]}",) + e.args[1:]
+    e._minigluon_block = True  # type: ignore[attr-defined]
+

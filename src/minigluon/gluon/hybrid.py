@@ -1,0 +1,132 @@
+"""Tracing a HybridBlock into a graph, and the cache of planned graphs it runs when hybridized.
+
+``trace`` runs ``hybrid_forward`` once with ``F = sym`` and variables for the inputs and the
+Parameters. ``HybridCache`` keeps one :class:`~minigluon.symbol.executor.CachedGraph` per input
+structure and train/predict mode, so ``autograd.is_training()`` is not frozen at trace time.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Any
+
+from .. import autograd
+from .. import symbol as sym
+from ..base import MXNetError
+from ..symbol.executor import CachedGraph
+from ..symbol.graph import topo_order
+from ..symbol.shape import infer_node_shapes
+from ..symbol.symbol import Symbol
+
+__all__ = ["tree_flatten", "tree_unflatten", "trace", "HybridCache"]
+
+
+# -- nested inputs and outputs: one flatten/unflatten pair ---------------------------------------
+def tree_flatten(obj: Any) -> tuple[list, Any]:
+    """Leaves of nested lists/tuples and a spec to rebuild them (``None`` leaves allowed)."""
+    if isinstance(obj, (list, tuple)):
+        leaves: list = []
+        specs = []
+        for o in obj:
+            sub, spec = tree_flatten(o)
+            leaves += sub
+            specs.append(spec)
+        return leaves, (type(obj), tuple(specs))
+    return [obj], None
+
+
+def tree_unflatten(spec: Any, leaves: list) -> Any:
+    """Inverse of :func:`tree_flatten`."""
+    it = iter(leaves)
+
+    def build(s: Any) -> Any:
+        if s is None:
+            return next(it)
+        kind, children = s
+        return kind(build(c) for c in children)
+
+    return build(spec)
+
+
+# -- tracing ------------------------------------------------------------------------------------
+def _user_frame(tb: Any) -> str:
+    """The last traceback frame outside minigluon: the user's line that failed."""
+    frames = [f for f in traceback.extract_tb(tb) if "/minigluon/" not in f.filename]
+    if not frames:
+        return ""
+    f = frames[-1]
+    return f"\n  at {f.filename}:{f.lineno}: {(f.line or '').strip()}"
+
+
+def trace(block: Any, args: tuple) -> tuple[Symbol, list[str], Any]:
+    """Run ``block.hybrid_forward`` on Symbols; returns (outputs, input names, output spec)."""
+    flat, in_spec = tree_flatten(list(args))
+    names = ["data"] if len(flat) == 1 else [f"data{i}" for i in range(len(flat))]
+    inputs = [None if a is None else sym.var(n) for a, n in zip(flat, names)]
+    try:
+        out = block(*tree_unflatten(in_spec, inputs))
+    except (AttributeError, TypeError, MXNetError, ValueError) as e:
+        raise type(e)(f"while hybridizing {type(block).__name__} '{block.name}': {e}"
+                      f"{_user_frame(sys.exc_info()[2])}") from e
+    out_flat, out_spec = tree_flatten(out)
+    if not all(isinstance(o, Symbol) for o in out_flat):
+        raise MXNetError(f"{type(block).__name__}.hybrid_forward must return Symbols (or "
+                         "nested lists of them) when traced")
+    return sym.Group(out_flat), [n for a, n in zip(flat, names) if a is not None], out_spec
+
+
+class HybridCache:
+    """Planned graphs of one HybridBlock, keyed by input structure and training mode."""
+
+    def __init__(self) -> None:
+        self._graphs: dict[tuple, tuple[CachedGraph, list, Any, Symbol]] = {}
+
+    def clear(self) -> None:
+        self._graphs.clear()
+
+    def symbol(self) -> Symbol | None:
+        """The most recently traced graph (what ``export`` writes)."""
+        return next(reversed(self._graphs.values()))[3] if self._graphs else None
+
+    def __call__(self, block: Any, args: tuple) -> Any:
+        flat, in_spec = tree_flatten(list(args))
+        key = (in_spec, tuple(a is None for a in flat), autograd.is_training())
+        entry = self._graphs.get(key)
+        if entry is None:
+            entry = self._graphs[key] = self._build(block, args, flat)
+        graph, params, out_spec, _ = entry
+        data = [a for a in flat if a is not None]
+        out = graph(*data, *[p.data() for p in params])
+        return tree_unflatten(out_spec, out if isinstance(out, list) else [out])
+
+    def _build(self, block: Any, args: tuple, flat: list) -> tuple:
+        outputs, data_names, out_spec = trace(block, args)
+        all_params = {p.name: p for p in block.collect_params().values()}
+        graph_vars = outputs.list_inputs()
+        unknown = [v for v in graph_vars if v not in all_params and v not in data_names]
+        if unknown:
+            raise MXNetError(f"Unknown input to HybridBlock: {unknown[0]}")
+        params = [all_params[v] for v in graph_vars if v in all_params]
+        deferred = [p for p in params if p._data is None]
+        if deferred:
+            shapes = {n: a.shape for n, a in zip(data_names, [a for a in flat if a is not None])}
+            shapes.update({p.name: p.shape for p in params if p._data is not None})
+            node_shapes = infer_node_shapes(outputs._outputs, shapes)
+            by_name = {n.name: s[0] for n, s in
+                       ((n, node_shapes[id(n)]) for n in _vars(outputs))}
+            for p in deferred:
+                s = by_name.get(p.name)
+                if s is None:
+                    raise ValueError("Deferred initialization failed because shape cannot be "
+                                     f"inferred. Parameter '{p.name}' of {type(block).__name__} "
+                                     f"'{block.name}' with input shapes {list(shapes.values())}")
+                p.shape = s
+                p._finish_deferred_init()
+        graph = CachedGraph(outputs._outputs, data_names + [p.name for p in params],
+                            training=autograd.is_training())
+        return graph, params, out_spec, outputs
+
+
+def _vars(s: Symbol) -> list:
+    return [n for n in topo_order(s._outputs) if n.is_var]

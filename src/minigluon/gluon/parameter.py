@@ -1,0 +1,894 @@
+"""``Parameter``, ``Constant`` and ``ParameterDict``: the learnable state of Gluon blocks.
+
+A Parameter owns one NDArray (one device) and its gradient buffer. Its shape may contain 0s
+(unknown) until the first forward pass; then it is *deferred* and initialized as soon as an op
+that uses it sees real data (see ``DeferredArray`` and ``gluon/block.py``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from .. import autograd, initializer
+from ..base import MXNetError, as_dtype
+from ..context import Context, check_ctx, cpu
+from .. import symbol as sym
+from ..ndarray import NDArray
+from ..ndarray import load as nd_load
+from ..ndarray import save as nd_save
+from ..ndarray import zeros as nd_zeros
+from ..ops.dispatch import invoke, register_handler
+from .utils import _brief_print_list
+
+__all__ = ["Parameter", "Constant", "ParameterDict", "DeferredInitializationError",
+           "tensor_types"]
+
+tensor_types = (NDArray,)
+
+
+class DeferredInitializationError(MXNetError):
+    """A Parameter was used before its shape was known (before the first forward pass).
+
+    Examples
+    --------
+    >>> from minigluon import gluon
+    >>> dense = gluon.nn.Dense(3)
+    >>> dense.initialize()
+    >>> try:
+    ...     dense.weight.data()
+    ... except gluon.parameter.DeferredInitializationError as e:
+    ...     print(str(e)[:60])
+    Parameter 'dense0_weight' has not been initialized yet becau
+    """
+
+
+class Parameter:
+    """A learnable array with a gradient, an initializer and learning-rate/decay multipliers.
+
+    Parameters
+    ----------
+    name : str
+        Full name (with the block prefix), e.g. ``'dense0_weight'``.
+    grad_req : {'write', 'add', 'null'}, default 'write'
+    shape : int or tuple of int, optional
+        0 marks a dimension unknown until the first forward pass.
+    dtype : str, default 'float32'
+    lr_mult, wd_mult : float, default 1.0
+        Multipliers of the learning rate and weight decay for this parameter.
+    init : Initializer or str, optional
+        Initializer used by :meth:`initialize` (default: the one passed to ``initialize``).
+    allow_deferred_init : bool, default False
+        Allow :meth:`initialize` before the shape is known.
+    differentiable : bool, default True
+        False makes ``grad_req`` 'null' (running statistics of BatchNorm).
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> from minigluon import gluon
+    >>> w = gluon.Parameter('w', shape=(2, 3))
+    >>> w.initialize(mx.init.One())
+    >>> w.data()
+    <BLANKLINE>
+    [[1. 1. 1.]
+     [1. 1. 1.]]
+    <NDArray 2x3 @cpu(0)>
+    >>> w
+    Parameter w (shape=(2, 3), dtype=float32)
+    """
+
+    def __init__(self, name: str, grad_req: str = "write", shape: Any = None,
+                 dtype: Any = "float32", lr_mult: float = 1.0, wd_mult: float = 1.0,
+                 init: Any = None, allow_deferred_init: bool = False,
+                 differentiable: bool = True, stype: str = "default",
+                 grad_stype: str = "default") -> None:
+        self.name = name
+        self._shape = (shape,) if isinstance(shape, int) else (tuple(shape) if shape else None)
+        self.dtype = np.dtype(as_dtype(dtype)).name
+        self.lr_mult = lr_mult
+        self.wd_mult = wd_mult
+        self.init = init
+        self.allow_deferred_init = allow_deferred_init
+        self._differentiable = differentiable
+        self._grad_req = "write"
+        self._data: NDArray | None = None
+        self._grad: NDArray | None = None
+        self._deferred_init: tuple | None = None
+        self._pending_data: Any = None  # set_data() before a deferred init finished
+        self._var: Any = None
+        self.grad_req = grad_req if differentiable else "null"
+
+    def __repr__(self) -> str:
+        return f"Parameter {self.name} (shape={self.shape}, dtype={self.dtype})"
+
+    # -- attributes --------------------------------------------------------------------------
+    @property
+    def grad_req(self) -> str:
+        """How backward treats the gradient: 'write', 'add' or 'null'.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> p = gluon.Parameter('p', shape=(1,))
+        >>> p.grad_req = 'add'
+        >>> p.grad_req
+        'add'
+        """
+        return self._grad_req
+
+    @grad_req.setter
+    def grad_req(self, req: str) -> None:
+        if req not in ("write", "add", "null"):
+            raise ValueError(f"grad_req must be one of 'write', 'add', or 'null', but got '{req}'")
+        if not self._differentiable:
+            req = "null"
+        if self._grad_req == req:
+            return
+        self._grad_req = req
+        if self._data is not None:
+            self._init_grad()
+
+    @property
+    def shape(self) -> tuple | None:
+        """Shape (0 for a dimension not known yet).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> p = gluon.Parameter('p', shape=(10, 0), allow_deferred_init=True)
+        >>> p.shape = (10, 5)
+        >>> p.shape
+        (10, 5)
+        """
+        return self._shape
+
+    @shape.setter
+    def shape(self, new_shape: Any) -> None:
+        new_shape = tuple(new_shape)
+        if self._shape is None:
+            self._shape = new_shape
+            return
+        if len(self._shape) != len(new_shape) or any(
+                i != j and i != 0 for i, j in zip(self._shape, new_shape)):
+            raise ValueError(f"Expected shape {self._shape} is incompatible with given shape "
+                             f"{new_shape}.")
+        self._shape = new_shape
+
+    def _shape_known(self) -> bool:
+        return self._shape is not None and all(d > 0 for d in self._shape)
+
+    # -- initialization ----------------------------------------------------------------------
+    def initialize(self, init: Any = None, ctx: Any = None, default_init: Any = None,
+                   force_reinit: bool = False) -> None:
+        """Allocate and fill the data (deferred until the shape is known if need be).
+
+        Initializer precedence: ``init`` argument, then ``self.init``, then ``default_init``
+        (Uniform(0.07) if none).
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> p = gluon.Parameter('bias', shape=(3,))
+        >>> p.initialize(init=mx.init.Constant(0.5))
+        >>> p.data()
+        <BLANKLINE>
+        [0.5 0.5 0.5]
+        <NDArray 3 @cpu(0)>
+        """
+        if default_init is None:
+            default_init = initializer.Uniform()
+        if self._data is not None and not force_reinit:
+            warnings.warn(f"Parameter '{self.name}' is already initialized, ignoring. Set "
+                          "force_reinit=True to re-initialize.", stacklevel=2)
+            return
+        self._data = self._grad = None
+        init = init if init is not None else (self.init if self.init is not None
+                                               else default_init)
+        if isinstance(ctx, (list, tuple)):
+            for c in ctx:
+                check_ctx(c)
+        else:
+            check_ctx(ctx)
+        if not self._shape_known():
+            if self.allow_deferred_init:
+                self._deferred_init = (init, default_init)
+                return
+            raise ValueError(f"Cannot initialize Parameter '{self.name}' because it has invalid "
+                             f"shape: {self._shape}.")
+        self._deferred_init = (init, default_init)
+        self._finish_deferred_init()
+
+    def _finish_deferred_init(self) -> None:
+        if self._deferred_init is None:
+            return
+        init, default_init = self._deferred_init
+        self._deferred_init = None
+        if not self._shape_known():
+            raise ValueError(f"Cannot initialize Parameter '{self.name}' because it has invalid "
+                             f"shape: {self._shape}.")
+        with autograd.pause():
+            data = nd_zeros(self._shape, dtype=self.dtype)
+            if self._pending_data is not None:
+                data[:] = self._pending_data
+                self._pending_data = None
+            else:
+                initializer.create(default_init)(
+                    initializer.InitDesc(self.name, {"__init__": init}), data)
+        self._data = data
+        self._init_grad()
+
+    def _init_grad(self) -> None:
+        assert self._data is not None
+        if self._grad_req == "null":
+            self._grad = None
+            autograd.mark_variables(self._data, None, "null")
+            return
+        self._grad = NDArray(np.zeros(self._data.shape, dtype=self._data._data.dtype))
+        autograd.mark_variables(self._data, self._grad, self._grad_req)
+
+    def _check_initialized(self) -> None:
+        if self._data is not None:
+            return
+        if self._deferred_init is not None:
+            raise DeferredInitializationError(
+                f"Parameter '{self.name}' has not been initialized yet because initialization "
+                "was deferred. Actual initialization happens during the first forward pass. "
+                "Please pass one batch of data through the network before accessing "
+                "Parameters. You can also avoid deferred initialization by specifying "
+                "in_units, num_features, etc., for network layers.")
+        raise RuntimeError(
+            f"Parameter '{self.name}' has not been initialized. Note that you should "
+            "initialize parameters and create Trainer with Block.collect_params() instead of "
+            "Block.params because the later does not include Parameters of nested child "
+            "Blocks")
+
+    # -- access ------------------------------------------------------------------------------
+    def data(self, ctx: Any = None) -> NDArray:
+        """The parameter's array (raises if not initialized).
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> p = gluon.Parameter('p', shape=(2,))
+        >>> p.initialize(mx.init.Zero())
+        >>> p.data().shape
+        (2,)
+        """
+        check_ctx(ctx)
+        self._check_initialized()
+        return self._data  # type: ignore[return-value]
+
+    def list_data(self) -> list[NDArray]:
+        """The data on every device: a one-element list.
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> p = gluon.Parameter('p', shape=(2,))
+        >>> p.initialize(mx.init.Zero())
+        >>> len(p.list_data())
+        1
+        """
+        return [self.data()]
+
+    def grad(self, ctx: Any = None) -> NDArray:
+        """The gradient buffer filled by ``backward``.
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> from minigluon import gluon, autograd
+        >>> p = gluon.Parameter('p', shape=(2,))
+        >>> p.initialize(mx.init.One())
+        >>> with autograd.record():
+        ...     y = (p.data() * 3).sum()
+        >>> y.backward()
+        >>> p.grad()
+        <BLANKLINE>
+        [3. 3.]
+        <NDArray 2 @cpu(0)>
+        """
+        check_ctx(ctx)
+        self._check_initialized()
+        if self._grad is None:
+            raise RuntimeError(f"Cannot get gradient array for Parameter '{self.name}' because "
+                               "grad_req='null'")
+        return self._grad
+
+    def list_grad(self) -> list[NDArray]:
+        """The gradients on every device: a one-element list.
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> p = gluon.Parameter('p', shape=(2,))
+        >>> p.initialize()
+        >>> p.list_grad()[0].shape
+        (2,)
+        """
+        return [self.grad()]
+
+    def list_ctx(self) -> list[Context]:
+        """Devices holding the data: ``[cpu(0)]``.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> gluon.Parameter('p', shape=(1,)).list_ctx()
+        [cpu(0)]
+        """
+        return [cpu(0)]
+
+    def zero_grad(self) -> None:
+        """Set the gradient to zero (needed with ``grad_req='add'``).
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> p = gluon.Parameter('p', shape=(2,), grad_req='add')
+        >>> p.initialize()
+        >>> p.grad()[:] = 5
+        >>> p.zero_grad()
+        >>> p.grad().asnumpy()
+        array([0., 0.], dtype=float32)
+        """
+        if self._grad is not None:
+            self._grad._data[...] = 0
+
+    def set_data(self, data: Any) -> None:
+        """Replace the values (also before a deferred initialization has happened).
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> p = gluon.Parameter('p', shape=(2,))
+        >>> p.initialize()
+        >>> p.set_data(mx.nd.array([4, 5]))
+        >>> p.data()
+        <BLANKLINE>
+        [4. 5.]
+        <NDArray 2 @cpu(0)>
+        """
+        value = data._data if isinstance(data, NDArray) else np.asarray(data)
+        self.shape = value.shape
+        if self._data is None:
+            if self._deferred_init is None:
+                raise RuntimeError(f"Parameter '{self.name}' has not been initialized")
+            self._pending_data = value
+            return
+        self._data._data[...] = value
+
+    def reset_ctx(self, ctx: Any) -> None:
+        """Move to another device (only the CPU exists: checks ``ctx``).
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> gluon.Parameter('p', shape=(1,)).reset_ctx(mx.cpu())
+        """
+        check_ctx(ctx)
+
+    def cast(self, dtype: Any) -> None:
+        """Convert data and gradient to ``dtype``.
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> p = gluon.Parameter('p', shape=(2,))
+        >>> p.initialize()
+        >>> p.cast('float64')
+        >>> p.data().dtype
+        <class 'numpy.float64'>
+        """
+        self.dtype = np.dtype(as_dtype(dtype)).name
+        if self._data is None:
+            return
+        with autograd.pause():
+            self._data = NDArray(self._data._data.astype(self.dtype))
+        self._init_grad()
+
+    def var(self) -> Any:
+        """The symbol variable standing for this parameter in a traced graph.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> gluon.Parameter('w', shape=(2,)).var()
+        <Symbol w>
+        """
+        if self._var is None:
+            self._var = sym.var(self.name, shape=self.shape, dtype=self.dtype,
+                                lr_mult=self.lr_mult, wd_mult=self.wd_mult, init=self.init)
+        return self._var
+
+    # -- used by Block.forward: data, or a placeholder that finishes deferred init ----------
+    def _value(self) -> Any:
+        if self._data is not None:
+            return self._data
+        if self._deferred_init is not None:
+            return DeferredArray(self)
+        self._check_initialized()
+        return None
+
+    def _load_init(self, value: np.ndarray, source: str, cast_dtype: bool = False) -> None:
+        if self._shape is not None and (len(self._shape) != value.ndim or any(
+                s not in (0, v) for s, v in zip(self._shape, value.shape))):
+            raise ValueError(f"Failed loading Parameter '{self.name}' from saved params: shape "
+                             f"incompatible expected {self._shape} vs saved {value.shape}")
+        self._shape = tuple(value.shape)
+        if cast_dtype:
+            value = value.astype(self.dtype)
+        if self._data is None:
+            if self._deferred_init is None:
+                self._deferred_init = (initializer.Zero(), initializer.Zero())
+            self._pending_data = value
+            self._finish_deferred_init()
+        else:
+            self._data._data[...] = value
+
+
+class Constant(Parameter):
+    """A parameter that never changes (``grad_req`` is always 'null').
+
+    Examples
+    --------
+    >>> from minigluon import gluon, nd
+    >>> c = gluon.Constant('const', nd.array([1, 2, 3]))
+    >>> c.initialize()
+    >>> c.data()
+    <BLANKLINE>
+    [1. 2. 3.]
+    <NDArray 3 @cpu(0)>
+    >>> c.grad_req
+    'null'
+    """
+
+    def __init__(self, name: str, value: Any) -> None:
+        value = value._data if isinstance(value, NDArray) else np.asarray(value,
+                                                                           dtype=np.float32)
+        self.value = value
+        super().__init__(name, grad_req="null", shape=value.shape, dtype=value.dtype,
+                         init=initializer.Constant(value))
+
+    @Parameter.grad_req.setter  # type: ignore[attr-defined]
+    def grad_req(self, req: str) -> None:
+        if req != "null":
+            warnings.warn(f"Constant parameter '{self.name}' does not support grad_req other "
+                          f"than 'null', and new value '{req}' is ignored.", stacklevel=2)
+        self._grad_req = "null"
+
+
+class DeferredArray:
+    """Stands in for a deferred Parameter in a forward pass until an op reveals its shape.
+
+    ``invoke`` routes any op that receives one here: the op's ``infer_args`` computes the
+    parameter shapes from the real inputs, the parameters are initialized, and the op runs.
+    """
+
+    __slots__ = ("param",)
+
+    def __init__(self, param: Parameter) -> None:
+        self.param = param
+
+    @property
+    def shape(self) -> tuple | None:
+        return self.param.shape
+
+
+def _resolve_deferred(op: Any, arrays: tuple, attrs: dict, out: Any, name: Any) -> Any:
+    shapes = [None if isinstance(a, DeferredArray) else (a.shape if a is not None else None)
+              for a in arrays]
+    try:
+        full = op.infer_args(*shapes, **attrs)
+    except Exception as e:  # noqa: BLE001 - reported with context below
+        full, reason = shapes, f"{type(e).__name__}: {e}"
+    else:
+        reason = f"'{op.name}' cannot infer it from its other inputs"
+    known = ", ".join(f"{op.array_params[min(i, len(op.array_params) - 1)].name}="
+                      f"{tuple(s) if s is not None else '?'}" for i, s in enumerate(shapes))
+    for a, s in zip(arrays, full):
+        if isinstance(a, DeferredArray):
+            if s is None or not all(d > 0 for d in s):
+                raise ValueError(
+                    f"Deferred initialization failed because shape cannot be inferred. "
+                    f"Parameter '{a.param.name}' (shape {a.param.shape}) of op {op.name}: "
+                    f"{reason}; input shapes: {known}")
+            try:
+                a.param.shape = s
+            except ValueError as e:
+                raise ValueError(
+                    f"Deferred initialization of Parameter '{a.param.name}': the input "
+                    f"(shapes {known}) needs shape {tuple(s)}, but the layer was declared with "
+                    f"{a.param.shape}. {e}") from None
+            a.param._finish_deferred_init()
+    real = tuple(a.param.data() if isinstance(a, DeferredArray) else a for a in arrays)
+    return invoke(op, real, attrs, out, name)
+
+
+register_handler(DeferredArray, _resolve_deferred)
+
+
+class ParameterDict:
+    """An ordered dict of Parameters sharing a name prefix.
+
+    Parameters
+    ----------
+    prefix : str, default ''
+        Prepended to names given to :meth:`get`.
+    shared : ParameterDict, optional
+        Parameters looked up here before new ones are created (parameter sharing).
+
+    Examples
+    --------
+    >>> from minigluon import gluon
+    >>> params = gluon.ParameterDict('net_')
+    >>> w = params.get('weight', shape=(2, 2))
+    >>> w.name, list(params.keys())
+    ('net_weight', ['net_weight'])
+    >>> params.get('weight') is w
+    True
+    """
+
+    def __init__(self, prefix: str = "", shared: ParameterDict | None = None) -> None:
+        self._prefix = prefix
+        self._params: OrderedDict[str, Parameter] = OrderedDict()
+        self._shared = shared
+
+    def __repr__(self) -> str:
+        body = "\n".join(f"  {p!r}" for p in self._params.values())
+        name = f"{self._prefix} " if self._prefix else ""
+        return f"{name}(\n{body}\n)"
+
+    def __getitem__(self, key: str) -> Parameter:
+        return self._params[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._params)
+
+    def __len__(self) -> int:
+        return len(self._params)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._params
+
+    def items(self) -> Any:
+        """(name, Parameter) pairs.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.Dense(2, in_units=3)
+        >>> [k for k, _ in net.collect_params().items()]
+        ['dense0_weight', 'dense0_bias']
+        """
+        return self._params.items()
+
+    def keys(self) -> Any:
+        """Parameter names.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> list(gluon.nn.Dense(2, in_units=3).collect_params().keys())
+        ['dense0_weight', 'dense0_bias']
+        """
+        return self._params.keys()
+
+    def values(self) -> Any:
+        """The Parameters.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> [p.shape for p in gluon.nn.Dense(2, in_units=3).collect_params().values()]
+        [(2, 3), (2,)]
+        """
+        return self._params.values()
+
+    @property
+    def prefix(self) -> str:
+        """Prefix of the names created by :meth:`get`.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> gluon.ParameterDict('model_').prefix
+        'model_'
+        """
+        return self._prefix
+
+    def _get_impl(self, name: str) -> Parameter | None:
+        if name in self._params:
+            return self._params[name]
+        if self._shared is not None and name in self._shared._params:
+            self._params[name] = self._shared._params[name]
+            return self._shared._params[name]
+        return None
+
+    def get(self, name: str, **kwargs: Any) -> Parameter:
+        """The Parameter ``prefix + name``, created with ``kwargs`` if it does not exist.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> d = gluon.ParameterDict('a_')
+        >>> d.get('w', shape=(3, 0), allow_deferred_init=True).shape
+        (3, 0)
+        >>> d.get('w', shape=(3, 4)).shape     # unknown dims are filled in
+        (3, 4)
+        """
+        name = self._prefix + name
+        param = self._get_impl(name)
+        if param is None:
+            param = self._params[name] = Parameter(name, **kwargs)
+            return param
+        for k, v in kwargs.items():
+            existing = getattr(param, k, None)
+            if k == "shape" and v is not None:
+                v = (v,) if isinstance(v, int) else tuple(v)
+                if existing is not None and len(v) == len(existing) and all(
+                        a == b or 0 in (a, b) for a, b in zip(v, existing)):
+                    param._shape = tuple(max(a, b) for a, b in zip(v, existing))
+                    continue
+            if k == "dtype":
+                v = np.dtype(as_dtype(v)).name
+            if v is not None and existing is not None and existing != v and k != "init":
+                raise AssertionError(
+                    f"Cannot retrieve Parameter '{name}' because desired attribute does not "
+                    f"match with stored for attribute '{k}': desired '{v}' vs stored "
+                    f"'{existing}'.")
+        return param
+
+    def get_constant(self, name: str, value: Any = None) -> Constant:
+        """The Constant ``prefix + name`` (created from ``value`` if new).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> d = gluon.ParameterDict('a_')
+        >>> d.get_constant('c', [1, 2]).name
+        'a_c'
+        """
+        name = self._prefix + name
+        param = self._get_impl(name)
+        if param is None:
+            if value is None:
+                raise KeyError(f"No constant named '{name}'. Please specify value if you want "
+                               "to create a new constant.")
+            param = self._params[name] = Constant(name, value)
+        elif not isinstance(param, Constant):
+            raise TypeError(f"Parameter '{name}' already exists but it is not a constant.")
+        return param
+
+    def update(self, other: ParameterDict | dict) -> None:
+        """Add the Parameters of ``other`` (a name may not refer to two different objects).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> a, b = gluon.ParameterDict('a_'), gluon.ParameterDict('b_')
+        >>> _ = a.get('w', shape=(1,)); _ = b.get('w', shape=(1,))
+        >>> a.update(b)
+        >>> list(a.keys())
+        ['a_w', 'b_w']
+        """
+        for k, v in other.items():
+            if k in self._params and self._params[k] is not v:
+                raise ValueError(f"Cannot update self with other because they have different "
+                                 f"Parameters with the same name '{k}'")
+            self._params[k] = v
+
+    def initialize(self, init: Any = None, ctx: Any = None, verbose: bool = False,
+                   force_reinit: bool = False) -> None:
+        """Initialize every Parameter (``init`` is the default for those without their own).
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.Dense(2, in_units=2)
+        >>> net.collect_params().initialize(mx.init.One())
+        >>> net.weight.data()
+        <BLANKLINE>
+        [[1. 1.]
+         [1. 1.]]
+        <NDArray 2x2 @cpu(0)>
+        """
+        init = initializer.Uniform() if init is None else init
+        if verbose:
+            initializer.create(init).set_verbosity(verbose=verbose)
+        for p in self.values():
+            p.initialize(None, ctx, init, force_reinit=force_reinit)
+
+    def zero_grad(self) -> None:
+        """Set every gradient to zero.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.Dense(2, in_units=2)
+        >>> net.initialize()
+        >>> net.collect_params().zero_grad()
+        """
+        for p in self.values():
+            p.zero_grad()
+
+    def reset_ctx(self, ctx: Any) -> None:
+        """Move every Parameter to ``ctx`` (checks ``ctx``; there is one device).
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> gluon.nn.Dense(2).collect_params().reset_ctx(mx.cpu())
+        """
+        for p in self.values():
+            p.reset_ctx(ctx)
+
+    def list_ctx(self) -> list[Context]:
+        """Devices used: ``[cpu(0)]``.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> gluon.nn.Dense(2).collect_params().list_ctx()
+        [cpu(0)]
+        """
+        return [cpu(0)]
+
+    def setattr(self, name: str, value: Any) -> None:
+        """Set an attribute on every Parameter, e.g. ``('grad_req', 'null')`` to freeze.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> params = gluon.nn.Dense(2, in_units=2).collect_params()
+        >>> params.setattr('lr_mult', 0.5)
+        >>> [p.lr_mult for p in params.values()]
+        [0.5, 0.5]
+        """
+        for p in self.values():
+            setattr(p, name, value)
+
+    def save(self, filename: str, strip_prefix: str = "") -> None:
+        """Save with full names (the legacy format; prefer ``Block.save_parameters``).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.Dense(2, in_units=2)
+        >>> net.initialize()
+        >>> path = os.path.join(tempfile.mkdtemp(), 'p.params')
+        >>> net.collect_params().save(path, strip_prefix='dense0_')
+        >>> sorted(mx.nd.load(path))
+        ['bias', 'weight']
+        """
+        arg = {}
+        for p in self.values():
+            if strip_prefix and not p.name.startswith(strip_prefix):
+                raise ValueError(f"Prefix '{strip_prefix}' is to be striped before saving, but "
+                                 f"Parameter's name '{p.name}' does not start with "
+                                 f"'{strip_prefix}'. this may be due to your Block shares "
+                                 "parameters from other Blocks or you forgot to use "
+                                 "'with name_scope()' when creating child blocks. For more "
+                                 "info on naming, please see https://mxnet.io/api/python/docs/"
+                                 "tutorials/packages/gluon/blocks/naming.html")
+            arg[p.name[len(strip_prefix):]] = p.data()
+        nd_save(filename, arg)
+
+    def load(self, filename: str, ctx: Any = None, allow_missing: bool = False,
+             ignore_extra: bool = False, restore_prefix: str = "", cast_dtype: bool = False,
+             dtype_source: str = "current") -> None:
+        """Load parameters saved by :meth:`save` (or MXNet's ``export``: ``arg:``/``aux:``).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import minigluon as mx
+        >>> from minigluon import gluon
+        >>> a = gluon.nn.Dense(2, in_units=2, prefix='fc_'); a.initialize(mx.init.One())
+        >>> path = os.path.join(tempfile.mkdtemp(), 'p.params')
+        >>> a.collect_params().save(path)
+        >>> b = gluon.nn.Dense(2, in_units=2, prefix='fc_'); b.initialize()
+        >>> b.collect_params().load(path)
+        >>> b.weight.data().asnumpy().tolist()
+        [[1.0, 1.0], [1.0, 1.0]]
+        """
+        check_ctx(ctx)
+        loaded = {}
+        for k, v in _load_dict(filename).items():
+            k = k[4:] if k.startswith(("arg:", "aux:")) else k
+            loaded[restore_prefix + k] = v
+        names = list(self.keys())
+        missing = [n for n in names if n not in loaded]
+        extra = [n for n in loaded if n not in self._params]
+        if missing and not allow_missing:
+            raise MismatchError(
+                f"Parameter '{missing[0][len(restore_prefix):]}' is missing in {filename}, which "
+                f"contains parameters: {_brief_print_list([k[len(restore_prefix):] for k in loaded])}"
+                ". Please make sure source and target networks have the same prefix.For more "
+                "info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/"
+                "gluon/blocks/naming.html" + _mismatch_report(missing, extra, names, loaded))
+        if extra and not ignore_extra:
+            raise MismatchError(
+                f"Parameter '{extra[0]}' loaded from file '{filename}' is not present in "
+                f"ParameterDict, which contains parameters {_brief_print_list(names)}. Set "
+                "ignore_extra=True to ignore. " + _mismatch_report(missing, extra, names, loaded))
+        for name, value in loaded.items():
+            if name in self._params:
+                self._params[name]._load_init(value, filename, cast_dtype)
+
+    def load_dict(self, param_dict: dict, ctx: Any = None, allow_missing: bool = False,
+                  ignore_extra: bool = False, cast_dtype: bool = False,
+                  dtype_source: str = "current") -> None:
+        """Load from a dict of name -> NDArray (names as in this dict).
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> params = gluon.ParameterDict()
+        >>> p = params.get('w', shape=(2,))
+        >>> params.load_dict({'w': nd.array([3, 4])})
+        >>> p.data().asnumpy().tolist()
+        [3.0, 4.0]
+        """
+        names = list(self.keys())
+        missing = [n for n in names if n not in param_dict]
+        extra = [n for n in param_dict if n not in self._params]
+        if (missing and not allow_missing) or (extra and not ignore_extra):
+            raise MismatchError("load_dict: names do not match" + _mismatch_report(
+                missing, extra, names, param_dict))
+        for name, value in param_dict.items():
+            if name in self._params:
+                v = value._data if isinstance(value, NDArray) else np.asarray(value)
+                self._params[name]._load_init(v, "<dict>", cast_dtype)
+
+
+class MismatchError(MXNetError, ValueError):
+    """Parameter names or shapes in a file do not match the network (all differences listed).
+
+    Examples
+    --------
+    >>> from minigluon.gluon.parameter import MismatchError
+    >>> issubclass(MismatchError, ValueError)
+    True
+    """
+
+
+def _load_dict(filename: str) -> dict[str, np.ndarray]:
+    loaded = nd_load(filename)
+    if not isinstance(loaded, dict):
+        raise MismatchError(f"'{filename}' holds an unnamed list of arrays, not named "
+                            "parameters (it was not written by save_parameters or save)")
+    return {k: v._data for k, v in loaded.items()}
+
+
+def _mismatch_report(missing: list, extra: list, names: list, loaded: dict) -> str:
+    """All differences at once, each with the closest names on the other side."""
+    lines = []
+    for n in missing:
+        close = difflib.get_close_matches(n, list(loaded), n=2, cutoff=0.5)
+        lines.append(f"  missing in file: {n!r}" + (f" (closest in file: {close})"
+                                                      if close else ""))
+    for n in extra:
+        close = difflib.get_close_matches(n, names, n=2, cutoff=0.5)
+        lines.append(f"  unexpected in file: {n!r}" + (f" (closest in network: {close})"
+                                                         if close else ""))
+    return "\n" + "\n".join(lines) if lines else ""
+

@@ -1,0 +1,162 @@
+"""``SymbolBlock``: a Symbol graph wrapped as a HybridBlock (imported models, feature extractors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import autograd
+from .. import symbol as sym
+from ..base import MXNetError
+from ..symbol.executor import CachedGraph
+from ..symbol.graph import Node, aux_vars, topo_order
+from ..symbol.symbol import Symbol
+from .block import HybridBlock
+from .parameter import ParameterDict
+
+__all__ = ["SymbolBlock"]
+
+
+class SymbolBlock(HybridBlock):
+    """Run a Symbol graph as a block; its non-input variables become Parameters.
+
+    Passing ``params`` (e.g. another network's ``collect_params()``) shares those Parameters,
+    which is how a multi-output feature extractor reuses a trained network's weights.
+
+    Parameters
+    ----------
+    outputs : Symbol or list of Symbol
+    inputs : Symbol or list of Symbol
+        Variables fed by the block's arguments, in order.
+    params : ParameterDict, optional
+        Parameters to use for the graph's other variables (looked up by name).
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> from minigluon import gluon, nd, sym
+    >>> net = gluon.nn.HybridSequential(prefix='model_')
+    >>> with net.name_scope():
+    ...     net.add(gluon.nn.Dense(8, activation='relu'), gluon.nn.Dense(2))
+    >>> net.initialize()
+    >>> data = sym.var('data')
+    >>> internals = net(data).get_internals()
+    >>> hidden = internals['model_dense0_relu_fwd_output']
+    >>> feat = gluon.SymbolBlock([hidden, net(data)], data, params=net.collect_params())
+    >>> h, out = feat(nd.ones((4, 3)))
+    >>> h.shape, out.shape
+    ((4, 8), (4, 2))
+    """
+
+    def __init__(self, outputs: Any, inputs: Any, params: ParameterDict | None = None) -> None:
+        super().__init__(prefix="", params=None)
+        self._params = ParameterDict("", params)
+        outputs = sym.Group(list(outputs)) if isinstance(outputs, (list, tuple)) else outputs
+        inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        for i in inputs:
+            node = i._outputs[0][0]
+            if len(i) != 1 or not node.is_var:
+                raise MXNetError(f"Input symbols must be variable, but {i.name} is an output of "
+                                 "operators")
+        self._outputs_sym = outputs
+        self._input_names = [i.name for i in inputs]
+        order = topo_order(outputs._outputs)
+        aux = aux_vars(order)
+        for n in order:
+            if n.is_var and n.name not in self._input_names:
+                p = self.params.get(n.name, allow_deferred_init=True,
+                                    grad_req="null" if id(n) in aux else "write")
+                self._reg_params[n.name] = p
+        self._graphs: dict[bool, CachedGraph] = {}
+
+    def forward(self, x: Any, *args: Any) -> Any:
+        """Run the graph on NDArrays (or compose it with Symbols).
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd, sym
+        >>> x = sym.var('x')
+        >>> blk = gluon.SymbolBlock(2 * x + 1, x)
+        >>> blk(nd.array([1, 2]))
+        <BLANKLINE>
+        [3. 5.]
+        <NDArray 2 @cpu(0)>
+        """
+        inputs = (x, *args)
+        if len(inputs) != len(self._input_names):
+            raise MXNetError(f"SymbolBlock takes {len(self._input_names)} inputs "
+                             f"({self._input_names}), got {len(inputs)}")
+        if isinstance(x, Symbol):
+            return _compose(self._outputs_sym, dict(zip(self._input_names, inputs)))
+        training = autograd.is_training()
+        graph = self._graphs.get(training)
+        if graph is None:
+            self._finish_deferred(inputs)
+            graph = self._graphs[training] = CachedGraph(
+                self._outputs_sym._outputs, self._input_names + list(self._reg_params),
+                training=training)
+        out = graph(*inputs, *[p.data() for p in self._reg_params.values()])
+        return out
+
+    def _finish_deferred(self, inputs: tuple) -> None:
+        deferred = [p for p in self._reg_params.values() if p._data is None]
+        if not deferred:
+            return
+        shapes = {n: a.shape for n, a in zip(self._input_names, inputs)}
+        shapes.update({n: p.shape for n, p in self._reg_params.items() if p._data is not None})
+        arg_shapes, _, aux_shapes = self._outputs_sym.infer_shape_partial(**shapes)
+        names = self._outputs_sym.list_arguments() + self._outputs_sym.list_auxiliary_states()
+        inferred = dict(zip(names, arg_shapes + aux_shapes))
+        for p in deferred:
+            if not inferred.get(p.name):
+                raise ValueError(f"Deferred initialization failed because shape cannot be "
+                                 f"inferred. Parameter '{p.name}' with input shapes {shapes}")
+            p.shape = inferred[p.name]
+            p._finish_deferred_init()
+
+    def _clear_cached_op(self) -> None:
+        super()._clear_cached_op()
+        if hasattr(self, "_graphs"):
+            self._graphs.clear()
+
+    @staticmethod
+    def imports(symbol_file: str, input_names: Any, param_file: str | None = None,
+                ctx: Any = None, allow_missing: bool = False,
+                ignore_extra: bool = False) -> SymbolBlock:
+        """Load a block written by ``HybridBlock.export``.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import minigluon as mx
+        >>> from minigluon import gluon, nd
+        >>> net = gluon.nn.HybridSequential()
+        >>> net.add(gluon.nn.Dense(3, in_units=2))
+        >>> net.initialize(); net.hybridize()
+        >>> y = net(nd.ones((1, 2)))
+        >>> path = os.path.join(tempfile.mkdtemp(), 'net')
+        >>> net.export(path)
+        >>> blk = gluon.SymbolBlock.imports(path + '-symbol.json', ['data'],
+        ...                                 path + '-0000.params')
+        >>> bool((blk(nd.ones((1, 2))) == y).min())
+        True
+        """
+        names = [input_names] if isinstance(input_names, str) else list(input_names)
+        block = SymbolBlock(sym.load(symbol_file), [sym.var(n) for n in names])
+        if param_file is not None:
+            block.collect_params().load(param_file, ctx, allow_missing, ignore_extra)
+        return block
+
+
+def _compose(outputs: Symbol, replace: dict[str, Symbol]) -> Symbol:
+    """A copy of the graph with the named input variables replaced by other symbols."""
+    memo: dict[int, Node] = {}
+    for n in topo_order(outputs._outputs):
+        if n.is_var and n.name in replace:
+            continue
+        memo[id(n)] = Node(n.op, n.name, dict(n.attrs), [
+            None if e is None else (
+                replace[e[0].name]._outputs[0] if e[0].is_var and e[0].name in replace
+                else (memo[id(e[0])], e[1]))
+            for e in n.inputs])
+    return Symbol([replace[n.name]._outputs[0] if n.is_var and n.name in replace
+                   else (memo[id(n)], i) for n, i in outputs._outputs])

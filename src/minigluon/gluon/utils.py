@@ -1,0 +1,183 @@
+"""Gluon utilities: hook handles, splitting batches, gradient clipping."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import ndarray as nd
+from ..context import check_ctx
+from ..ndarray import NDArray
+
+__all__ = ["HookHandle", "split_data", "split_and_load", "clip_global_norm", "check_sha1"]
+
+
+class HookHandle:
+    """A handle returned by ``register_forward_hook``: ``detach()`` removes the hook.
+
+    Also a context manager that detaches on exit.
+
+    Examples
+    --------
+    >>> from minigluon import gluon, nd
+    >>> net = gluon.nn.Dense(1, in_units=1); net.initialize()
+    >>> calls = []
+    >>> h = net.register_forward_hook(lambda b, x, y: calls.append(1))
+    >>> _ = net(nd.ones((1, 1))); h.detach(); _ = net(nd.ones((1, 1)))
+    >>> len(calls)
+    1
+    """
+
+    _next_id = 0
+
+    def __init__(self) -> None:
+        self._hooks_dict: dict | None = None
+        self._id: int | None = None
+
+    def attach(self, hooks_dict: dict, hook: Callable) -> None:
+        """Add ``hook`` to ``hooks_dict`` (done by ``register_forward_hook``).
+
+        Examples
+        --------
+        >>> from minigluon.gluon.utils import HookHandle
+        >>> hooks = {}
+        >>> h = HookHandle(); h.attach(hooks, print)
+        >>> len(hooks)
+        1
+        """
+        if self._id is not None:
+            raise RuntimeError("The same handle cannot be attached twice.")
+        self._id = HookHandle._next_id
+        HookHandle._next_id += 1
+        hooks_dict[self._id] = hook
+        self._hooks_dict = hooks_dict
+
+    def detach(self) -> None:
+        """Remove the hook (a second call does nothing).
+
+        Examples
+        --------
+        >>> from minigluon.gluon.utils import HookHandle
+        >>> hooks = {}
+        >>> h = HookHandle(); h.attach(hooks, print); h.detach()
+        >>> hooks
+        {}
+        """
+        if self._hooks_dict is not None and self._id in self._hooks_dict:
+            del self._hooks_dict[self._id]
+
+    def __enter__(self) -> HookHandle:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.detach()
+
+
+def _brief_print_list(lst: Sequence, limit: int = 7) -> str:
+    """``'a', 'b', ..., 'z'``: the first and last names of a long list."""
+    lst = list(lst)
+    if len(lst) > limit:
+        return (_brief_print_list(lst[: limit // 2], limit) + ", ..., "
+                + _brief_print_list(lst[-limit // 2:], limit))
+    return ", ".join(f"'{s}'" for s in lst)
+
+
+def split_data(data: NDArray, num_slice: int, batch_axis: int = 0,
+               even_split: bool = True) -> list[NDArray]:
+    """Split ``data`` into ``num_slice`` parts along ``batch_axis``.
+
+    Examples
+    --------
+    >>> from minigluon import gluon, nd
+    >>> [p.shape for p in gluon.utils.split_data(nd.ones((6, 2)), 3)]
+    [(2, 2), (2, 2), (2, 2)]
+    """
+    size = data.shape[batch_axis]
+    if even_split and size % num_slice != 0:
+        raise ValueError(f"data with shape {data.shape} cannot be evenly split into {num_slice} "
+                         f"slices along axis {batch_axis}. Use a batch size that's multiple of "
+                         f"{num_slice} or set even_split=False to allow uneven partitioning of "
+                         "data.")
+    if size < num_slice:
+        raise ValueError(f"Too many slices for data with shape {data.shape}. Arguments are "
+                         f"num_slice={num_slice} and batch_axis={batch_axis}.")
+    step = size // num_slice
+    bounds = [i * step for i in range(num_slice)] + [size]
+    return [nd.slice_axis(data, axis=batch_axis, begin=bounds[i], end=bounds[i + 1])
+            for i in range(num_slice)]
+
+
+def split_and_load(data: Any, ctx_list: Sequence, batch_axis: int = 0,
+                   even_split: bool = True) -> list[NDArray]:
+    """Split a batch into one part per context (one part here: the CPU is the only device).
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> from minigluon import gluon, nd
+    >>> parts = gluon.utils.split_and_load(nd.ones((4, 3)), [mx.cpu()])
+    >>> len(parts), parts[0].shape
+    (1, (4, 3))
+    """
+    for c in ctx_list:
+        check_ctx(c)
+    if not isinstance(data, NDArray):
+        data = nd.array(data)
+    if len(ctx_list) == 1:
+        return [data]
+    return split_data(data, len(ctx_list), batch_axis, even_split)
+
+
+def clip_global_norm(arrays: Sequence[NDArray], max_norm: float,
+                     check_isfinite: bool = True) -> float:
+    """Scale ``arrays`` in place so that their joint L2 norm is at most ``max_norm``.
+
+    Returns the norm before clipping.
+
+    Examples
+    --------
+    >>> from minigluon import gluon, nd
+    >>> grads = [nd.array([3.0, 0.0]), nd.array([4.0])]
+    >>> gluon.utils.clip_global_norm(grads, 1.0)
+    5.0
+    >>> grads[0]
+    <BLANKLINE>
+    [0.6 0. ]
+    <NDArray 2 @cpu(0)>
+    """
+    if not arrays:
+        raise ValueError("clip_global_norm: arrays must not be empty")
+    total = math.sqrt(sum(float(np.sum(np.square(a._data, dtype=np.float64)))
+                          for a in arrays))
+    if check_isfinite and not math.isfinite(total):
+        warnings.warn("nan or inf is detected. Clipping results will be undefined.",
+                      stacklevel=2)
+    scale = max_norm / (total + 1e-8)
+    if scale < 1.0:
+        for a in arrays:
+            a._data *= scale
+    return total
+
+
+def check_sha1(filename: str, sha1_hash: str) -> bool:
+    """Whether the file's SHA-1 equals ``sha1_hash``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from minigluon import gluon
+    >>> path = os.path.join(tempfile.mkdtemp(), 'f.txt')
+    >>> _ = open(path, 'w').write('hi')
+    >>> gluon.utils.check_sha1(path, 'c22b5f9178342609428d6f51b2c5af4c0bde6a42')
+    True
+    """
+    sha1 = hashlib.sha1()  # noqa: S324 - a checksum, not security
+    with open(filename, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            sha1.update(chunk)
+    return sha1.hexdigest() == sha1_hash

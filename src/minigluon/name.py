@@ -1,0 +1,110 @@
+"""Automatic names: ``NameManager`` counters (``dense0``) and ``Prefix`` scopes (``model0_dense0``).
+
+MXNet's observable names live here and only here: users pick layers out of ``get_internals()``
+and old parameter files by them. Structural names (``features.0.weight``) do not come from here.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+__all__ = ["NameManager", "Prefix", "current"]
+
+
+class NameManager:
+    """Hands out names ``hint + counter`` (``dense0``, ``dense1``); a context manager.
+
+    Examples
+    --------
+    >>> from minigluon.name import NameManager
+    >>> with NameManager():
+    ...     nm = NameManager.current()
+    ...     print(nm.get(None, "dense"), nm.get(None, "dense"), nm.get("mine", "dense"))
+    dense0 dense1 mine
+    """
+
+    _current = threading.local()
+
+    def __init__(self) -> None:
+        self._counter: dict[str, int] = {}
+        self._old: NameManager | None = None
+
+    def get(self, name: str | None, hint: str) -> str:
+        """``name`` if given, else ``hint`` followed by the next counter value.
+
+        Examples
+        --------
+        >>> from minigluon.name import NameManager
+        >>> nm = NameManager()
+        >>> nm.get(None, "conv"), nm.get(None, "conv")
+        ('conv0', 'conv1')
+        """
+        if name:
+            return name
+        count = self._counter.get(hint, 0)
+        self._counter[hint] = count + 1
+        return f"{hint}{count}"
+
+    def __enter__(self) -> NameManager:
+        self._old = current()
+        NameManager._current.value = self
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        NameManager._current.value = self._old
+
+    @staticmethod
+    def current() -> NameManager:
+        """The active manager (a process-wide default outside any ``with``).
+
+        Examples
+        --------
+        >>> from minigluon.name import NameManager
+        >>> isinstance(NameManager.current(), NameManager)
+        True
+        """
+        return current()
+
+
+class Prefix(NameManager):
+    """A name manager that puts ``prefix`` in front of every name it hands out.
+
+    Examples
+    --------
+    >>> from minigluon.name import Prefix
+    >>> with Prefix("model0_") as p:
+    ...     print(p.get(None, "fwd"))
+    model0_fwd0
+    """
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self._prefix = prefix
+
+    def get(self, name: str | None, hint: str) -> str:
+        """``prefix`` + the name :meth:`NameManager.get` would give.
+
+        Examples
+        --------
+        >>> from minigluon.name import Prefix
+        >>> Prefix("net_").get("fc", "dense")
+        'net_fc'
+        """
+        return self._prefix + super().get(name, hint)
+
+
+def current() -> NameManager:
+    """The active :class:`NameManager` (a process-wide default outside any ``with``).
+
+    Examples
+    --------
+    >>> from minigluon import name
+    >>> with name.Prefix("a_") as p:
+    ...     print(name.current() is p)
+    True
+    """
+    nm = getattr(NameManager._current, "value", None)
+    if nm is None:
+        nm = NameManager._current.value = NameManager()
+    return nm

@@ -1,0 +1,37 @@
+"""``minigluon.nd``: NDArray and one function per registered op (generated from the registry)."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+from .. import ops as _ops
+from ..ops.frontend import build_namespaces as _build
+from . import ndarray as _ndarray_module
+from .ndarray import NDArray, array, empty, waitall  # noqa: F401 - re-exported
+from .serialization import load, load_frombuffer, save  # noqa: F401 - re-exported
+
+_ndarray_module._bind_ops()
+_SPACES = _build(__name__, _ndarray_module._default_handler)
+globals().update(_SPACES.get("", {}))
+
+
+def _submodule(name: str, doc: str) -> types.ModuleType:
+    mod = types.ModuleType(f"{__name__}.{name}", doc)
+    fns = _SPACES.get(name, {})
+    mod.__dict__.update(fns)
+    mod.__all__ = sorted(n for n in fns if not n.startswith("_"))
+    sys.modules[mod.__name__] = mod
+    return mod
+
+
+random = _submodule("random", "Sampling ops: ``nd.random.uniform``, ``normal``, ``randint``...")
+contrib = _submodule("contrib", "Contributed ops: MultiBox*, box_nms, box_iou, ...")
+linalg = _submodule("linalg", "Linear-algebra ops.")
+_internal = _submodule("_internal", "Ops behind NDArray's operators (``_plus_scalar``, ...).")
+
+__all__ = sorted(
+    ["NDArray", "array", "empty", "waitall", "save", "load", "load_frombuffer"]
+    + [n for n in _SPACES.get("", {}) if not n.startswith("_")]
+)
+del _ops

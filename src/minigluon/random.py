@@ -1,0 +1,32 @@
+"""Random numbers: :func:`seed` and the samplers of :mod:`minigluon.ndarray.random`."""
+
+from __future__ import annotations
+
+from . import _rng
+from .ndarray.random import *  # noqa: F403 - MXNet exposes the samplers here too
+from .ndarray.random import __all__ as _samplers
+
+__all__ = ["seed", *_samplers]
+
+
+def seed(seed_state: int, ctx: object = "all") -> None:
+    """Seed every random draw (sampling ops, Dropout, initializers, shuffling).
+
+    Parameters
+    ----------
+    seed_state : int
+        The seed.
+    ctx : Context or 'all', default 'all'
+        Accepted for compatibility (there is one device).
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> mx.random.seed(42)
+    >>> a = mx.nd.random.uniform(shape=(2,))
+    >>> mx.random.seed(42)
+    >>> b = mx.nd.random.uniform(shape=(2,))
+    >>> bool((a == b).min())
+    True
+    """
+    _rng.seed(seed_state)

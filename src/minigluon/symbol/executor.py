@@ -1,0 +1,158 @@
+"""``CachedGraph``: a graph planned once and run many times, as one autograd node per call.
+
+The plan is a list of steps (kernel, attributes, input slots, output slots) in topological
+order; running it is one loop of kernel calls over a slot list, with no per-op dispatch. While
+autograd records, the slot values are kept for the backward pass, which walks the plan in
+reverse calling each op's registered VJP; otherwise each slot is dropped after its last use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..autograd import STATE
+from ..base import MXNetError
+from ..ops.dispatch import invoke
+from ..ops.registry import Op
+from .graph import Entry, Node, topo_order
+
+__all__ = ["CachedGraph"]
+
+
+class _Step:
+    __slots__ = ("op", "fwd", "fwd_attrs", "bwd_attrs", "ins", "outs", "n_visible", "free",
+                 "name")
+
+    def __init__(self, node: Node, ins: list[int], outs: list[int], training: bool) -> None:
+        op = node.op
+        assert op is not None
+        self.op = op
+        self.name = node.name
+        self.fwd = op.forward
+        self.bwd_attrs = {**op.attr_defaults, **node.attrs}
+        self.fwd_attrs = dict(self.bwd_attrs)
+        if op.uses_train_mode:
+            self.fwd_attrs["is_train"] = training
+        self.ins = ins
+        self.outs = outs
+        self.n_visible = op.n_visible(node.attrs)
+        self.free: list[int] = []  # slots whose last reader is this step
+
+
+class CachedGraph:
+    """Run the graph of ``outputs`` on arrays fed in ``input_names`` order.
+
+    Parameters
+    ----------
+    outputs : list of (Node, int)
+        The graph's output entries (a Symbol's ``_outputs``).
+    input_names : list of str
+        Variable names in the order their arrays are passed to ``__call__``.
+    training : bool
+        Mode baked into train-aware ops (Dropout, BatchNorm); cache one graph per mode.
+    """
+
+    def __init__(self, outputs: Sequence[Entry], input_names: Sequence[str],
+                 training: bool) -> None:
+        order = topo_order(list(outputs))
+        slot: dict[tuple[int, int], int] = {}
+        var_slot: dict[str, int] = {}
+        for n in order:
+            if n.is_var:
+                if n.name in var_slot:
+                    raise MXNetError(f"two different variables are named '{n.name}'")
+                var_slot[n.name] = slot[(id(n), 0)] = len(slot)
+        missing = [v for v in var_slot if v not in input_names]
+        if missing:
+            raise MXNetError(f"the graph reads variables {missing} that were not given as inputs "
+                             f"({list(input_names)})")
+        self.input_slots = [var_slot.get(name, -1) for name in input_names]
+        self.plan: list[_Step] = []
+        for n in order:
+            if n.is_var:
+                continue
+            ins = [-1 if e is None else slot[(id(e[0]), e[1])] for e in n.inputs]
+            total = n.num_outputs() + n.op.num_hidden  # type: ignore[union-attr]
+            outs = []
+            for i in range(total):
+                slot[(id(n), i)] = len(slot)
+                outs.append(slot[(id(n), i)])
+            self.plan.append(_Step(n, ins, outs, training))
+        self.n_slots = len(slot)
+        self.out_slots = [slot[(id(n), i)] for n, i in outputs]
+        self._plan_frees()
+        self.op = Op(name="_CachedOp", forward=self._forward, array_params=(), attr_params=(),
+                     variadic=True, num_outputs=len(self.out_slots), num_hidden=1,
+                     backward=self._backward)
+
+    def _plan_frees(self) -> None:
+        last: dict[int, int] = {}
+        for k, step in enumerate(self.plan):
+            for s in step.ins:
+                if s >= 0:
+                    last[s] = k
+        keep = set(self.out_slots) | set(self.input_slots)
+        for s, k in last.items():
+            if s not in keep:
+                self.plan[k].free.append(s)
+
+    def __call__(self, *arrays: Any) -> Any:
+        """Run on NDArrays (one per input name); returns an NDArray or a list of them."""
+        return invoke(self.op, arrays, {})
+
+    # -- the op behind __call__: forward keeps the slot list as a hidden output ----------------
+    def _forward(self, *datas: Any) -> tuple:
+        env: list[Any] = [None] * self.n_slots
+        for s, d in zip(self.input_slots, datas):
+            if s >= 0:
+                env[s] = d
+        keep = STATE.recording
+        for step in self.plan:
+            try:
+                res = step.fwd(*[env[i] if i >= 0 else None for i in step.ins],
+                               **step.fwd_attrs)
+            except MXNetError as e:
+                raise MXNetError(f"Error in operator {step.name}: {e}") from e
+            except (ValueError, IndexError, TypeError) as e:
+                raise MXNetError(f"Error in operator {step.name} ({step.op.name}): {e} (input "
+                                 "shapes: " + ", ".join(
+                                     str(np.shape(env[i])) for i in step.ins if i >= 0) + ")"
+                                 ) from e
+            if len(step.outs) == 1:
+                env[step.outs[0]] = res
+            else:
+                for s, r in zip(step.outs, res):
+                    env[s] = r
+            if not keep:
+                for s in step.free:
+                    env[s] = None
+        return (*[env[s] for s in self.out_slots], env)
+
+    def _backward(self, g: tuple, ins: tuple, outs: tuple) -> tuple:
+        env = outs[-1]
+        grads: list[Any] = [None] * self.n_slots
+        for s, gs in zip(self.out_slots, g[:-1]):
+            if gs is not None:
+                grads[s] = gs if grads[s] is None else grads[s] + gs
+        for step in reversed(self.plan):
+            if not step.op.differentiable:
+                continue
+            out_grads = [grads[s] for s in step.outs]
+            if all(x is None for x in out_grads[: step.n_visible]):
+                continue
+            out_grads = [np.zeros_like(env[s]) if x is None and i < step.n_visible else x
+                         for i, (x, s) in enumerate(zip(out_grads, step.outs))]
+            in_data = tuple(env[i] if i >= 0 else None for i in step.ins)
+            out_data = [env[s] for s in step.outs]
+            if len(step.outs) == 1:
+                in_grads = step.op.backward(out_grads[0], in_data, out_data[0], **step.bwd_attrs)
+            else:
+                in_grads = step.op.backward(tuple(out_grads), in_data, tuple(out_data),
+                                            **step.bwd_attrs)
+            for i, gi in zip(step.ins, in_grads):
+                if i >= 0 and gi is not None:
+                    grads[i] = gi if grads[i] is None else grads[i] + gi
+        return tuple(grads[s] if s >= 0 else None for s in self.input_slots)

@@ -1,0 +1,486 @@
+"""``Symbol``: a node in a declared computation graph (what ``hybrid_forward`` sees as ``F=sym``).
+
+The graph is plain data: a :class:`Node` is an op (``None`` for a variable), a name, static
+attributes and the ``(node, output_index)`` entries it reads. A Symbol is a list of such entries
+(its outputs). Ops build Nodes through the same ``invoke`` that runs NDArrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .. import name as _name
+from ..base import MXNetError, NotImplementedForSymbol, numeric_types
+from ..ops import registry
+from ..ops.dispatch import register_handler
+from ..autograd import STATE
+from .executor import CachedGraph
+from .graph import Entry, Node, aux_vars, topo_order
+from .serialize import from_json, to_json
+from .shape import infer_shape as _infer_shape
+
+__all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json"]
+
+# Hints MXNet gives the ops behind Symbol's operators (``a + b`` is node ``_plus0``).
+_HINTS = {"elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul": "_mul",
+          "elemwise_div": "_div"}
+
+
+class Symbol:
+    """A symbolic value (or group of values) in a computation graph.
+
+    Build one from variables and ops (``sym.var``, ``sym.FullyConnected``, ``+``); inspect it
+    with ``list_arguments``, ``list_outputs``, ``get_internals``, ``infer_shape``; run it with
+    ``eval`` or wrap it in a ``gluon.SymbolBlock``.
+
+    Examples
+    --------
+    >>> from minigluon import sym, nd
+    >>> a, b = sym.var('a'), sym.var('b')
+    >>> c = a + b
+    >>> c.list_arguments(), c.list_outputs()
+    (['a', 'b'], ['_plus0_output'])
+    >>> c.eval(a=nd.array([1, 2]), b=nd.array([10, 20]))[0]
+    <BLANKLINE>
+    [11. 22.]
+    <NDArray 2 @cpu(0)>
+    """
+
+    __array_ufunc__ = None
+
+    def __init__(self, outputs: list[Entry]) -> None:
+        self._outputs = list(outputs)
+
+    # -- identity and structure --------------------------------------------------------------
+    @property
+    def name(self) -> str | None:
+        """Name of the (single-output) symbol's node; None for a group.
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> sym.var('data').name
+        'data'
+        """
+        if len(self._outputs) != 1:
+            return None
+        return self._outputs[0][0].name
+
+    def __repr__(self) -> str:
+        if len(self._outputs) == 1:
+            return f"<Symbol {self.name}>"
+        return "<Symbol group [" + ", ".join(n.name for n, _ in self._outputs) + "]>"
+
+    def __len__(self) -> int:
+        return len(self._outputs)
+
+    def __iter__(self) -> Iterator[Symbol]:
+        return (Symbol([e]) for e in self._outputs)
+
+    def __getitem__(self, index: Any) -> Symbol:
+        if isinstance(index, str):
+            names = self.list_outputs()
+            matches = [i for i, n in enumerate(names) if n == index]
+            if not matches:
+                raise ValueError(f'Cannot find output that matches name "{index}"')
+            return Symbol([self._outputs[matches[0]]])
+        if isinstance(index, slice):
+            return Symbol(self._outputs[index])
+        if not isinstance(index, int):
+            raise TypeError(
+                "Symbol only support integer index to fetch i-th output. Inside hybrid_forward, "
+                "select elements with F.slice_axis, F.take, F.pick or F.split instead of "
+                "indexing.")
+        if not -len(self._outputs) <= index < len(self._outputs):
+            raise IndexError(f"Symbol has {len(self._outputs)} outputs; index {index} is out "
+                             "of range")
+        return Symbol([self._outputs[index]])
+
+    def _order(self) -> list[Node]:
+        return topo_order(self._outputs)
+
+    def list_outputs(self) -> list[str]:
+        """Output names (``<node>_output``; variables keep their own name).
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> sym.relu(sym.var('x'), name='act').list_outputs()
+        ['act_output']
+        """
+        return [n.output_name(i) for n, i in self._outputs]
+
+    def list_arguments(self) -> list[str]:
+        """Input variables that are not auxiliary states, in topological order.
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> y = sym.FullyConnected(sym.var('x'), sym.var('w'), sym.var('b'), num_hidden=3)
+        >>> y.list_arguments()
+        ['x', 'w', 'b']
+        """
+        order = self._order()
+        aux = aux_vars(order)
+        return [n.name for n in order if n.is_var and id(n) not in aux]
+
+    def list_auxiliary_states(self) -> list[str]:
+        """Variables updated in place by ops (BatchNorm's moving mean and variance).
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> v = [sym.var(n) for n in ('x', 'gamma', 'beta', 'mean', 'var')]
+        >>> sym.BatchNorm(*v).list_auxiliary_states()
+        ['mean', 'var']
+        """
+        order = self._order()
+        aux = aux_vars(order)
+        return [n.name for n in order if id(n) in aux]
+
+    def list_inputs(self) -> list[str]:
+        """All input variables (arguments and auxiliary states) in topological order.
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> (sym.var('a') * 2 + sym.var('b')).list_inputs()
+        ['a', 'b']
+        """
+        return [n.name for n in self._order() if n.is_var]
+
+    def get_internals(self) -> Symbol:
+        """A group of every node's outputs (variables included), in topological order.
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> a, b = sym.var('a'), sym.var('b')
+        >>> (a + b).get_internals().list_outputs()
+        ['a', 'b', '_plus..._output']
+        """
+        entries = [(n, i) for n in self._order() for i in range(n.num_outputs())]
+        return Symbol(entries)
+
+    def get_children(self) -> Symbol | None:
+        """The inputs of this symbol's node as a group (None for a variable).
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> (sym.var('a') + sym.var('b')).get_children().list_outputs()
+        ['a', 'b']
+        """
+        node = self._outputs[0][0]
+        inputs = [e for e in node.inputs if e is not None]
+        return Symbol(inputs) if inputs else None
+
+    def attr(self, key: str) -> str | None:
+        """A string attribute of this symbol's node (MXNet stores attributes as strings).
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> sym.var('w', shape=(2, 3)).attr('__shape__')
+        '(2, 3)'
+        """
+        value = self._outputs[0][0].attrs.get(key)
+        return None if value is None else str(value)
+
+    def list_attr(self) -> dict[str, str]:
+        """All attributes of this symbol's node, as strings.
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> sym.var('w', lr_mult=2.0).list_attr()
+        {'__lr_mult__': '2.0'}
+        """
+        return {k: str(v) for k, v in self._outputs[0][0].attrs.items()}
+
+    # -- what a Symbol is not ----------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        hints = {"shape": "use reshape codes (0, -1, -2, -3, -4), F.reshape_like or "
+                          "F.shape_array instead of reading shapes inside hybrid_forward",
+                 "dtype": "inside hybrid_forward, use F.cast / F.Cast with an explicit dtype",
+                 "context": "a Symbol has no device; NDArrays do",
+                 "asnumpy": "a Symbol has no values until the graph runs",
+                 "asscalar": "a Symbol has no values until the graph runs"}
+        if name in hints:
+            raise AttributeError(f"'Symbol' object has no attribute '{name}' ({hints[name]})")
+        raise AttributeError(f"'Symbol' object has no attribute '{name}'")
+
+    def __bool__(self) -> bool:
+        raise NotImplementedForSymbol(self.__bool__, "bool")
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise TypeError("'Symbol' object does not support item assignment")
+
+    def __iadd__(self, other: Any) -> Any:
+        raise NotImplementedForSymbol(self.__iadd__, "+=", other)
+
+    def __isub__(self, other: Any) -> Any:
+        raise NotImplementedForSymbol(self.__isub__, "-=", other)
+
+    def __imul__(self, other: Any) -> Any:
+        raise NotImplementedForSymbol(self.__imul__, "*=", other)
+
+    def __itruediv__(self, other: Any) -> Any:
+        raise NotImplementedForSymbol(self.__itruediv__, "/=", other)
+
+    __hash__ = object.__hash__
+
+    # -- arithmetic: same-shape ops with Symbols (no broadcasting), *_scalar with numbers ----
+    def _arith(self, other: Any, array_op: str, scalar_op: str) -> Symbol:
+        if isinstance(other, Symbol):
+            return build(registry.get(array_op), (self, other), {}, None)
+        if isinstance(other, numeric_types):
+            return build(registry.get(scalar_op), (self,), {"scalar": float(other)}, None)
+        return NotImplemented
+
+    def _rarith(self, other: Any, scalar_op: str) -> Symbol:
+        if isinstance(other, numeric_types):
+            return build(registry.get(scalar_op), (self,), {"scalar": float(other)}, None)
+        return NotImplemented
+
+    def __add__(self, o: Any) -> Any:
+        return self._arith(o, "elemwise_add", "_plus_scalar")
+
+    def __radd__(self, o: Any) -> Any:
+        return self._rarith(o, "_plus_scalar")
+
+    def __sub__(self, o: Any) -> Any:
+        return self._arith(o, "elemwise_sub", "_minus_scalar")
+
+    def __rsub__(self, o: Any) -> Any:
+        return self._rarith(o, "_rminus_scalar")
+
+    def __mul__(self, o: Any) -> Any:
+        return self._arith(o, "elemwise_mul", "_mul_scalar")
+
+    def __rmul__(self, o: Any) -> Any:
+        return self._rarith(o, "_mul_scalar")
+
+    def __truediv__(self, o: Any) -> Any:
+        return self._arith(o, "elemwise_div", "_div_scalar")
+
+    def __rtruediv__(self, o: Any) -> Any:
+        return self._rarith(o, "_rdiv_scalar")
+
+    def __pow__(self, o: Any) -> Any:
+        return self._arith(o, "broadcast_power", "_power_scalar")
+
+    def __rpow__(self, o: Any) -> Any:
+        return self._rarith(o, "_rpower_scalar")
+
+    def __mod__(self, o: Any) -> Any:
+        return self._arith(o, "broadcast_mod", "_mod_scalar")
+
+    def __neg__(self) -> Symbol:
+        return build(registry.get("negative"), (self,), {}, None)
+
+    def __gt__(self, o: Any) -> Any:
+        return self._arith(o, "broadcast_greater", "_greater_scalar")
+
+    def __ge__(self, o: Any) -> Any:
+        return self._arith(o, "broadcast_greater_equal", "_greater_equal_scalar")
+
+    def __lt__(self, o: Any) -> Any:
+        return self._arith(o, "broadcast_lesser", "_lesser_scalar")
+
+    def __le__(self, o: Any) -> Any:
+        return self._arith(o, "broadcast_lesser_equal", "_lesser_equal_scalar")
+
+    # -- graph utilities defined in their own modules ----------------------------------------
+    def infer_shape(self, *args: Any, **kwargs: Any) -> tuple:
+        """Shapes of arguments, outputs and auxiliary states from some known input shapes.
+
+        Returns ``(arg_shapes, out_shapes, aux_shapes)`` ordered like ``list_arguments``,
+        ``list_outputs`` and ``list_auxiliary_states``; ``(None, None, None)`` if some shape
+        cannot be inferred.
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> x = sym.var('x')
+        >>> y = sym.FullyConnected(x, sym.var('w'), sym.var('b'), num_hidden=10)
+        >>> args, outs, aux = y.infer_shape(x=(4, 20))
+        >>> args, outs
+        ([(4, 20), (10, 20), (10,)], [(4, 10)])
+        """
+        return _infer_shape(self._outputs, self.list_arguments(),
+                            self.list_auxiliary_states(), args, kwargs, partial=False)
+
+    def infer_shape_partial(self, *args: Any, **kwargs: Any) -> tuple:
+        """Like :meth:`infer_shape`, but unknown shapes are ``()`` instead of failing.
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> y = sym.var('a') + sym.var('b')
+        >>> y.infer_shape_partial(a=(2, 3))[0]
+        [(2, 3), (2, 3)]
+        """
+        return _infer_shape(self._outputs, self.list_arguments(),
+                            self.list_auxiliary_states(), args, kwargs, partial=True)
+
+
+def build(op: registry.Op, arrays: tuple, attrs: dict, name: str | None) -> Symbol:
+    """Symbol front end of ``invoke``: add a node for ``op`` (nothing runs)."""
+    inputs: list[Entry | None] = []
+    for a in arrays:
+        if a is None:
+            inputs.append(None)
+        elif isinstance(a, Symbol):
+            if len(a._outputs) != 1:
+                raise MXNetError(f"{op.name}: an input is a group of {len(a._outputs)} symbols; "
+                                 "pass one output (sym[i])")
+            inputs.append(a._outputs[0])
+        else:
+            raise TypeError(f"{op.name}: Symbol inputs must be Symbols, got "
+                            f"{type(a).__name__}; use F.<op> with a scalar attribute or "
+                            "a Symbol")
+    attrs = {k: v for k, v in attrs.items() if k != "ctx"}
+    hint = _HINTS.get(op.name, op.name.lower())
+    node = Node(op, _name.current().get(name, hint), attrs, inputs)
+    n = node.num_outputs()
+    return Symbol([(node, i) for i in range(n)])
+
+
+def _build_handler(op: registry.Op, arrays: tuple, attrs: dict, out: Any, name: Any) -> Any:
+    if out is not None:
+        raise NotImplementedForSymbol(op.name, "out=")
+    return build(op, arrays, attrs, name)
+
+
+register_handler(Symbol, _build_handler)
+
+
+def var(name: str, attr: dict | None = None, shape: Any = None, lr_mult: float | None = None,
+        wd_mult: float | None = None, dtype: Any = None, init: Any = None,
+        stype: str | None = None, **kwargs: Any) -> Symbol:
+    """A placeholder variable (graph input or parameter).
+
+    Examples
+    --------
+    >>> from minigluon import sym
+    >>> x = sym.var('data', shape=(1, 3))
+    >>> x, x.list_arguments()
+    (<Symbol data>, ['data'])
+    """
+    if not isinstance(name, str):
+        raise TypeError("Expect a string for variable `name`")
+    attrs: dict[str, Any] = dict(attr or {})
+    for key, value in (("__shape__", shape), ("__lr_mult__", lr_mult),
+                       ("__wd_mult__", wd_mult), ("__dtype__", dtype), ("__init__", init),
+                       ("__storage_type__", stype)):
+        if value is not None:
+            attrs[key] = tuple(value) if key == "__shape__" else value
+    attrs.update({f"__{k}__": v for k, v in kwargs.items()})
+    return Symbol([(Node(None, name, attrs, []), 0)])
+
+
+Variable = var
+
+
+def Group(symbols: list[Symbol]) -> Symbol:  # noqa: N802 - MXNet's name
+    """One Symbol whose outputs are the outputs of ``symbols``.
+
+    Examples
+    --------
+    >>> from minigluon import sym
+    >>> x = sym.var('x')
+    >>> g = sym.Group([sym.relu(x, name='r'), sym.sigmoid(x, name='s')])
+    >>> g.list_outputs(), len(g)
+    (['r_output', 's_output'], 2)
+    """
+    if not symbols or any(not isinstance(s, Symbol) for s in symbols):
+        raise TypeError("Expected a list of symbols as input")
+    return Symbol([e for s in symbols for e in s._outputs])
+
+
+# -- running and saving (methods defined here to keep the class body about structure) ---------
+def _tojson(self: Symbol) -> str:
+    """The graph as JSON (MXNet's nnvm layout).
+
+    Examples
+    --------
+    >>> import json
+    >>> from minigluon import sym
+    >>> js = json.loads(sym.relu(sym.var('x'), name='r').tojson())
+    >>> [n['name'] for n in js['nodes']], js['heads']
+    (['x', 'r'], [[1, 0, 0]])
+    """
+    return to_json(self._outputs)
+
+
+def _save(self: Symbol, fname: str, remove_amp_cast: bool = True) -> None:
+    """Write :meth:`tojson` to ``fname``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from minigluon import sym
+    >>> path = os.path.join(tempfile.mkdtemp(), 'net-symbol.json')
+    >>> sym.relu(sym.var('x'), name='r').save(path)
+    >>> sym.load(path).list_outputs()
+    ['r_output']
+    """
+    with open(fname, "w", encoding="utf-8") as f:
+        f.write(to_json(self._outputs))
+
+
+def _eval(self: Symbol, ctx: Any = None, **kwargs: Any) -> list:
+    """Run the graph on NDArrays given by input name; returns a list of outputs.
+
+    Examples
+    --------
+    >>> from minigluon import sym, nd
+    >>> y = 2 * sym.var('x') + 1
+    >>> y.eval(x=nd.array([1, 2]))[0]
+    <BLANKLINE>
+    [3. 5.]
+    <NDArray 2 @cpu(0)>
+    """
+    names = self.list_inputs()
+    missing = [n for n in names if n not in kwargs]
+    if missing:
+        raise MXNetError(f"eval: no value given for inputs {missing}")
+    graph = CachedGraph(self._outputs, names, training=STATE.training)
+    out = graph(*[kwargs[n] for n in names])
+    return out if isinstance(out, list) else [out]
+
+
+Symbol.tojson = _tojson  # type: ignore[attr-defined]
+Symbol.save = _save  # type: ignore[attr-defined]
+Symbol.eval = _eval  # type: ignore[attr-defined]
+
+
+def load_json(json_str: str) -> Symbol:
+    """The Symbol described by a JSON string (from :meth:`Symbol.tojson`).
+
+    Examples
+    --------
+    >>> from minigluon import sym
+    >>> s = sym.load_json(sym.relu(sym.var('x'), name='r').tojson())
+    >>> s.list_arguments()
+    ['x']
+    """
+    return Symbol(from_json(json_str))
+
+
+def load(fname: str) -> Symbol:
+    """The Symbol saved in ``fname`` by :meth:`Symbol.save` or ``HybridBlock.export``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from minigluon import sym
+    >>> path = os.path.join(tempfile.mkdtemp(), 's.json')
+    >>> (sym.var('a') * 3).save(path)
+    >>> sym.load(path).list_arguments()
+    ['a']
+    """
+    with open(fname, encoding="utf-8") as f:
+        return load_json(f.read())

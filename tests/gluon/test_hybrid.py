@@ -1,0 +1,150 @@
+"""hybridize: traced graphs equal imperative results, gradients flow, caches follow the mode."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+import minigluon as mx
+from minigluon import autograd, gluon, nd, sym
+
+
+def _mlp(prefix: str | None = None) -> gluon.nn.HybridSequential:
+    net = gluon.nn.HybridSequential(prefix=prefix)
+    with net.name_scope():
+        net.add(gluon.nn.Dense(8, activation="relu"), gluon.nn.Dense(3))
+    return net
+
+
+def test_hybridized_equals_imperative_outputs_and_gradients() -> None:
+    net = _mlp()
+    net.initialize(mx.init.Xavier())
+    x = nd.random.normal(shape=(4, 5))
+    grads = []
+    for hybrid in (False, True):
+        net.hybridize(active=hybrid)
+        with autograd.record():
+            y = net(x)
+            loss = (y * y).sum()
+        loss.backward()
+        grads.append((y.asnumpy(), [p.grad().asnumpy().copy()
+                                    for p in net.collect_params().values()]))
+    np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-5, atol=1e-6)
+    for a, b in zip(grads[0][1], grads[1][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_hybrid_forward_runs_once_then_the_graph_runs() -> None:
+    calls = []
+
+    class Probe(gluon.HybridBlock):
+        def hybrid_forward(self, F, x):
+            calls.append(F.__name__)
+            return F.relu(x)
+
+    p = Probe()
+    p.hybridize()
+    for _ in range(3):
+        p(nd.ones((2,)))
+    assert calls == ["minigluon.symbol"]
+
+
+def test_training_flag_is_not_frozen_at_trace_time() -> None:
+    net = gluon.nn.HybridSequential()
+    net.add(gluon.nn.Dropout(0.5))
+    net.hybridize()
+    x = nd.ones((1000,))
+    assert (net(x).asnumpy() == 1).all()  # predict mode: identity
+    with autograd.record():
+        y = net(x)
+    frac = float((y.asnumpy() == 0).mean())
+    assert 0.4 < frac < 0.6  # training mode: about half dropped
+    assert (net(x).asnumpy() == 1).all()
+
+
+def test_hybridize_off_again() -> None:
+    calls = []
+
+    class Probe(gluon.HybridBlock):
+        def hybrid_forward(self, F, x):
+            calls.append(1)
+            return x * 2
+
+    p = Probe()
+    p.hybridize()
+    p(nd.ones((1,)))
+    p.hybridize(active=False)
+    p(nd.ones((1,)))
+    p(nd.ones((1,)))
+    assert len(calls) == 3
+
+
+def test_deferred_init_through_hybridized_trace() -> None:
+    net = _mlp()
+    net.initialize()
+    net.hybridize()
+    assert net(nd.ones((2, 7))).shape == (2, 3)
+    assert net[0].weight.shape == (8, 7)
+
+
+def test_symbol_input_gives_internals_with_mxnet_names() -> None:
+    net = _mlp(prefix="model_")
+    net.initialize()
+    out = net(sym.var("data"))
+    names = out.get_internals().list_outputs()
+    for expected in ["data", "model_dense0_weight", "model_dense0_fwd_output",
+                     "model_dense0_relu_fwd_output", "model_dense1_fwd_output"]:
+        assert expected in names
+
+
+def test_symbolblock_shares_parameters_and_matches() -> None:
+    net = _mlp(prefix="model_")
+    net.initialize()
+    x = nd.random.uniform(shape=(2, 5))
+    y = net(x)
+    data = sym.var("data")
+    internals = net(data).get_internals()
+    feat = gluon.SymbolBlock([internals["model_dense0_relu_fwd_output"], net(data)], data,
+                             params=net.collect_params())
+    h, out = feat(x)
+    np.testing.assert_allclose(out.asnumpy(), y.asnumpy(), rtol=1e-6)
+    assert h.shape == (2, 8)
+    assert feat.collect_params()["model_dense0_weight"] is net[0].weight
+
+
+def test_export_then_imports_reproduces_outputs(tmp_path) -> None:
+    net = _mlp()
+    net.initialize()
+    net.hybridize()
+    x = nd.random.uniform(shape=(3, 5))
+    y = net(x)
+    path = os.path.join(tmp_path, "mlp")
+    net.export(path, epoch=3)
+    blk = gluon.SymbolBlock.imports(path + "-symbol.json", ["data"], path + "-0003.params")
+    np.testing.assert_allclose(blk(x).asnumpy(), y.asnumpy(), rtol=1e-6)
+    keys = sorted(nd.load(path + "-0003.params"))
+    assert all(k.startswith("arg:") for k in keys)
+
+
+def test_export_needs_a_forward_first() -> None:
+    net = _mlp()
+    net.initialize()
+    with pytest.raises(RuntimeError, match="Please first call block.hybridize"):
+        net.export("x")
+
+
+def test_trace_errors_name_block_line_and_fix() -> None:
+    class Bad(gluon.HybridBlock):
+        def hybrid_forward(self, F, x):
+            n = x.shape[0]  # the classic mistake
+            return x * n
+
+    b = Bad()
+    b.hybridize()
+    with pytest.raises(AttributeError) as e:
+        b(nd.ones((2,)))
+    msg = str(e.value)
+    assert "'Symbol' object has no attribute 'shape'" in msg
+    assert "Bad" in msg and "x.shape[0]" in msg and "F.shape_array" in msg

@@ -1,0 +1,401 @@
+"""Optimizers and LR schedulers: hand-computed updates, multipliers, states without pickle."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import minigluon as mx
+from minigluon import lr_scheduler, nd
+from minigluon import optimizer as opt
+
+W0 = np.array([1.0, -2.0, 0.5], dtype=np.float32)
+GRADS = [np.array([0.5, 1.0, -3.0], dtype=np.float32),
+         np.array([-1.0, 0.25, 2.0], dtype=np.float32),
+         np.array([0.1, -0.2, 0.3], dtype=np.float32)]
+
+
+def _run(o, steps=1, index=0, w0=W0):
+    w = nd.array(w0)
+    state = o.create_state(index, w)
+    for g in GRADS[:steps]:
+        o.update(index, w, nd.array(g), state)
+    return w.asnumpy(), state
+
+
+# -- single steps, computed by hand ------------------------------------------------------------
+def test_sgd_plain_step_with_wd_and_rescale() -> None:
+    o = opt.SGD(learning_rate=0.1, wd=0.01, rescale_grad=0.5)
+    w, state = _run(o)
+    assert state is None
+    # g = 0.5 * grad; w = (1 - 0.1 * 0.01) * w - 0.1 * g
+    np.testing.assert_allclose(w, [0.999 - 0.025, -1.998 - 0.05, 0.4995 + 0.15], rtol=1e-6)
+    assert w.dtype == np.float32
+
+
+def test_sgd_momentum_two_steps() -> None:
+    o = opt.SGD(learning_rate=0.1, momentum=0.9, wd=0.1)
+    w, m = _run(o, steps=2)
+    ref_w, ref_m = W0.astype(np.float64), np.zeros(3)
+    for g in GRADS[:2]:
+        ref_m = 0.9 * ref_m - 0.1 * (g + 0.1 * ref_w)
+        ref_w = ref_w + ref_m
+    np.testing.assert_allclose(w, ref_w, rtol=1e-6)
+    np.testing.assert_allclose(m.asnumpy(), ref_m, rtol=1e-6)
+    # first step by hand for the first coordinate: m = -0.1 * (0.5 + 0.1) = -0.06
+    w1, m1 = _run(opt.SGD(learning_rate=0.1, momentum=0.9, wd=0.1))
+    assert m1.asnumpy()[0] == pytest.approx(-0.06) and w1[0] == pytest.approx(0.94)
+
+
+def test_nag_matches_classic_formulation() -> None:
+    # MXNet's older python NAG: mom = mu*mom + g + wd*w; w -= lr * (g + wd*w + mu*mom)
+    o = opt.NAG(learning_rate=0.05, momentum=0.8, wd=0.01)
+    w, _ = _run(o, steps=3)
+    ref_w, mom = W0.astype(np.float64), np.zeros(3)
+    for g in GRADS:
+        gw = g + 0.01 * ref_w
+        mom = 0.8 * mom + gw
+        ref_w = ref_w - 0.05 * (gw + 0.8 * mom)
+    np.testing.assert_allclose(w, ref_w, rtol=1e-5)
+    # one step by hand: w = 1 - 0.05 * 1.8 * (0.5 + 0.01) = 0.9541
+    assert _run(opt.NAG(learning_rate=0.05, momentum=0.8, wd=0.01))[0][0] == pytest.approx(
+        1 - 0.05 * 1.8 * 0.51, rel=1e-6)
+
+
+def test_nag_without_momentum_is_sgd() -> None:
+    a, s = _run(opt.NAG(learning_rate=0.1, wd=0.1), steps=2)
+    b, _ = _run(opt.SGD(learning_rate=0.1, wd=0.1), steps=2)
+    assert s is None
+    np.testing.assert_allclose(a, b, rtol=1e-7)
+
+
+def test_adam_bias_corrected_steps() -> None:
+    o = opt.Adam(learning_rate=0.01, wd=0.1)
+    assert (o.beta1, o.beta2, o.epsilon) == (0.9, 0.999, 1e-8)
+    w, (mean, var) = _run(o, steps=2)
+    ref_w, m, v = W0.astype(np.float64), np.zeros(3), np.zeros(3)
+    for t, g in enumerate(GRADS[:2], start=1):
+        g = g + 0.1 * ref_w
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        lr_t = 0.01 * math.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+        ref_w = ref_w - lr_t * m / (np.sqrt(v) + 1e-8)
+    np.testing.assert_allclose(w, ref_w, rtol=1e-6)
+    np.testing.assert_allclose(mean.asnumpy(), m, rtol=1e-5)
+    np.testing.assert_allclose(var.asnumpy(), v, rtol=1e-5)
+    # first step moves every coordinate by ~lr (sign of the gradient)
+    w1, _ = _run(opt.Adam(learning_rate=0.01))
+    np.testing.assert_allclose(w1, W0 - 0.01 * np.sign(GRADS[0]), rtol=1e-5)
+
+
+def test_adam_default_learning_rate() -> None:
+    assert opt.Adam().learning_rate == 0.001
+    assert opt.SGD().learning_rate == 0.01
+    assert opt.AdaGrad().learning_rate == 0.01
+    assert opt.RMSProp().learning_rate == 0.001
+
+
+def test_rmsprop_plain_and_clip_weights() -> None:
+    o = opt.RMSProp(learning_rate=0.01, gamma1=0.9, epsilon=1e-8, wd=0.05, clip_weights=1.5)
+    w, (n,) = _run(o, steps=2)
+    ref_w, ref_n = W0.astype(np.float64), np.zeros(3)
+    for g in GRADS[:2]:
+        g = g + 0.05 * ref_w
+        ref_n = 0.1 * g * g + 0.9 * ref_n
+        ref_w = np.clip(ref_w - 0.01 * g / np.sqrt(ref_n + 1e-8), -1.5, 1.5)
+    np.testing.assert_allclose(w, ref_w, rtol=1e-5)
+    np.testing.assert_allclose(n.asnumpy(), ref_n, rtol=1e-5)
+    assert w[1] == -1.5  # clipped
+
+
+def test_rmsprop_centered() -> None:
+    o = opt.RMSProp(learning_rate=0.01, gamma1=0.95, gamma2=0.9, centered=True)
+    w, (_n, _gm, delta) = _run(o, steps=3)
+    ref_w, rn, rg, rd = W0.astype(np.float64), np.zeros(3), np.zeros(3), np.zeros(3)
+    for g in GRADS:
+        rn = 0.05 * g * g + 0.95 * rn
+        rg = 0.05 * g + 0.95 * rg
+        rd = 0.9 * rd - 0.01 * g / np.sqrt(rn - rg * rg + 1e-8)
+        ref_w = ref_w + rd
+    np.testing.assert_allclose(w, ref_w, rtol=1e-4)
+    np.testing.assert_allclose(delta.asnumpy(), rd, rtol=1e-4)
+
+
+def test_adagrad_steps() -> None:
+    o = opt.AdaGrad(learning_rate=0.1, wd=0.01, eps=1e-7)
+    w, h = _run(o, steps=2)
+    ref_w, ref_h = W0.astype(np.float64), np.zeros(3)
+    for g in GRADS[:2]:
+        ref_h = ref_h + g * g
+        ref_w = ref_w - 0.1 * (g / np.sqrt(ref_h + 1e-7) + 0.01 * ref_w)
+    np.testing.assert_allclose(w, ref_w, rtol=1e-6)
+    np.testing.assert_allclose(h.asnumpy(), ref_h, rtol=1e-6)
+
+
+# -- gradient preprocessing -------------------------------------------------------------------
+def test_clip_gradient_after_rescale() -> None:
+    o = opt.SGD(learning_rate=1.0, clip_gradient=0.4, rescale_grad=0.5)
+    w, _ = _run(o, w0=np.zeros(3, np.float32))
+    # 0.5 * [0.5, 1, -3] = [0.25, 0.5, -1.5] -> clipped to [0.25, 0.4, -0.4]
+    np.testing.assert_allclose(w, [-0.25, -0.4, 0.4], rtol=1e-6)
+
+
+def test_adam_clips_grad_plus_wd() -> None:
+    o = opt.Adam(learning_rate=0.1, wd=10.0, clip_gradient=1.0)
+    w = nd.array([1.0])
+    st = o.create_state(0, w)
+    o.update(0, w, nd.array([0.5]), st)
+    # g = clip(0.5 + 10 * 1) = 1 -> m = 0.1, v = 0.001
+    assert st[0].asnumpy()[0] == pytest.approx(0.1) and st[1].asnumpy()[0] == pytest.approx(1e-3)
+
+
+def test_clip_gradient_zero_or_none_means_no_clipping() -> None:
+    for c in (None, 0):
+        w, _ = _run(opt.SGD(learning_rate=1.0, clip_gradient=c), w0=np.zeros(3, np.float32))
+        np.testing.assert_allclose(w, -GRADS[0])
+
+
+# -- learning rate, multipliers, counters -------------------------------------------------------
+def test_lr_mult_and_wd_mult_by_index_and_name() -> None:
+    o = opt.SGD(learning_rate=0.1, wd=0.2, param_idx2name={0: "fc_weight", 1: "fc_bias"})
+    assert o._get_wd(0) == pytest.approx(0.2) and o._get_wd(1) == 0.0  # names not *_weight
+    o.set_lr_mult({0: 0.5, "fc_bias": 3.0})
+    o.set_wd_mult({"fc_bias": 1.0})
+    assert o._get_lr(0) == pytest.approx(0.05) and o._get_lr(1) == pytest.approx(0.3)
+    assert o._get_lr(2) == pytest.approx(0.1) and o._get_wd(1) == pytest.approx(0.2)
+
+
+def test_param_dict_multipliers_win() -> None:
+    params = {0: SimpleNamespace(lr_mult=2.0, wd_mult=0.0), 1: SimpleNamespace(lr_mult=1.0,
+                                                                               wd_mult=1.0)}
+    o = opt.SGD(learning_rate=0.1, wd=0.5, param_dict=params)
+    o.set_lr_mult({0: 100.0})  # ignored: the Parameter's lr_mult is used
+    assert o._get_lr(0) == pytest.approx(0.2) and o._get_wd(0) == 0.0
+    w = nd.array([1.0])
+    o.update(0, w, nd.array([1.0]), None)
+    assert w.asnumpy()[0] == pytest.approx(0.8)  # no weight decay for index 0
+
+
+def test_num_update_counts_per_index() -> None:
+    o = opt.SGD(begin_num_update=5)
+    w, g = nd.ones((1,)), nd.ones((1,))
+    o.update(0, w, g, None)
+    o.update(0, w, g, None)
+    o.update(1, w, g, None)
+    assert o._index_update_count == {0: 7, 1: 6} and o.num_update == 7
+
+
+def test_update_with_lists() -> None:
+    o = opt.SGD(learning_rate=1.0)
+    w1, w2 = nd.array([1.0]), nd.array([2.0])
+    o.update([0, 1], [w1, w2], [nd.array([1.0]), nd.array([0.5])], [None, None])
+    assert (w1.asnumpy()[0], w2.asnumpy()[0]) == (0.0, 1.5)
+
+
+def test_set_learning_rate_and_property() -> None:
+    o = opt.SGD(learning_rate=0.3)
+    o.set_learning_rate(0.05)
+    assert o.learning_rate == 0.05 and o.lr == 0.05
+    o.learning_rate = 0.2
+    assert o.learning_rate == 0.2
+
+
+def test_scheduler_drives_learning_rate() -> None:
+    sched = lr_scheduler.FactorScheduler(step=2, factor=0.5, base_lr=1.0)
+    o = opt.SGD(lr_scheduler=sched)
+    assert o.lr is None and o.learning_rate == 1.0
+    lrs = []
+    w = nd.zeros((1,))
+    for _ in range(5):
+        before = w.asnumpy()[0]
+        o.update(0, w, nd.ones((1,)), None)
+        lrs.append(before - w.asnumpy()[0])
+    np.testing.assert_allclose(lrs, [1.0, 1.0, 0.5, 0.5, 0.25])
+    with pytest.raises(UserWarning, match="LRScheduler of the optimizer has already been"):
+        o.set_learning_rate(0.1)
+
+
+def test_learning_rate_overrides_scheduler_base_lr_with_warning() -> None:
+    sched = lr_scheduler.CosineScheduler(max_update=10, base_lr=1.0)
+    with pytest.warns(UserWarning, match="has been overwritten by ``learning_rate``"):
+        o = opt.SGD(learning_rate=0.1, lr_scheduler=sched)
+    assert sched.base_lr == 0.1 and o.learning_rate == pytest.approx(0.1)
+    assert sched(5) == pytest.approx(0.05)
+
+
+def test_create_and_register() -> None:
+    for name, klass in [("sgd", opt.SGD), ("NAG", opt.NAG), ("adam", opt.Adam),
+                        ("RMSProp", opt.RMSProp), ("adagrad", opt.AdaGrad)]:
+        assert type(opt.create(name)) is klass
+        assert type(opt.Optimizer.create_optimizer(name)) is klass
+    assert opt.create("sgd", momentum=0.9, wd=1e-4).momentum == 0.9
+    with pytest.raises(ValueError, match="Cannot find optimizer foo"):
+        opt.create("foo")
+
+    @opt.Optimizer.register
+    class Halver(opt.Optimizer):
+        def update(self, index, weight, grad, state):
+            weight[:] = weight / 2
+
+    w = nd.array([4.0])
+    mx.optimizer.get_updater(opt.create("halver"))(0, nd.ones((1,)), w)
+    assert w.asnumpy()[0] == 2.0
+
+
+def test_multi_precision_float16() -> None:
+    o = opt.SGD(learning_rate=0.1, momentum=0.9, multi_precision=True)
+    w = nd.array([1.0, 2.0], dtype="float16")
+    state = o.create_state_multi_precision(0, w)
+    assert state[0].dtype == np.float32 and state[1].dtype == np.float32
+    o.update_multi_precision(0, w, nd.array([1.0, 1.0], dtype="float16"), state)
+    assert w.dtype == np.float16
+    np.testing.assert_allclose(w.asnumpy(), [0.9, 1.9], rtol=1e-3)
+    with pytest.warns(UserWarning, match="Accumulating with float16"):
+        opt.SGD().create_state_multi_precision(0, w)
+
+
+# -- LR schedulers ---------------------------------------------------------------------------
+def test_factor_scheduler_and_floor() -> None:
+    s = lr_scheduler.FactorScheduler(step=3, factor=0.1, stop_factor_lr=1e-3, base_lr=1.0)
+    got = [s(n) for n in range(1, 14)]
+    np.testing.assert_allclose(got, [1] * 3 + [0.1] * 3 + [0.01] * 3 + [1e-3] * 4)
+    with pytest.raises(ValueError, match="greater or equal than 1"):
+        lr_scheduler.FactorScheduler(step=0)
+    with pytest.raises(ValueError, match="no more than 1"):
+        lr_scheduler.FactorScheduler(step=2, factor=2)
+
+
+def test_factor_scheduler_warmup() -> None:
+    s = lr_scheduler.FactorScheduler(step=100, base_lr=1.0, warmup_steps=4,
+                                     warmup_begin_lr=0.2)
+    np.testing.assert_allclose([s(n) for n in range(6)], [0.2, 0.4, 0.6, 0.8, 1.0, 1.0])
+    c = lr_scheduler.FactorScheduler(step=100, base_lr=1.0, warmup_steps=2,
+                                     warmup_mode="constant", warmup_begin_lr=0.5)
+    assert [c(0), c(1), c(2)] == [0.5, 0.5, 1.0]
+    with pytest.raises(ValueError, match="linear and constant"):
+        lr_scheduler.FactorScheduler(step=1, warmup_mode="cubic")
+
+
+def test_multifactor_scheduler() -> None:
+    s = lr_scheduler.MultiFactorScheduler(step=[2, 5], factor=0.5, base_lr=1.0)
+    assert [s(n) for n in range(1, 8)] == [1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25]
+    with pytest.raises(ValueError, match="increasing integer list"):
+        lr_scheduler.MultiFactorScheduler(step=[3, 2])
+
+
+def test_cosine_scheduler() -> None:
+    s = lr_scheduler.CosineScheduler(max_update=10, base_lr=2.0, final_lr=0.5, warmup_steps=2)
+    assert s(0) == 0.0 and s(1) == 1.0
+    t = np.arange(2, 11)
+    expected = 0.5 + 1.5 * (1 + np.cos(np.pi * (t - 2) / 8)) / 2
+    np.testing.assert_allclose([s(int(n)) for n in t], expected)
+    assert s(50) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="strictly positive"):
+        lr_scheduler.CosineScheduler(max_update=0)
+
+
+# -- states without pickle ---------------------------------------------------------------------
+@pytest.mark.parametrize("make", [
+    lambda: opt.SGD(learning_rate=0.1, momentum=0.9, wd=0.01),
+    lambda: opt.SGD(learning_rate=0.1),
+    lambda: opt.NAG(learning_rate=0.1, momentum=0.5),
+    lambda: opt.Adam(learning_rate=0.05, wd=0.01),
+    lambda: opt.RMSProp(learning_rate=0.01, centered=True),
+    lambda: opt.AdaGrad(learning_rate=0.1),
+], ids=["sgd-mom", "sgd", "nag", "adam", "rmsprop-centered", "adagrad"])
+def test_state_round_trip_continues_identically(make, tmp_path) -> None:
+    def step(u, ws, g):
+        for i, w in enumerate(ws):
+            u(i, nd.array(g * (i + 1)), w)
+
+    ref_u = opt.get_updater(make())
+    ref_w = [nd.array(W0), nd.array(-W0)]
+    for g in GRADS:
+        step(ref_u, ref_w, g)
+
+    u = opt.get_updater(make())
+    ws = [nd.array(W0), nd.array(-W0)]
+    for g in GRADS[:2]:
+        step(u, ws, g)
+    fname = tmp_path / "opt.states"
+    fname.write_bytes(u.get_states(dump_optimizer=True))
+    # the file is a plain .npz: readable without pickle
+    with np.load(fname, allow_pickle=False) as npz:
+        assert "__meta__" in npz.files
+
+    fresh = make()
+    fresh.set_learning_rate(123.0)  # restored from the file
+    u2 = opt.get_updater(fresh)
+    u2.set_states(fname.read_bytes())
+    assert u2.optimizer is fresh and fresh.learning_rate == make().learning_rate
+    assert fresh._index_update_count == {0: 2, 1: 2}
+    step(u2, ws, GRADS[2])
+    for a, b in zip(ws, ref_w):
+        np.testing.assert_allclose(a.asnumpy(), b.asnumpy(), rtol=1e-6)
+
+
+def test_state_dict_is_savez_compatible(tmp_path) -> None:
+    u = opt.get_updater(opt.RMSProp())
+    u(0, nd.ones((2, 2)), nd.ones((2, 2)))
+    u("named", nd.ones((3,)), nd.ones((3,)))
+    d = u.state_dict(dump_optimizer=True)
+    assert all(isinstance(v, np.ndarray) and v.dtype != object for v in d.values())
+    np.savez(tmp_path / "s.npz", **d)
+    with np.load(tmp_path / "s.npz", allow_pickle=False) as npz:
+        loaded = {k: npz[k] for k in npz.files}
+    u2 = opt.get_updater(opt.RMSProp())
+    u2.set_states(loaded)
+    assert set(u2.states) == {0, "named"}
+    assert isinstance(u2.states[0], tuple) and u2.states[0][0].shape == (2, 2)
+    np.testing.assert_array_equal(u2.states["named"][0].asnumpy(),
+                                  u.states["named"][0].asnumpy())
+
+
+def test_set_states_without_optimizer_keeps_settings() -> None:
+    u = opt.get_updater(opt.SGD(learning_rate=0.5, momentum=0.9))
+    u(0, nd.ones((1,)), nd.ones((1,)))
+    blob = u.get_states()  # dump_optimizer=False
+    o2 = opt.SGD(learning_rate=0.01, momentum=0.9)
+    u2 = opt.get_updater(o2)
+    u2.set_states(blob)
+    assert o2.learning_rate == 0.01 and u2.states[0].asnumpy()[0] == pytest.approx(-0.5)
+
+
+def test_set_states_replaces_optimizer_of_other_class() -> None:
+    u = opt.get_updater(opt.Adam(learning_rate=0.2))
+    u(0, nd.ones((1,)), nd.ones((1,)))
+    params = {0: SimpleNamespace(lr_mult=1.0, wd_mult=1.0)}
+    u2 = opt.get_updater(opt.SGD(param_dict=params))
+    u2.set_states(u.get_states(dump_optimizer=True))
+    assert isinstance(u2.optimizer, opt.Adam) and u2.optimizer.learning_rate == 0.2
+    assert u2.optimizer.param_dict is params
+    w = nd.ones((1,))
+    u2(0, nd.ones((1,)), w)  # keeps working (t = 2 for Adam's bias correction)
+    assert u2.optimizer._index_update_count[0] == 2
+
+
+def test_optimizer_get_states_is_json_and_keeps_scheduler() -> None:
+    sched = lr_scheduler.FactorScheduler(step=1, factor=0.5, base_lr=1.0)
+    o = opt.SGD(lr_scheduler=sched, momentum=0.9)
+    w = nd.ones((1,))
+    for _ in range(3):
+        o.update(0, w, nd.ones((1,)), None)
+    blob = json.dumps(o.get_states())
+    o2 = opt.SGD()
+    o2.set_states(json.loads(blob))
+    assert isinstance(o2.lr_scheduler, lr_scheduler.FactorScheduler)
+    assert o2.lr_scheduler is not sched and o2.num_update == 3
+    assert o2.learning_rate == o.learning_rate == 0.25
+    assert o2._index_update_count == {0: 3}
+
+
+def test_set_states_rejects_foreign_data() -> None:
+    buf = io.BytesIO()
+    np.savez(buf, x=np.zeros(2))
+    with pytest.raises(ValueError, match="not a minigluon optimizer-state archive"):
+        opt.get_updater(opt.SGD()).set_states(buf.getvalue())
