@@ -31,7 +31,7 @@ extensions = [
 
 templates_path = ["docs/_templates"]
 html_static_path = ["docs/_static"]
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "api/_autosummary/*.md"]
+exclude_patterns = ["_build", "_templates", "_ext", "**.ipynb_checkpoints", "jupyter_execute"]
 html_theme = "furo"
 html_title = "minigluon"
 suppress_warnings = ["myst.header"]

@@ -17,7 +17,7 @@ from .synonyms import BRITISH_PREFIXES
 
 __all__ = [
     "MAX_QUERY_CHARS", "MAX_QUERY_WORDS", "STOPWORDS",
-    "query_words", "words", "split_identifier", "compact", "normalize", "stem",
+    "query_words", "words", "identifier_parts", "split_identifier", "compact", "normalize", "stem",
     "terms", "trigrams", "strip_markup",
 ]
 
@@ -56,6 +56,11 @@ def query_words(text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """Every ``\\w+`` run of ``text`` (document side: no cap)."""
     return _WORD.findall(text)
+
+
+def identifier_parts(word: str) -> list[str]:
+    """The parts of an identifier as written (``"Conv2DTranspose"`` -> Conv, 2D, Transpose)."""
+    return _PART.findall(word)
 
 
 @lru_cache(maxsize=65536)

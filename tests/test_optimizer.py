@@ -399,3 +399,11 @@ def test_set_states_rejects_foreign_data() -> None:
     np.savez(buf, x=np.zeros(2))
     with pytest.raises(ValueError, match="not a minigluon optimizer-state archive"):
         opt.get_updater(opt.SGD()).set_states(buf.getvalue())
+
+
+def test_updater_accepts_tuples_like_mxnet_trainer() -> None:
+    u = opt.get_updater(opt.SGD(learning_rate=1.0, momentum=0.5))
+    w1, w2 = nd.array([1.0]), nd.array([2.0])
+    u((0, 1), (nd.array([1.0]), nd.array([2.0])), (w1, w2))
+    assert (w1.asnumpy()[0], w2.asnumpy()[0]) == (0.0, 0.0)
+    assert set(u.states) == {0, 1} and u.states[1].asnumpy()[0] == -2.0

@@ -22,7 +22,8 @@ _TITLES = {
 
 
 def setup_apipages(app: Sphinx) -> None:
-    app.connect("builder-inited", write_module_pages)
+    # before autosummary's own builder-inited handler (priority 500) reads the pages
+    app.connect("builder-inited", write_module_pages, priority=100)
 
 
 def write_module_pages(app: Sphinx) -> None:

@@ -1,8 +1,21 @@
 """minigluon: the MXNet Gluon 1.x API on numpy, with documentation you can run and search."""
 
-from . import autograd, base, context, ndarray, random
+from . import (
+    autograd,
+    base,
+    context,
+    gluon,
+    initializer,
+    lr_scheduler,
+    metric,
+    ndarray,
+    optimizer,
+    random,
+    symbol,
+    viz,
+)
+from . import initializer as init
 from . import ndarray as nd
-from . import symbol
 from . import symbol as sym
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu
@@ -17,10 +30,17 @@ __all__ = [
     "cpu",
     "cpu_pinned",
     "current_context",
+    "gluon",
     "gpu",
+    "init",
+    "initializer",
+    "lr_scheduler",
+    "metric",
+    "optimizer",
     "nd",
     "ndarray",
     "random",
     "sym",
     "symbol",
+    "viz",
 ]

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .name import NameManager
+
 __all__ = ["PUBLIC_MODULES", "ApiObject", "public_objects", "run_examples"]
 
 #: Modules whose ``__all__`` is public API, in the order the API reference shows them.
@@ -23,7 +25,20 @@ PUBLIC_MODULES = [
     "minigluon.autograd",
     "minigluon.symbol",
     "minigluon.name",
+    "minigluon.viz",
     "minigluon.random",
+    "minigluon.gluon",
+    "minigluon.gluon.nn",
+    "minigluon.gluon.loss",
+    "minigluon.gluon.utils",
+    "minigluon.gluon.data",
+    "minigluon.gluon.data.vision",
+    "minigluon.gluon.data.vision.transforms",
+    "minigluon.gluon.model_zoo.vision",
+    "minigluon.initializer",
+    "minigluon.optimizer",
+    "minigluon.lr_scheduler",
+    "minigluon.metric",
     "minigluon.context",
     "minigluon.base",
     "minigluon.test_utils",
@@ -60,11 +75,25 @@ def _members(cls: type) -> Iterator[tuple[str, Any, str]]:
             yield name, value, "method"
 
 
+def _home(obj: Any, modules: list[str]) -> str | None:
+    """The public module an object is defined in, if it is public there."""
+    home = getattr(obj, "__module__", None)
+    if home in modules and obj in [getattr(importlib.import_module(home), a, None)
+                                   for a in getattr(importlib.import_module(home), "__all__", [])]:
+        return home
+    return None
+
+
 def public_objects(modules: list[str] | None = None) -> list[ApiObject]:
-    """Every public object (modules' ``__all__`` plus members of public classes)."""
+    """Every public object (modules' ``__all__`` plus members of public classes).
+
+    An object re-exported by several public modules (``minigluon.cpu`` is
+    ``minigluon.context.cpu``) is listed once, under the module that defines it.
+    """
+    modules = modules or PUBLIC_MODULES
     out: list[ApiObject] = []
-    seen: set[str] = set()
-    for modname in modules or PUBLIC_MODULES:
+    seen: set[int] = set()
+    for modname in modules:
         mod = importlib.import_module(modname)
         out.append(ApiObject(modname, mod, "module", modname))
         for attr in getattr(mod, "__all__", []):
@@ -72,10 +101,11 @@ def public_objects(modules: list[str] | None = None) -> list[ApiObject]:
             kind = _kind(obj)
             if kind == "module":
                 continue  # documented under its own name in PUBLIC_MODULES
-            qual = f"{modname}.{attr}"
-            if qual in seen:
+            home = _home(obj, modules)
+            if (home is not None and home != modname) or id(obj) in seen:
                 continue
-            seen.add(qual)
+            seen.add(id(obj))
+            qual = f"{modname}.{attr}"
             out.append(ApiObject(qual, obj, kind, modname))
             if kind == "class":
                 for mname, member, mkind in _members(obj):
@@ -105,7 +135,9 @@ def run_examples(api: ApiObject) -> doctest.TestResults:
                             f"  raised {exc_info[0].__name__}: {exc_info[1]}")
 
     runner = _Collect(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    result = runner.run(test, out=lambda s: None, clear_globs=True)
+    # Each example is a fresh session: automatic names (dense0_) start from 0, as in the docs.
+    with NameManager():
+        result = runner.run(test, out=lambda s: None, clear_globs=True)
     if failures:
         raise AssertionError(f"{api.name}: docstring example failed\n" + "\n".join(failures))
     return result

@@ -37,6 +37,9 @@ _UNKNOWN_PATTERN = (
 def register(klass: type) -> type:
     """Register an initializer class under its lowercase class name (a class decorator).
 
+    Registering a different class under a taken name warns (re-running the same class
+    definition, e.g. a notebook cell, does not).
+
     Parameters
     ----------
     klass : type
@@ -204,6 +207,8 @@ class Initializer:
     the name (this is how Gluon Parameters are initialized). Without ``'__init__'`` the name's
     suffix decides: ``weight`` → :meth:`_init_weight` (what subclasses override), ``bias`` and
     ``beta`` and ``min`` → 0, ``gamma`` and ``max`` → 1; any other name raises ``ValueError``.
+    A plain ``str`` name is treated as ``InitDesc(name)`` (MXNet's older "legacy" rules for
+    names such as ``moving_mean`` are not reproduced; Gluon never needs them).
 
     Parameters
     ----------

@@ -34,6 +34,9 @@ _STATES_FORMAT = "minigluon-updater-states"
 def register(klass: type) -> type:
     """Register an optimizer class under its lowercase class name (a class decorator).
 
+    Registering a different class under a taken name warns (re-running the same class
+    definition, e.g. a notebook cell, does not).
+
     Examples
     --------
     >>> import minigluon as mx
@@ -756,7 +759,9 @@ class Updater:
     """Applies an optimizer to indexed weights, creating each index's state on first use.
 
     ``updater(index, grad, weight)`` updates ``weight`` in place (note the argument order,
-    as in MXNet). Its states save to bytes without pickle (:meth:`get_states`).
+    as in MXNet); ``index``, ``grad`` and ``weight`` may also be equally long tuples or lists
+    (what MXNet 1.9's Trainer passes). Its states save to bytes without pickle
+    (:meth:`get_states`).
 
     Parameters
     ----------
@@ -778,10 +783,13 @@ class Updater:
         self.states_synced: dict = {}
 
     def __call__(self, index: Any, grad: Any, weight: Any) -> None:
-        if index not in self.states:
-            self.states[index] = self.optimizer.create_state_multi_precision(index, weight)
-            self.states_synced[index] = True
-        self.optimizer.update_multi_precision(index, weight, grad, self.states[index])
+        if not isinstance(index, (list, tuple)):  # MXNet 1.9's Trainer passes tuples
+            index, grad, weight = [index], [grad], [weight]
+        for i, g, w in zip(index, grad, weight):
+            if i not in self.states:
+                self.states[i] = self.optimizer.create_state_multi_precision(i, w)
+                self.states_synced[i] = True
+            self.optimizer.update_multi_precision(i, w, g, self.states[i])
 
     def state_dict(self, dump_optimizer: bool = False) -> dict:
         """The states as a flat dict of numpy arrays (``np.savez(f, **d)``-ready, no pickle).

@@ -148,3 +148,14 @@ def test_trace_errors_name_block_line_and_fix() -> None:
     msg = str(e.value)
     assert "'Symbol' object has no attribute 'shape'" in msg
     assert "Bad" in msg and "x.shape[0]" in msg and "F.shape_array" in msg
+
+
+def test_forward_hooks_fire_inside_hybridized_graphs() -> None:
+    net = _mlp()
+    net.initialize()
+    seen = []
+    net[0].register_forward_hook(lambda b, x, y: seen.append((x[0].shape, y.shape)))
+    net.hybridize()
+    net(nd.ones((2, 5)))
+    net(nd.ones((3, 5)))
+    assert seen == [((2, 5), (2, 8)), ((3, 5), (3, 8))]

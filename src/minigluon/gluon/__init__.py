@@ -1,9 +1,10 @@
 """``minigluon.gluon``: Blocks, Parameters, layers (``nn``), losses, Trainer, data."""
 
-from . import nn, parameter, utils
+from . import data, loss, model_zoo, nn, parameter, utils
 from .block import Block, HybridBlock
 from .parameter import Constant, Parameter, ParameterDict
 from .symbol_block import SymbolBlock
+from .trainer import Trainer
 
-__all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict", "nn", "parameter",
-           "utils"]
+__all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict",
+           "Trainer", "data", "loss", "model_zoo", "nn", "parameter", "utils"]

@@ -25,13 +25,15 @@ from .hybrid import HybridCache, trace, tree_flatten
 from .naming import BlockScope
 from .parameter import MismatchError, Parameter, ParameterDict, _load_dict, _mismatch_report
 from .summary import print_summary
-from .utils import HookHandle, _brief_print_list
+from .hooks import HookHandle, _brief_print_list
 
 __all__ = ["Block", "HybridBlock"]
 
 # The chain of blocks currently being called, innermost last: errors raised inside a forward
 # pass name the block where they happened by its structural path ("body.0").
 _CALL_STACK: list[Block] = []
+# While a feature extractor traces a network, every block's output Symbol is noted here.
+TRACE_OUTPUTS: list[dict[int, Any]] = []
 
 
 def _block_path(stack: list[Block]) -> str:
@@ -419,6 +421,7 @@ class Block:
         >>> from minigluon import gluon
         >>> net = gluon.nn.Dense(1, in_units=1); net.initialize()
         >>> with warnings.catch_warnings(record=True):
+        ...     warnings.simplefilter('always')
         ...     net.save_params(os.path.join(tempfile.mkdtemp(), 'x.params'))
         """
         warnings.warn("save_params is deprecated. Please use save_parameters.", stacklevel=2)
@@ -435,6 +438,7 @@ class Block:
         >>> net = gluon.nn.Dense(1, in_units=1); net.initialize()
         >>> path = os.path.join(tempfile.mkdtemp(), 'x.params')
         >>> with warnings.catch_warnings(record=True):
+        ...     warnings.simplefilter('always')
         ...     net.save_params(path); net.load_params(path)
         """
         warnings.warn("load_params is deprecated. Please use load_parameters.", stacklevel=2)
@@ -479,8 +483,14 @@ class Block:
     def __call__(self, *args: Any) -> Any:
         _CALL_STACK.append(self)
         try:
+            if TRACE_OUTPUTS and args and isinstance(args[0], Symbol):
+                out = self._call_traced_with_hooks(args)
+                TRACE_OUTPUTS[-1][id(self)] = out
+                return out
             if not (self._forward_pre_hooks or self._forward_hooks):
                 return self.forward(*args)
+            if args and isinstance(args[0], Symbol):
+                return self._call_traced_with_hooks(args)
             for hook in list(self._forward_pre_hooks.values()):
                 hook(self, args)
             out = self.forward(*args)
@@ -492,6 +502,32 @@ class Block:
             raise
         finally:
             _CALL_STACK.pop()
+
+    def _call_traced_with_hooks(self, args: tuple) -> Any:
+        # Inside a trace the hooks cannot run now (there are no values yet): compile them into
+        # _tap nodes that call them with NDArrays whenever the graph runs.
+        def wrap(hooks: list, with_output: bool) -> Callable:
+            def fn(data: Any, *inputs: Any) -> None:
+                arrays = tuple(nd.NDArray(a) for a in inputs)
+                for hook in hooks:
+                    if with_output:
+                        hook(self, arrays, nd.NDArray(data))
+                    else:
+                        hook(self, arrays)
+            return fn
+
+        tap = sym._internal._tap
+        symbols = [a for a in args if isinstance(a, Symbol)]
+        if not (self._forward_pre_hooks or self._forward_hooks):
+            return self.forward(*args)
+        if self._forward_pre_hooks:
+            pre = wrap(list(self._forward_pre_hooks.values()), with_output=False)
+            first = tap(symbols[0], *symbols, fn=pre)
+            args = (first, *args[1:])
+        out = self.forward(*args)
+        if self._forward_hooks and isinstance(out, Symbol) and len(out) == 1:
+            out = tap(out, *symbols, fn=wrap(list(self._forward_hooks.values()), True))
+        return out
 
     def forward(self, *args: Any) -> Any:
         """Compute the output from the inputs (override this).
@@ -512,9 +548,18 @@ class Block:
         Examples
         --------
         >>> from minigluon import gluon
-        >>> net = gluon.nn.Sequential()
-        >>> net.add(gluon.nn.Dense(2), gluon.nn.Dropout(0.5))
-        >>> net.hybridize()          # the children are HybridBlocks: see the warning
+        >>> class Net(gluon.Block):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         with self.name_scope():
+        ...             self.body = gluon.nn.HybridSequential()
+        ...             self.body.add(gluon.nn.Dense(2))
+        ...     def forward(self, x):
+        ...         return self.body(x)
+        >>> net = Net()
+        >>> net.hybridize()       # compiles net.body; Net.forward stays Python
+        >>> net.body._active
+        True
         """
         for child in self._children.values():
             child.hybridize(active, **kwargs)
@@ -597,11 +642,9 @@ class HybridBlock(Block):
         """
         self._active = active
         self._flags = dict(kwargs)
+        # MXNet warns here that hooks of hybridized children stop firing; ours keep firing
+        # (they are compiled into the graph as _tap nodes), so there is nothing to warn about.
         self._clear_cached_op()
-        if self._forward_hooks or self._forward_pre_hooks:
-            warnings.warn(f'"{self}" is being hybridized while still having forward hook/'
-                          f'pre-hook. If "{self}" is a child of HybridBlock, the hooks will not '
-                          "take effect.", stacklevel=2)
         super().hybridize(active, **kwargs)
 
     def forward(self, x: Any, *args: Any) -> Any:
@@ -683,6 +726,17 @@ class HybridBlock(Block):
         self._cache.clear()
 
     def register_child(self, block: Block, name: str | None = None) -> None:
+        """Register a child, which must be a HybridBlock (else the graph cannot be traced).
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.HybridSequential()
+        >>> net.register_child(gluon.nn.Lambda('relu'))
+        Traceback (most recent call last):
+        ...
+        ValueError: Children of HybridBlock must also be HybridBlock, but ...
+        """
         if not isinstance(block, HybridBlock):
             raise ValueError(
                 f"Children of HybridBlock must also be HybridBlock, but {block} has type "
@@ -692,6 +746,16 @@ class HybridBlock(Block):
         self._clear_cached_op()
 
     def cast(self, dtype: Any) -> None:
+        """Convert all Parameters to ``dtype`` and drop traced graphs.
+
+        Examples
+        --------
+        >>> from minigluon import gluon
+        >>> net = gluon.nn.Dense(2, in_units=2); net.initialize()
+        >>> net.cast('float16')
+        >>> net.weight.dtype
+        'float16'
+        """
         self._clear_cached_op()
         super().cast(dtype)
 

@@ -24,7 +24,7 @@ from ..ndarray import load as nd_load
 from ..ndarray import save as nd_save
 from ..ndarray import zeros as nd_zeros
 from ..ops.dispatch import invoke, register_handler
-from .utils import _brief_print_list
+from .hooks import _brief_print_list
 
 __all__ = ["Parameter", "Constant", "ParameterDict", "DeferredInitializationError",
            "tensor_types"]
@@ -519,7 +519,7 @@ def _resolve_deferred(op: Any, arrays: tuple, attrs: dict, out: Any, name: Any) 
     return invoke(op, real, attrs, out, name)
 
 
-register_handler(DeferredArray, _resolve_deferred)
+register_handler(DeferredArray, _resolve_deferred, resolver=True)
 
 
 class ParameterDict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -13,78 +13,11 @@ import numpy as np
 from .. import ndarray as nd
 from ..context import check_ctx
 from ..ndarray import NDArray
+from .features import create_feature_extractor, get_graph_node_names
+from .hooks import HookHandle, _brief_print_list  # noqa: F401 - MXNet's import path
 
-__all__ = ["HookHandle", "split_data", "split_and_load", "clip_global_norm", "check_sha1"]
-
-
-class HookHandle:
-    """A handle returned by ``register_forward_hook``: ``detach()`` removes the hook.
-
-    Also a context manager that detaches on exit.
-
-    Examples
-    --------
-    >>> from minigluon import gluon, nd
-    >>> net = gluon.nn.Dense(1, in_units=1); net.initialize()
-    >>> calls = []
-    >>> h = net.register_forward_hook(lambda b, x, y: calls.append(1))
-    >>> _ = net(nd.ones((1, 1))); h.detach(); _ = net(nd.ones((1, 1)))
-    >>> len(calls)
-    1
-    """
-
-    _next_id = 0
-
-    def __init__(self) -> None:
-        self._hooks_dict: dict | None = None
-        self._id: int | None = None
-
-    def attach(self, hooks_dict: dict, hook: Callable) -> None:
-        """Add ``hook`` to ``hooks_dict`` (done by ``register_forward_hook``).
-
-        Examples
-        --------
-        >>> from minigluon.gluon.utils import HookHandle
-        >>> hooks = {}
-        >>> h = HookHandle(); h.attach(hooks, print)
-        >>> len(hooks)
-        1
-        """
-        if self._id is not None:
-            raise RuntimeError("The same handle cannot be attached twice.")
-        self._id = HookHandle._next_id
-        HookHandle._next_id += 1
-        hooks_dict[self._id] = hook
-        self._hooks_dict = hooks_dict
-
-    def detach(self) -> None:
-        """Remove the hook (a second call does nothing).
-
-        Examples
-        --------
-        >>> from minigluon.gluon.utils import HookHandle
-        >>> hooks = {}
-        >>> h = HookHandle(); h.attach(hooks, print); h.detach()
-        >>> hooks
-        {}
-        """
-        if self._hooks_dict is not None and self._id in self._hooks_dict:
-            del self._hooks_dict[self._id]
-
-    def __enter__(self) -> HookHandle:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.detach()
-
-
-def _brief_print_list(lst: Sequence, limit: int = 7) -> str:
-    """``'a', 'b', ..., 'z'``: the first and last names of a long list."""
-    lst = list(lst)
-    if len(lst) > limit:
-        return (_brief_print_list(lst[: limit // 2], limit) + ", ..., "
-                + _brief_print_list(lst[-limit // 2:], limit))
-    return ", ".join(f"'{s}'" for s in lst)
+__all__ = ["HookHandle", "split_data", "split_and_load", "clip_global_norm", "check_sha1",
+           "create_feature_extractor", "get_graph_node_names"]
 
 
 def split_data(data: NDArray, num_slice: int, batch_axis: int = 0,
@@ -172,7 +105,8 @@ def check_sha1(filename: str, sha1_hash: str) -> bool:
     >>> import os, tempfile
     >>> from minigluon import gluon
     >>> path = os.path.join(tempfile.mkdtemp(), 'f.txt')
-    >>> _ = open(path, 'w').write('hi')
+    >>> with open(path, 'w') as f:
+    ...     _ = f.write('hi')
     >>> gluon.utils.check_sha1(path, 'c22b5f9178342609428d6f51b2c5af4c0bde6a42')
     True
     """

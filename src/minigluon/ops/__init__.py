@@ -1,10 +1,13 @@
 """Every operator, defined once. Importing this package registers all op families."""
 
 from . import (  # noqa: F401 - importing registers the ops
+    conv,
     creation,
     elemwise,
+    hooks,
     indexing,
     linalg,
+    nn,
     nn_params,
     random,
     reduce,
@@ -13,5 +16,7 @@ from . import (  # noqa: F401 - importing registers the ops
     sort,
 )
 from .registry import Case, Op, all_ops, get, register
+
+nn_params.attach()  # after every op family: the parameter-shape rules of the NN ops
 
 __all__ = ["Case", "Op", "all_ops", "get", "register"]

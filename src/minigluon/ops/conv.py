@@ -277,33 +277,555 @@ def _conv_backward(g: np.ndarray, w: np.ndarray, geom: _Geom, groups: int, xshap
         return gx, gw
     fg, cg = f // groups, c // groups
     k = cg * math.prod(geom.kernel)
-    gv = g.reshape(n, groups, fg, p)
-    wgt = w.reshape(groups, fg, cg, *geom.kernel).transpose(
-        0, 1, *range(3, nsp + 3), 2).reshape(groups, fg, k)  # (G, F/g, (*k, C/g))
+    # the output gradient as (G, N * P, F/g): rows in the order of the column matrix
+    gt = g.reshape(n, groups, fg, p).transpose(1, 0, 3, 2).reshape(groups, n * p, fg)
     if need_x:
+        # One GEMM per kernel offset, (N*P, F/g) x (F/g, C/g), each added into its strided
+        # slice of the padded NHWC gradient: the column gradient is never materialized
+        # (measured 1.1-1.7x faster than one big GEMM followed by strided adds).
         gxh = np.zeros((n, *ext, c), dtype=dtype)
         gxv = gxh.reshape(n, *ext, groups, cg)
-        offs = _offsets(geom, out_sp)
-        colon = (slice(None),) * (nsp + 2)
+        woff = w.reshape(groups, fg, cg, *geom.kernel).transpose(
+            *range(3, nsp + 3), 0, 1, 2)  # (*k, G, F/g, C/g)
+        for idx, sl in _offsets(geom, out_sp):
+            if groups == 1:
+                part = (gt[0] @ woff[idx][0]).reshape(n, *out_sp, c)
+                gxh[(slice(None), *sl)] += part
+            else:
+                part = np.matmul(gt, woff[idx]).reshape(groups, n, *out_sp, cg)
+                gxv[(slice(None), *sl)] += np.moveaxis(part, 0, -2)
+        gx = np.ascontiguousarray(gxh.transpose(0, nsp + 1, *range(1, nsp + 1))[crop])
     if x is not None:
         xh = _nhwc_padded(x, geom, ext)
         gwg = np.zeros((groups, fg, k), dtype=dtype)
-    nb = _chunk(n, p * groups, k, dtype.itemsize)
-    for n0 in range(0, n, nb):
-        n1 = min(n, n0 + nb)
-        b = n1 - n0
-        gt = gv[n0:n1].transpose(1, 0, 3, 2).reshape(groups, b * p, fg)
-        if x is not None:
-            cols = _windows(xh[n0:n1], out_sp, geom, groups).reshape(b * p, groups, k)
-            gwg += np.matmul(gt.transpose(0, 2, 1), cols.transpose(1, 0, 2))
-        if need_x:
-            gc = np.matmul(gt, wgt).reshape(groups, b, *out_sp, *geom.kernel, cg)
-            for idx, sl in offs:
-                gxv[(slice(n0, n1), *sl)] += np.moveaxis(gc[(*colon, *idx)], 0, -2)
-    if need_x:
-        gx = np.ascontiguousarray(
-            gxh.transpose(0, nsp + 1, *range(1, nsp + 1))[crop])
-    if x is not None:
+        nb = _chunk(n, p * groups, k, dtype.itemsize)
+        for n0 in range(0, n, nb):
+            n1 = min(n, n0 + nb)
+            cols = _windows(xh[n0:n1], out_sp, geom, groups).reshape((n1 - n0) * p, groups, k)
+            gtc = gt[:, n0 * p:n1 * p]
+            if groups == 1:
+                gwg[0] += gtc[0].T @ cols.reshape(-1, k)
+            else:
+                gwg += np.matmul(gtc.transpose(0, 2, 1), cols.transpose(1, 0, 2))
         gw = np.ascontiguousarray(gwg.reshape(groups, fg, *geom.kernel, cg).transpose(
             0, 1, nsp + 2, *range(2, nsp + 2)).reshape(w.shape))
     return gx, gw
+
+
+# -- Convolution ---------------------------------------------------------------------------
+def _conv_setup(op: str, dshape: Any, wshape: Any, bshape: Any, kernel: Any, stride: Any,
+                dilate: Any, pad: Any, num_filter: Any, num_group: Any, no_bias: bool,
+                layout: Any) -> tuple[_Geom, tuple]:
+    """Validate a Convolution call; (geometry, output shape)."""
+    geom = _geometry(op, kernel, stride, dilate, pad)
+    nsp = len(geom.kernel)
+    _check_layout(op, layout, nsp)
+    if dshape is None:
+        raise ShapeError(f"{op}: the data shape must be known to infer the output shape")
+    dshape = tuple(dshape)
+    _check_data(op, dshape, geom)
+    groups, nf = int(num_group), int(num_filter)
+    c = dshape[1]
+    if groups < 1 or c % groups or nf % groups:
+        raise ShapeError(f"{op}: num_group={groups} must divide both the data's {c} channels "
+                         f"and num_filter={nf}")
+    if wshape is not None:
+        want = (nf, c // groups, *geom.kernel)
+        wshape = tuple(wshape)
+        if len(wshape) == len(want) and wshape[1] != want[1]:
+            raise ShapeError(
+                f"{op}: weight has {wshape[1]} input channels per group but data has {c} "
+                f"channels (num_group={groups}): expected weight shape {want}, got {wshape} "
+                f"for data of shape {dshape}")
+        if wshape != want:
+            raise ShapeError(f"{op}: weight shape {wshape} does not match num_filter={nf}, "
+                             f"kernel={geom.kernel} and data of shape {dshape}: expected {want}")
+    if not no_bias and bshape is not None and tuple(bshape) != (nf,):
+        raise ShapeError(f"{op}: bias shape {tuple(bshape)} must be (num_filter,) = ({nf},)")
+    return geom, (dshape[0], nf, *_conv_out(op, dshape, geom))
+
+
+def _cases_conv() -> list[Case]:
+    return [
+        Case((2, 2, 4, 4), (3, 2, 2, 2), (3,), kernel=(2, 2), num_filter=3),
+        Case((1, 1, 6, 6), (2, 1, 3, 3), (2,), kernel=(3, 3), num_filter=2, pad=(1, 1)),
+        Case((1, 4, 5, 4), (4, 2, 3, 2), (4,), kernel=(3, 2), num_filter=4, num_group=2,
+             stride=(2, 1), pad=(1, 0)),
+        Case((2, 1, 7, 7), (2, 1, 2, 2), kernel=(2, 2), num_filter=2, dilate=(2, 3),
+             stride=(2, 2), pad=(1, 0), no_bias=True),
+        Case((2, 3, 7), (4, 3, 3), (4,), kernel=(3,), num_filter=4, stride=(2,), pad=(1,)),
+        Case((1, 4, 3, 3), (4, 1, 2, 2), kernel=(2, 2), num_filter=4, num_group=4,
+             no_bias=True, pad=(1, 1)),
+    ]
+
+
+@register(cases=_cases_conv())
+def Convolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=(), num_filter,
+                num_group=1, no_bias=False, layout=None, workspace=1024, cudnn_tune=None,
+                cudnn_off=False):
+    """1-D, 2-D or 3-D convolution (cross-correlation) over NCW / NCHW / NCDHW data.
+
+    ``out[n, f] = bias[f] + sum_{c, k} weight[f, c, k] * data[n, g * C/G + c, s * o + d * k - p]``
+    over the channels ``c`` of filter ``f``'s group ``g``. Each output size is
+    ``floor((x + 2 * pad - dilate * (kernel - 1) - 1) / stride) + 1``.
+
+    Parameters
+    ----------
+    data : NDArray
+        ``(N, C, W)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+    weight : NDArray
+        ``(num_filter, C / num_group, *kernel)``.
+    bias : NDArray, optional
+        ``(num_filter,)``; ignored when ``no_bias=True``.
+    kernel : tuple of int
+        Kernel size, one entry per spatial dimension.
+    stride : tuple of int, default 1 in every dimension
+    dilate : tuple of int, default 1 in every dimension
+    pad : tuple of int, default 0 in every dimension
+        Zero padding added on both sides.
+    num_filter : int
+        Number of output channels.
+    num_group : int, default 1
+        Split channels and filters into this many independent groups.
+    no_bias : bool, default False
+    layout : str, optional
+        Only the channels-first default (``'NCHW'`` for 2-D) is supported.
+    workspace, cudnn_tune, cudnn_off
+        Accepted for MXNet compatibility and ignored.
+
+    Returns
+    -------
+    NDArray
+        ``(N, num_filter, *out_spatial)``.
+
+    See Also
+    --------
+    Deconvolution, Pooling, FullyConnected
+
+    Examples
+    --------
+    >>> from minigluon import nd
+    >>> x = nd.arange(16).reshape((1, 1, 4, 4))
+    >>> w = nd.ones((1, 1, 2, 2))
+    >>> nd.Convolution(x, w, kernel=(2, 2), num_filter=1, no_bias=True, stride=(2, 2))
+    <BLANKLINE>
+    [[[[10. 18.]
+       [42. 50.]]]]
+    <NDArray 1x1x2x2 @cpu(0)>
+    >>> nd.Convolution(x, nd.ones((1, 1, 3, 3)), nd.array([1]), kernel=(3, 3), num_filter=1,
+    ...                pad=(1, 1)).shape
+    (1, 1, 4, 4)
+    >>> nd.Convolution(nd.ones((8, 6, 10)), nd.ones((4, 3, 3)), kernel=(3,), num_filter=4,
+    ...                num_group=2, no_bias=True).shape
+    (8, 4, 8)
+    """
+    geom, oshape = _conv_setup("Convolution", np.shape(data), np.shape(weight),
+                               None if bias is None else np.shape(bias), kernel, stride, dilate,
+                               pad, num_filter, num_group, no_bias, layout)
+    b = None if no_bias else bias
+    return _conv_forward(data, weight, b, geom, int(num_group), oshape[2:])
+
+
+@Convolution.def_backward
+def _(g, ins, out, kernel, stride, dilate, pad, num_filter, num_group, no_bias, **_):
+    data, weight = ins[0], ins[1]
+    geom = _geometry("Convolution", kernel, stride, dilate, pad)
+    gx, gw = _conv_backward(g, weight, geom, int(num_group), np.shape(data), x=data)
+    grads = [gx.astype(data.dtype, copy=False), gw.astype(weight.dtype, copy=False)]
+    if len(ins) > 2:
+        bias = ins[2]
+        grads.append(None if no_bias or bias is None else
+                     g.sum(axis=(0, *range(2, g.ndim))).astype(bias.dtype, copy=False))
+    return tuple(grads)
+
+
+@Convolution.def_shape
+def _(dshape, wshape=None, bshape=None, *, kernel, stride, dilate, pad, num_filter, num_group,
+      no_bias, layout, **_):
+    return _conv_setup("Convolution", dshape, wshape, bshape, kernel, stride, dilate, pad,
+                       num_filter, num_group, no_bias, layout)[1]
+
+
+# -- Deconvolution -------------------------------------------------------------------------
+def _deconv_setup(op: str, dshape: Any, wshape: Any, bshape: Any, kernel: Any, stride: Any,
+                  dilate: Any, pad: Any, adj: Any, target_shape: Any, num_filter: Any,
+                  num_group: Any, no_bias: bool, layout: Any) -> tuple[_Geom, tuple]:
+    """Validate a Deconvolution call; (geometry of the matching convolution, output shape)."""
+    geom = _geometry(op, kernel, stride, dilate, pad)
+    nsp = len(geom.kernel)
+    _check_layout(op, layout, nsp)
+    if dshape is None:
+        raise ShapeError(f"{op}: the data shape must be known to infer the output shape")
+    dshape = tuple(dshape)
+    _check_data(op, dshape, geom)
+    groups, nf = int(num_group), int(num_filter)
+    c = dshape[1]
+    if groups < 1 or c % groups or nf % groups:
+        raise ShapeError(f"{op}: num_group={groups} must divide both the data's {c} channels "
+                         f"and num_filter={nf}")
+    if wshape is not None:
+        want = (c, nf // groups, *geom.kernel)
+        if tuple(wshape) != want:
+            raise ShapeError(
+                f"{op}: weight shape {tuple(wshape)} does not match data of shape {dshape}, "
+                f"num_filter={nf}, num_group={groups} and kernel={geom.kernel}: expected "
+                f"{want} (in_channels, num_filter / num_group, *kernel)")
+    if not no_bias and bshape is not None and tuple(bshape) != (nf,):
+        raise ShapeError(f"{op}: bias shape {tuple(bshape)} must be (num_filter,) = ({nf},)")
+    in_sp = dshape[2:]
+    full = [geom.stride[i] * (n - 1) + geom.span(i) for i, n in enumerate(in_sp)]
+    target = tuple(target_shape or ())
+    if target and any(t != 0 for t in target):
+        if len(target) != nsp:
+            raise ShapeError(f"{op}: target_shape={target} must have {nsp} entries")
+        pads, out = [], []
+        for i, t in enumerate(target):
+            if t > full[i]:
+                raise ShapeError(f"{op}: target_shape={target} is too big for data of shape "
+                                 f"{dshape}: at most {tuple(full)} is reachable")
+            pads.append((full[i] - t + 1) // 2)
+            out.append(int(t))
+        geom = geom._replace(pad=tuple(pads))
+    else:
+        adjs = _as_tuple(op, "adj", adj, nsp, 0, 0)
+        for a, s in zip(adjs, geom.stride):
+            if a >= s:
+                raise ShapeError(f"{op}: adj={adjs} must be smaller than stride={geom.stride}")
+        out = [full[i] - 2 * geom.pad[i] + adjs[i] for i in range(nsp)]
+        if any(o <= 0 for o in out):
+            raise ShapeError(f"{op}: pad={geom.pad} is too large for data of shape {dshape}: "
+                             f"the output would have spatial shape {tuple(out)}")
+    return geom, (dshape[0], nf, *out)
+
+
+@register(cases=[
+    Case((2, 2, 3, 3), (2, 3, 2, 2), (3,), kernel=(2, 2), num_filter=3, no_bias=False),
+    Case((1, 2, 3, 3), (2, 2, 3, 3), kernel=(3, 3), num_filter=2, stride=(2, 2), pad=(1, 1),
+         adj=(1, 0)),
+    Case((1, 4, 3, 2), (4, 1, 2, 3), kernel=(2, 3), num_filter=2, num_group=2, dilate=(2, 1),
+         stride=(1, 2)),
+    Case((2, 3, 4), (3, 2, 3), (2,), kernel=(3,), num_filter=2, stride=(2,), no_bias=False,
+         target_shape=(8,)),
+])
+def Deconvolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=(), adj=(),
+                  target_shape=(), num_filter, num_group=1, no_bias=True, layout=None,
+                  workspace=512, cudnn_tune=None, cudnn_off=False):
+    """Transposed convolution: the gradient of :func:`Convolution` with respect to its input.
+
+    Each input pixel scatters ``weight[c]`` scaled by its value into the output. Each output
+    size is ``stride * (x - 1) + dilate * (kernel - 1) + 1 - 2 * pad + adj``; with
+    ``target_shape`` the padding (and ``adj``) are chosen to reach that size.
+
+    Parameters
+    ----------
+    data : NDArray
+        ``(N, C, W)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+    weight : NDArray
+        ``(C, num_filter / num_group, *kernel)`` (the weight of the matching convolution).
+    bias : NDArray, optional
+        ``(num_filter,)``, used only when ``no_bias=False``.
+    kernel : tuple of int
+    stride, dilate, pad : tuple of int
+        Those of the convolution this op transposes (defaults 1, 1, 0).
+    adj : tuple of int, default 0
+        Extra rows/columns added at the end of each output dimension (``< stride``).
+    target_shape : tuple of int, optional
+        Output spatial shape; overrides ``pad`` and ``adj``.
+    num_filter : int
+        Number of output channels.
+    num_group : int, default 1
+    no_bias : bool, default True
+    layout, workspace, cudnn_tune, cudnn_off
+        As in :func:`Convolution`.
+
+    Returns
+    -------
+    NDArray
+        ``(N, num_filter, *out_spatial)``.
+
+    See Also
+    --------
+    Convolution
+
+    Examples
+    --------
+    >>> from minigluon import nd
+    >>> x = nd.array([[[[1, 2], [3, 4]]]])
+    >>> nd.Deconvolution(x, nd.ones((1, 1, 2, 2)), kernel=(2, 2), num_filter=1)
+    <BLANKLINE>
+    [[[[ 1.  3.  2.]
+       [ 4. 10.  6.]
+       [ 3.  7.  4.]]]]
+    <NDArray 1x1x3x3 @cpu(0)>
+    >>> nd.Deconvolution(nd.ones((2, 8, 5, 5)), nd.ones((8, 4, 4, 4)), kernel=(4, 4),
+    ...                  stride=(2, 2), pad=(1, 1), num_filter=4).shape
+    (2, 4, 10, 10)
+    >>> nd.Deconvolution(nd.ones((1, 3, 5)), nd.ones((3, 2, 3)), kernel=(3,), stride=(2,),
+    ...                  num_filter=2, target_shape=(10,)).shape
+    (1, 2, 10)
+    """
+    geom, oshape = _deconv_setup("Deconvolution", np.shape(data), np.shape(weight),
+                                 None if bias is None else np.shape(bias), kernel, stride,
+                                 dilate, pad, adj, target_shape, num_filter, num_group, no_bias,
+                                 layout)
+    out = _conv_backward(data, weight, geom, int(num_group), oshape)[0]
+    if not no_bias and bias is not None:
+        out += np.asarray(bias, dtype=out.dtype).reshape((-1,) + (1,) * (out.ndim - 2))
+    return out.astype(np.result_type(data, weight), copy=False)
+
+
+@Deconvolution.def_backward
+def _(g, ins, out, kernel, stride, dilate, pad, adj, target_shape, num_filter, num_group,
+      no_bias, layout, **_):
+    data, weight = ins[0], ins[1]
+    geom, _s = _deconv_setup("Deconvolution", np.shape(data), np.shape(weight), None, kernel,
+                             stride, dilate, pad, adj, target_shape, num_filter, num_group,
+                             True, layout)
+    groups = int(num_group)
+    gx = _conv_forward(g, weight, None, geom, groups, np.shape(data)[2:])
+    gw = _conv_backward(data, weight, geom, groups, np.shape(g), x=g, need_x=False)[1]
+    grads = [gx.astype(data.dtype, copy=False), gw.astype(weight.dtype, copy=False)]
+    if len(ins) > 2:
+        bias = ins[2]
+        grads.append(None if no_bias or bias is None else
+                     g.sum(axis=(0, *range(2, g.ndim))).astype(bias.dtype, copy=False))
+    return tuple(grads)
+
+
+@Deconvolution.def_shape
+def _(dshape, wshape=None, bshape=None, *, kernel, stride, dilate, pad, adj, target_shape,
+      num_filter, num_group, no_bias, layout, **_):
+    return _deconv_setup("Deconvolution", dshape, wshape, bshape, kernel, stride, dilate, pad,
+                         adj, target_shape, num_filter, num_group, no_bias, layout)[1]
+
+
+# -- Pooling -------------------------------------------------------------------------------
+_POOL_TYPES = ("max", "avg", "sum")
+
+
+def _pool_setup(dshape: Any, kernel: Any, pool_type: str, global_pool: bool,
+                pooling_convention: str, stride: Any, pad: Any, p_value: Any,
+                layout: Any) -> tuple[_Geom | None, tuple]:
+    """Validate a Pooling call; (geometry or None for global pooling, output shape)."""
+    op = "Pooling"
+    if pool_type not in _POOL_TYPES:
+        extra = " ('lp' pooling is not implemented)" if pool_type == "lp" else ""
+        raise MXNetError(f"{op}: pool_type must be one of {_POOL_TYPES}, got {pool_type!r}"
+                         f"{extra}")
+    if pooling_convention not in ("valid", "full"):
+        raise MXNetError(f"{op}: pooling_convention must be 'valid' or 'full', got "
+                         f"{pooling_convention!r}")
+    if dshape is None:
+        raise ShapeError(f"{op}: the data shape must be known to infer the output shape")
+    dshape = tuple(dshape)
+    if global_pool:
+        if not 3 <= len(dshape) <= 5:
+            raise ShapeError(f"{op}: data must be 3-D (N, C, W), 4-D (N, C, H, W) or 5-D "
+                             f"(N, C, D, H, W), got shape {dshape}")
+        _check_layout(op, layout, len(dshape) - 2)
+        return None, dshape[:2] + (1,) * (len(dshape) - 2)
+    geom = _geometry(op, kernel, stride, 1, pad)
+    nsp = len(geom.kernel)
+    _check_layout(op, layout, nsp)
+    _check_data(op, dshape, geom)
+    out = []
+    for i, n in enumerate(dshape[2:]):
+        k, s, p = geom.kernel[i], geom.stride[i], geom.pad[i]
+        if k > n + 2 * p:
+            raise ShapeError(f"{op}: kernel size {geom.kernel} exceeds input {dshape[2:]} "
+                             f"padded by {geom.pad} (data shape {dshape})")
+        span = n + 2 * p - k
+        out.append(1 + (span // s if pooling_convention == "valid" else -(-span // s)))
+    return geom, (*dshape[:2], *out)
+
+
+def _pool_padded(x: np.ndarray, geom: _Geom, out_sp: tuple, fill: Any) -> np.ndarray:
+    ext = _padded_extent(x.shape[2:], out_sp, geom)
+    if ext == x.shape[2:]:
+        return x
+    xp = np.full((*x.shape[:2], *ext), fill, dtype=x.dtype)
+    xp[(slice(None), slice(None), *_inner(geom, x.shape[2:]))] = x
+    return xp
+
+
+def _pool_divisor(in_sp: tuple, out_sp: tuple, geom: _Geom, include_pad: bool,
+                  dtype: Any) -> np.ndarray:
+    """Number of elements each average window divides by, broadcastable to the output."""
+    div = np.ones((1, 1) + (1,) * len(out_sp), dtype=dtype)
+    for i, (n, o) in enumerate(zip(in_sp, out_sp)):
+        k, s, p = geom.kernel[i], geom.stride[i], geom.pad[i]
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, n + p)
+        if not include_pad:
+            end, start = np.minimum(end, n), np.maximum(start, 0)
+        shape = [1] * (len(out_sp) + 2)
+        shape[i + 2] = o
+        div = div * np.maximum(end - start, 1).reshape(shape).astype(dtype)
+    return div
+
+
+def _pool_cases() -> list[Case]:
+    return [
+        Case((2, 2, 4, 4), kernel=(2, 2), stride=(2, 2)),
+        Case((1, 2, 5, 5), kernel=(3, 3), stride=(2, 2), pad=(1, 1)),
+        Case((1, 2, 5, 6), kernel=(2, 3), stride=(2, 2), pooling_convention="full"),
+        Case((1, 2, 5, 5), kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg"),
+        Case((1, 2, 5, 5), kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg",
+             count_include_pad=False),
+        Case((1, 2, 5, 6), kernel=(2, 3), stride=(2, 2), pooling_convention="full",
+             pool_type="avg", pad=(1, 0)),
+        Case((1, 2, 4, 4), kernel=(2, 2), pool_type="sum"),
+        Case((2, 3, 7), kernel=(3,), stride=(2,), pad=(1,)),
+        Case((2, 3, 7), kernel=(3,), stride=(2,), pool_type="avg", pooling_convention="full"),
+        Case((2, 3, 3, 4), global_pool=True),
+        Case((2, 3, 3, 4), global_pool=True, pool_type="avg"),
+        Case((2, 3, 5), global_pool=True, pool_type="sum"),
+    ]
+
+
+@register(cases=_pool_cases())
+def Pooling(data, *, kernel=(), pool_type="max", global_pool=False, cudnn_off=False,
+            pooling_convention="valid", stride=(), pad=(), p_value=None,
+            count_include_pad=None, layout=None):
+    """Max, average or sum pooling over 1-D, 2-D or 3-D windows (NCW / NCHW / NCDHW data).
+
+    Each output size is ``floor((x + 2 * pad - kernel) / stride) + 1`` with
+    ``pooling_convention='valid'`` and ``ceil(...) + 1`` with ``'full'`` (the last window
+    may then run past the padded input; positions outside it are ignored). Max pooling never
+    picks padding; average pooling divides by the window size clipped to the padded input
+    (``count_include_pad=True``, the default) or by the number of real elements (``False``).
+    ``global_pool=True`` pools each whole channel to ``(N, C, 1, 1)`` and ignores ``kernel``.
+
+    Parameters
+    ----------
+    data : NDArray
+        ``(N, C, W)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+    kernel : tuple of int
+        Window size (ignored with ``global_pool``).
+    pool_type : {'max', 'avg', 'sum'}, default 'max'
+    global_pool : bool, default False
+    pooling_convention : {'valid', 'full'}, default 'valid'
+    stride : tuple of int, default 1 in every dimension
+    pad : tuple of int, default 0 in every dimension
+    count_include_pad : bool, optional
+        Average pooling only; ``None`` means True.
+    p_value, cudnn_off, layout
+        Accepted for MXNet compatibility (only channels-first layouts are supported).
+
+    Returns
+    -------
+    NDArray
+        ``(N, C, *out_spatial)``.
+
+    See Also
+    --------
+    Convolution
+
+    Examples
+    --------
+    >>> from minigluon import nd
+    >>> x = nd.arange(16).reshape((1, 1, 4, 4))
+    >>> nd.Pooling(x, kernel=(2, 2), stride=(2, 2))
+    <BLANKLINE>
+    [[[[ 5.  7.]
+       [13. 15.]]]]
+    <NDArray 1x1x2x2 @cpu(0)>
+    >>> nd.Pooling(x, kernel=(2, 2), stride=(2, 2), pool_type='avg')
+    <BLANKLINE>
+    [[[[ 2.5  4.5]
+       [10.5 12.5]]]]
+    <NDArray 1x1x2x2 @cpu(0)>
+    >>> nd.Pooling(nd.ones((1, 1, 5, 5)), kernel=(2, 2), stride=(2, 2)).shape
+    (1, 1, 2, 2)
+    >>> nd.Pooling(nd.ones((1, 1, 5, 5)), kernel=(2, 2), stride=(2, 2),
+    ...            pooling_convention='full').shape
+    (1, 1, 3, 3)
+    >>> nd.Pooling(x, global_pool=True, pool_type='avg').reshape((-1,))
+    <BLANKLINE>
+    [7.5]
+    <NDArray 1 @cpu(0)>
+    """
+    x = np.asarray(data)
+    geom, oshape = _pool_setup(x.shape, kernel, pool_type, global_pool, pooling_convention,
+                               stride, pad, p_value, layout)
+    if geom is None:
+        axes = tuple(range(2, x.ndim))
+        red = {"max": np.max, "avg": np.mean, "sum": np.sum}[pool_type]
+        return red(x, axis=axes, keepdims=True).astype(x.dtype, copy=False)
+    out_sp = oshape[2:]
+    lowest = np.finfo(x.dtype).min if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    xp = _pool_padded(x, geom, out_sp, lowest if pool_type == "max" else 0)
+    offs = _offsets(geom, out_sp)
+    head = (slice(None), slice(None))
+    out = np.array(xp[head + offs[0][1]], copy=True)
+    combine = np.maximum if pool_type == "max" else np.add
+    for _idx, sl in offs[1:]:
+        combine(out, xp[head + sl], out=out)
+    if pool_type == "avg":
+        include = True if count_include_pad is None else bool(count_include_pad)
+        out /= _pool_divisor(x.shape[2:], out_sp, geom, include, out.dtype)
+    return out
+
+
+@Pooling.def_backward
+def _(g, ins, out, kernel, pool_type, global_pool, pooling_convention, stride, pad, p_value,
+      count_include_pad, layout, **_):
+    x = np.asarray(ins[0])
+    g = np.asarray(g, dtype=x.dtype)
+    geom, oshape = _pool_setup(x.shape, kernel, pool_type, global_pool, pooling_convention,
+                               stride, pad, p_value, layout)
+    if geom is None:
+        if pool_type == "max":
+            n, c = x.shape[:2]
+            gx = np.zeros((n, c, x[0, 0].size), dtype=x.dtype)
+            first = x.reshape(n, c, -1).argmax(axis=-1)[..., None]
+            np.put_along_axis(gx, first, g.reshape(n, c, 1), axis=-1)
+            return (gx.reshape(x.shape),)
+        scale = 1.0 / x[0, 0].size if pool_type == "avg" else 1.0
+        return (np.broadcast_to(g * scale, x.shape).astype(x.dtype),)
+    out_sp = oshape[2:]
+    head = (slice(None), slice(None))
+    ext = _padded_extent(x.shape[2:], out_sp, geom)
+    offs = _offsets(geom, out_sp)
+    disjoint = all(s >= k for s, k in zip(geom.stride, geom.kernel))
+    tiled = disjoint and all(s == k and o * s == n for s, k, o, n in
+                             zip(geom.stride, geom.kernel, out_sp, ext))
+    # a tiling (kernel == stride, no remainder) writes every input position exactly once
+    gxp = (np.empty if tiled else np.zeros)((*x.shape[:2], *ext), dtype=x.dtype)
+    if pool_type == "max":
+        # Route each output's gradient to the first maximum of its window (MXNet's rule):
+        # ``alive`` marks outputs whose maximum has not been met yet at earlier offsets.
+        lowest = np.finfo(x.dtype).min if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        xp = _pool_padded(x, geom, out_sp, lowest)
+        out = np.asarray(out, dtype=x.dtype).reshape(oshape)
+        hit = np.empty(oshape, dtype=bool)
+        alive = np.ones(oshape, dtype=bool)
+        tmp = None if disjoint else np.empty(oshape, dtype=x.dtype)
+        for i, (_idx, sl) in enumerate(offs):
+            np.equal(xp[head + sl], out, out=hit)
+            if i:
+                np.logical_and(hit, alive, out=hit)
+            if i + 1 < len(offs):
+                np.greater(alive, hit, out=alive)  # alive and not hit
+            if disjoint:
+                np.multiply(g, hit, out=gxp[head + sl])
+            else:
+                np.multiply(g, hit, out=tmp)
+                gxp[head + sl] += tmp
+    else:
+        if pool_type == "avg":
+            include = True if count_include_pad is None else bool(count_include_pad)
+            g = g / _pool_divisor(x.shape[2:], out_sp, geom, include, x.dtype)
+        for _idx, sl in offs:
+            if disjoint:
+                gxp[head + sl] = g
+            else:
+                gxp[head + sl] += g
+    return (np.ascontiguousarray(gxp[head + _inner(geom, x.shape[2:])]),)
+
+
+@Pooling.def_shape
+def _(dshape, *, kernel, pool_type, global_pool, pooling_convention, stride, pad, p_value,
+      layout, **_):
+    return _pool_setup(dshape, kernel, pool_type, global_pool, pooling_convention, stride, pad,
+                       p_value, layout)[1]

@@ -15,12 +15,20 @@ __all__ = ["invoke", "register_handler"]
 
 Handler = Callable[[Op, tuple, dict, Any, Any], Any]
 _HANDLERS: dict[type, Handler] = {}
+_RESOLVERS: set[Handler] = set()  # handlers that replace their inputs, then invoke again
 _DEFAULT: list[Handler] = []  # handler for ops with no array input (creation, sampling)
 
 
-def register_handler(array_type: type, handler: Handler, default: bool = False) -> None:
-    """Route ops whose inputs include ``array_type`` to ``handler``."""
+def register_handler(array_type: type, handler: Handler, default: bool = False,
+                     resolver: bool = False) -> None:
+    """Route ops whose inputs include ``array_type`` to ``handler``.
+
+    A ``resolver`` (deferred Parameters) takes precedence over the array front ends: it turns
+    its placeholders into real arrays and calls ``invoke`` again.
+    """
     _HANDLERS[array_type] = handler
+    if resolver:
+        _RESOLVERS.add(handler)
     if default:
         _DEFAULT[:] = [handler]
 
@@ -39,6 +47,8 @@ def invoke(op: Op, arrays: tuple, attrs: dict, out: Any = None, name: str | None
         h = _HANDLERS.get(type(a))
         if h is None:
             h = _handler_by_subclass(a)
+        if h in _RESOLVERS:
+            return h(op, arrays, attrs, out, name)
         if h is not None:
             if handler is not None and h is not handler:
                 raise TypeError(

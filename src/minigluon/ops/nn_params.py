@@ -5,40 +5,41 @@ until its first forward pass. When such a Parameter reaches an op (``gluon/param
 ``_resolve_deferred``), the op's ``infer_args`` completes the unknown input shapes from the known
 ones; the rules below are the MXNet ones (``FullyConnectedShape``, ``ConvolutionShape``, ...).
 
-Each rule is ``fn(*in_shapes, **attrs) -> in_shapes`` with ``None`` for unknown inputs; it is
-attached to the op if that op is registered (this module is imported after ``ops.nn``).
+Each rule is ``fn(*in_shapes, **attrs) -> in_shapes`` with ``None`` for unknown inputs;
+:func:`attach` gives each registered op its rule (unless the op defines its own).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import math
 from collections.abc import Callable
 from typing import Any
 
 from .registry import _REGISTRY
 
-# The rules attach to the ops of ops/nn.py, which must be registered first.
-if importlib.util.find_spec(f"{__package__}.nn") is not None:
-    importlib.import_module(f"{__package__}.nn")
-
-__all__: list[str] = []
+__all__ = ["attach"]
 
 Shape = tuple | None
+_RULES: dict[str, Callable[..., list]] = {}
 
 
 def _rule(op_name: str) -> Callable[[Callable[..., list]], Callable[..., list]]:
-    def attach(fn: Callable[..., list]) -> Callable[..., list]:
-        op = _REGISTRY.get(op_name)
-        if op is not None:
-            op.def_infer_args(fn)
+    def record(fn: Callable[..., list]) -> Callable[..., list]:
+        _RULES[op_name] = fn
         return fn
 
-    return attach
+    return record
 
 
-def _channel_axis(layout: Any, ndim: int) -> int:
+def attach() -> None:
+    """Attach every rule to its op (called by ``ops/__init__`` once all ops are registered)."""
+    for name, fn in _RULES.items():
+        op = _REGISTRY.get(name)
+        if op is not None and op.args_fn is None:
+            op.def_infer_args(fn)
+
+
+def _channel_axis(layout: Any) -> int:
     return layout.find("C") if isinstance(layout, str) and "C" in layout else 1
 
 
@@ -59,7 +60,7 @@ def _convolution(data: Shape, weight: Shape = None, bias: Shape = None, *, kerne
     if data is None:
         return [data, weight, bias]
     kernel = tuple(kernel)
-    axis = _channel_axis(layout, len(data))
+    axis = _channel_axis(layout)
     per_group = data[axis] // num_group
     # MXNet keeps the weight in the data's layout: OIHW for NCHW, OHWI for NHWC.
     w = (num_filter, per_group, *kernel) if axis == 1 else (num_filter, *kernel, per_group)
@@ -73,7 +74,7 @@ def _deconvolution(data: Shape, weight: Shape = None, bias: Shape = None, *, ker
     if data is None:
         return [data, weight, bias]
     kernel = tuple(kernel)
-    axis = _channel_axis(layout, len(data))
+    axis = _channel_axis(layout)
     per_group = num_filter // num_group
     w = (data[axis], per_group, *kernel) if axis == 1 else (data[axis], *kernel, per_group)
     return [data, w, None if no_bias else (num_filter,)]

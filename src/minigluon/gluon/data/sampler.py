@@ -65,7 +65,7 @@ class SequentialSampler(Sampler):
 
 
 class RandomSampler(Sampler):
-    """A new random permutation of ``0 .. length-1`` on every iteration.
+    """A new random permutation of the indices ``range(length)`` on every iteration.
 
     Draws from the global generator, so ``mx.random.seed`` makes the order reproducible.
 

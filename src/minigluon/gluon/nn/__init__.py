@@ -1,5 +1,7 @@
 """``gluon.nn``: containers and neural-network layers."""
 
+from ..block import Block, HybridBlock  # noqa: F401 - MXNet exposes them as nn.Block too
+from ..symbol_block import SymbolBlock  # noqa: F401
 from .activations import *  # noqa: F403
 from .activations import __all__ as _act_all
 from .basic_layers import *  # noqa: F403

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ... import ndarray as nd
+from ... import symbol as sym
 from ..block import Block, HybridBlock
 from .activations import Activation
 
@@ -591,7 +592,7 @@ class Embedding(HybridBlock):
 
 
 class Flatten(HybridBlock):
-    """Flatten to two dimensions: ``(N, x1, ..., xn)`` -> ``(N, x1 * ... * xn)``.
+    """Flatten every axis but the first: shape ``(N, d1, d2)`` becomes ``(N, d1 * d2)``.
 
     Examples
     --------
@@ -691,7 +692,7 @@ class HybridLambda(HybridBlock):
     def __init__(self, function: Any, prefix: str | None = None) -> None:
         super().__init__(prefix=prefix)
         if isinstance(function, str):
-            if not hasattr(nd, function):
+            if not (hasattr(nd, function) and hasattr(sym, function)):
                 raise ValueError(f"Function name {function} is not found in symbol/ndarray.")
             self._func = lambda F, *args: getattr(F, function)(*args)
             self._func_name = function

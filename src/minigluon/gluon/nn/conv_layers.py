@@ -15,7 +15,7 @@ from ...base import numeric_types
 from ..block import HybridBlock
 from .activations import Activation
 
-__all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
+__all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
            "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D", "AvgPool3D",
            "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D", "GlobalAvgPool1D",
            "GlobalAvgPool2D", "GlobalAvgPool3D"]
@@ -307,12 +307,44 @@ class Conv2DTranspose(_Conv):
         self.outpad = output_padding
 
 
+class Conv3DTranspose(_Conv):
+    """Transposed 3-D convolution (deconvolution) over volumes ``(N, C, D, H, W)``.
+
+    Output sizes follow the Conv2DTranspose formula on each of D, H, W. The weight is
+    ``(in_channels, channels / groups, kd, kh, kw)``.
+    {params}
+    Examples
+    --------
+    >>> from minigluon import gluon, nd
+    >>> up = gluon.nn.Conv3DTranspose(2, kernel_size=2, strides=2)
+    >>> up.initialize()
+    >>> up(nd.ones((1, 3, 2, 3, 4))).shape
+    (1, 2, 4, 6, 8)
+    """
+
+    def __init__(self, channels: int, kernel_size: Any, strides: Any = (1, 1, 1),
+                 padding: Any = (0, 0, 0), output_padding: Any = (0, 0, 0),
+                 dilation: Any = (1, 1, 1), groups: int = 1, layout: str = "NCDHW",
+                 activation: str | None = None, use_bias: bool = True,
+                 weight_initializer: Any = None, bias_initializer: Any = "zeros",
+                 in_channels: int = 0, **kwargs: Any) -> None:
+        _check_layout(layout, ("NCDHW", "NDHWC"), "Conv3DTranspose")
+        kernel_size = _tuple(kernel_size, 3, "kernel_size", "Conv3DTranspose")
+        output_padding = _tuple(output_padding, 3, "output_padding", "Conv3DTranspose")
+        super().__init__(channels, kernel_size, strides, padding, dilation, groups, layout,
+                         in_channels, activation, use_bias, weight_initializer,
+                         bias_initializer, op_name="Deconvolution", adj=output_padding,
+                         **kwargs)
+        self.outpad = output_padding
+
+
 _EXTRA_TRANSPOSE = """
     output_padding : int or tuple of {n} ints, default 0
         Extra size added to one side of the output."""
 
 for _cls, _n, _layout in [(Conv1D, 1, "NCW"), (Conv2D, 2, "NCHW"), (Conv3D, 3, "NCDHW"),
-                          (Conv1DTranspose, 1, "NCW"), (Conv2DTranspose, 2, "NCHW")]:
+                          (Conv1DTranspose, 1, "NCW"), (Conv2DTranspose, 2, "NCHW"),
+                          (Conv3DTranspose, 3, "NCDHW")]:
     _extra = _EXTRA_TRANSPOSE.format(n=_n) if "Transpose" in _cls.__name__ else ""
     _cls.__doc__ = _cls.__doc__.replace("{params}", _CONV_DOC.format(
         n=_n, layout=_layout, extra=_extra).rstrip() + "\n")

@@ -1,5 +1,6 @@
-"""``gluon.data.vision``: image transforms (datasets such as MNIST need downloads: not here)."""
+"""``gluon.data.vision``: image transforms and synthetic image datasets (no downloads)."""
 
 from . import transforms
+from .datasets import SyntheticDigits
 
-__all__ = ["transforms"]
+__all__ = ["SyntheticDigits", "transforms"]

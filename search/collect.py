@@ -1,0 +1,257 @@
+"""Search records from a finished Sphinx build: every Python-domain object and page section.
+
+Records come from Sphinx's own data (the Python domain's object table, the pickled doctrees
+and the builder's URIs), never from scraping HTML, so every result links to the anchor Sphinx
+wrote. Object details (signature, docstring, the errors it raises) come from importing the
+documented object, the way autodoc did.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .text import strip_markup
+
+__all__ = ["Record", "collect", "api_record", "describe_object", "resolve", "first_sentence",
+           "KIND_OF_OBJTYPE"]
+
+#: Sphinx Python-domain object types mapped to the kinds search reports.
+KIND_OF_OBJTYPE = {
+    "data": "attribute", "classmethod": "method", "staticmethod": "method",
+    "decorator": "function", "decoratormethod": "method", "type": "attribute",
+}
+
+
+@dataclass
+class Record:
+    """One searchable thing: an API object or a page section.
+
+    ``name`` is the fully qualified documented name of an API object, or a section's title;
+    ``path`` is where it lives (the name again, or "Page > Section" for a section).
+    """
+
+    name: str
+    kind: str  # class, function, method, property, attribute, exception, module, page, section
+    url: str  # relative to the HTML root, with #anchor
+    source: str  # "api" or "page"
+    path: str = ""
+    summary: str = ""
+    signature: str = ""
+    text: str = ""  # docstring without examples, or the section's prose
+    code: str = ""  # a section's code cells (and their output)
+    errors: str = ""  # messages the object raises: people paste them into the search box
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def collect(app: Any) -> list[Record]:
+    """Every Python-domain object and every section of the non-API pages of a Sphinx build."""
+    records = list(_api_records(app))
+    api_docs = {r.url.split("#", 1)[0] for r in records}
+    records += [r for r in _section_records(app) if r.url.split("#", 1)[0] not in api_docs]
+    return records
+
+
+def _api_records(app: Any) -> Iterator[Record]:
+    domain = app.env.get_domain("py")
+    for name, entry in sorted(domain.objects.items()):
+        if entry.aliased:  # the same object under its defining module's name (NDArray twice)
+            continue
+        url = f"{app.builder.get_target_uri(entry.docname)}#{entry.node_id}"
+        yield api_record(name, KIND_OF_OBJTYPE.get(entry.objtype, entry.objtype), url)
+
+
+def api_record(name: str, kind: str, url: str) -> Record:
+    """The record of the API object documented as ``name`` (imported for its details)."""
+    try:
+        obj = resolve(name)
+    except (ImportError, AttributeError):
+        return Record(name=name, kind=kind, url=url, source="api", path=name)
+    summary, text, signature, errors = describe_object(obj, name.rsplit(".", 1)[-1], kind)
+    return Record(name=name, kind=kind, url=url, source="api", path=name, summary=summary,
+                  signature=signature, text=text, errors=errors)
+
+
+def resolve(name: str) -> Any:
+    """Import a dotted name: the longest importable module prefix, then attributes.
+
+    Attributes are read from the class ``__dict__`` where possible so that a property comes
+    back as the property (its docstring), not as whatever the descriptor returns.
+    """
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for attr in parts[i:]:
+            obj = vars(obj)[attr] if inspect.isclass(obj) and attr in vars(obj) \
+                else getattr(obj, attr)
+            if isinstance(obj, (staticmethod, classmethod)):
+                obj = obj.__func__
+        return obj
+    raise ImportError(f"cannot import any prefix of {name!r}")
+
+
+def describe_object(obj: Any, leaf: str, kind: str = "") -> tuple[str, str, str, str]:
+    """(summary, docstring text without examples, signature, raised error messages).
+
+    An ``attribute`` (module-level data such as ``mx_real_t = np.float32``) has no docstring
+    of its own: the value's docstring would describe numpy, not minigluon.
+    """
+    if kind == "attribute" and not isinstance(obj, property):
+        return "", "", "", ""
+    doc = inspect.getdoc(obj.fget if isinstance(obj, property) and obj.fget else obj) or ""
+    paragraphs = [p for p in doc.split("\n\n") if p.strip()]
+    summary = " ".join(paragraphs[0].split()) if paragraphs else ""
+    if summary.startswith("Alias of") and len(paragraphs) > 1:
+        summary += " " + " ".join(paragraphs[1].split())  # say what the alias does
+    return (strip_markup(summary), strip_markup(_without_examples(doc)),
+            _signature(obj, leaf), " ".join(_raised_messages(obj)))
+
+
+def _without_examples(doc: str) -> str:
+    """A numpy-style docstring without its Examples section (every op's examples say
+    ``nd.array``, which would make them all match a query for arrays)."""
+    out, skipping = [], False
+    lines = doc.splitlines()
+    for i, line in enumerate(lines):
+        underline = lines[i + 1] if i + 1 < len(lines) else ""
+        if underline.startswith("---") and set(underline.strip()) == {"-"}:
+            skipping = line.strip() == "Examples"
+        if not skipping and not line.lstrip().startswith(">>>"):
+            out.append(line)
+    return "\n".join(out)
+
+
+def _signature(obj: Any, leaf: str) -> str:
+    if isinstance(obj, property) or not callable(obj):
+        return ""
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return ""
+    if inspect.isclass(obj):
+        sig = sig.replace(return_annotation=inspect.Signature.empty)
+    return f"{leaf}{sig}"
+
+
+def _raised_messages(obj: Any) -> list[str]:
+    """String literals of the ``raise`` statements of ``obj`` and of the same-module functions
+    it calls (one level): error messages often live in a shared helper or constant."""
+    roots: list[Callable[..., Any]] = []
+    op = getattr(obj, "op", None)  # a registry-generated function: the op's forward raises
+    if op is not None and callable(getattr(op, "forward", None)):
+        roots += [op.forward] + ([op.shape_fn] if callable(op.shape_fn) else [])
+    elif isinstance(obj, property):
+        roots += [obj.fget] if obj.fget else []
+    elif inspect.isclass(obj) and inspect.isfunction(vars(obj).get("__init__")):
+        roots.append(vars(obj)["__init__"])
+    elif inspect.isfunction(obj) or inspect.ismethod(obj):
+        roots.append(obj)
+    messages: list[str] = []
+    seen: set[Any] = set()
+    for root in roots:
+        messages += _scan(inspect.unwrap(root), 0, seen)
+    return list(dict.fromkeys(messages))
+
+
+def _scan(fn: Any, depth: int, seen: set[Any]) -> list[str]:
+    if fn in seen or not inspect.isfunction(fn):
+        return []
+    seen.add(fn)
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return []  # compiled from a string (generated op functions), or no source
+    env = fn.__globals__
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            for arg in node.exc.args:
+                text = _literal_text(arg, env)
+                if text.strip():
+                    found.append(" ".join(text.split()))
+        elif depth == 0 and isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            callee = env.get(node.func.id)
+            if inspect.isfunction(callee) and callee.__module__ == fn.__module__:
+                found += _scan(callee, depth + 1, seen)
+    return found
+
+
+def _literal_text(node: ast.AST, env: dict[str, Any]) -> str:
+    """The constant text of a message expression (f-string holes become spaces)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_literal_text(v, env) if isinstance(v, ast.Constant) else " "
+                       for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _literal_text(node.left, env) + _literal_text(node.right, env)
+    if isinstance(node, ast.Name) and isinstance(env.get(node.id), str):
+        return env[node.id]
+    return ""
+
+
+# -- page sections ---------------------------------------------------------------------------
+
+def _section_records(app: Any) -> Iterator[Record]:
+    from docutils import nodes  # only when Sphinx (and so docutils) is running
+
+    for docname in sorted(app.env.found_docs):
+        if docname.startswith("_") or docname.startswith("api/_autosummary/"):
+            continue
+        doctree = app.env.get_doctree(docname)
+        page = app.builder.get_target_uri(docname)
+        for section in doctree.findall(nodes.section):
+            if not section["ids"]:
+                continue
+            titles = [s[0].astext() for s in _ancestors(section, nodes.section)]
+            prose, code = _section_text(section, nodes)
+            top = len(titles) == 1
+            yield Record(
+                name=titles[-1], kind="page" if top else "section", source="page",
+                url=page if top else f"{page}#{section['ids'][0]}",
+                path=" > ".join(titles), summary=first_sentence(prose),
+                text=prose, code=code,
+            )
+
+
+def _ancestors(node: Any, cls: type) -> list[Any]:
+    chain = []
+    while node is not None:
+        if isinstance(node, cls):
+            chain.append(node)
+        node = node.parent
+    return chain[::-1]
+
+
+def _section_text(section: Any, nodes: Any) -> tuple[str, str]:
+    """Prose and code directly in ``section`` (its subsections are records of their own)."""
+    prose: list[str] = []
+    code: list[str] = []
+    for child in section.children[1:]:
+        if isinstance(child, nodes.section):
+            continue
+        code += [block.astext() for block in child.findall(nodes.literal_block)]
+        if not isinstance(child, nodes.literal_block) and not _is_cell(child):
+            prose.append(child.astext())
+    return "\n".join(prose), "\n".join(code)
+
+
+def _is_cell(node: Any) -> bool:
+    return str(node.get("nb_element", "")).startswith("cell") or "cell" in node.get("classes", [])
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text``, whitespace collapsed (a section's summary)."""
+    flat = " ".join(text.split())
+    end = flat.find(". ")
+    return flat if end < 0 else flat[:end + 1]

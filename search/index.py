@@ -1,0 +1,320 @@
+"""The Whoosh index: its schema (declared here and nowhere else), the writer and the opener.
+
+The writer builds a complete index in a new directory next to the target and swaps it into
+place, so a reader sees the old index or the new one, never half of one. Whoosh's files are
+pickles, so the opener only opens a directory that carries this project's marker file.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import pickle
+import shutil
+import struct
+import tempfile
+import time
+import uuid
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, KEYWORD, STORED, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import EmptyIndexError, IndexVersionError
+
+from .collect import Record
+from .synonyms import NAMESPACE_ALIASES
+from .text import compact, split_identifier, terms, trigrams, words
+
+__all__ = ["SCHEMA", "SCORED_FIELDS", "FORMAT", "DEFAULT_INDEX_DIR", "SearchIndexError",
+           "IndexMissingError", "OpenIndex", "document", "exact_keys", "write_index",
+           "open_index"]
+
+#: Where ``nox -s docs`` leaves the index (next to build/html) and where readers look.
+DEFAULT_INDEX_DIR = Path(__file__).resolve().parent.parent / "build" / "search-index"
+#: Bump when the schema or the analysis in search.text changes: old indexes are then refused.
+FORMAT = 1
+MARKER = "minigluon-search.json"
+BUILD_HINT = "build it with `nox -s docs`"
+
+
+def _terms() -> KEYWORD:
+    # Text is analysed by search.text before it reaches Whoosh (the same code analyses
+    # queries), so a searchable field only splits pre-made terms on spaces. Not "scorable":
+    # search.query scores with field lengths kept in LENGTHS, because Whoosh's writer looks
+    # up a stored length for every posting and that was most of the indexing time.
+    return KEYWORD(scorable=False, lowercase=False, commas=False)
+
+
+SCHEMA = Schema(
+    # shown in results
+    name=STORED, kind=ID(stored=True), source=ID(stored=True), url=STORED, path=STORED,
+    summary=STORED, signature=STORED,
+    # searched (boosts are per query, in search.query)
+    exact=_terms(),  # API names: full, dotted suffixes, mx./nd. aliases, compact leaf
+    joined=_terms(),  # compact leaf name: "multiboxprior"
+    leaf=_terms(),  # leaf name parts: "multi box prior"
+    title=_terms(),  # a section's own title
+    qual=_terms(),  # the enclosing modules and classes, or the enclosing page and sections
+    params=_terms(),  # parameter names from the signature
+    summ=_terms(),
+    body=_terms(),
+    code=_terms(),
+    errors=_terms(),  # messages the object raises, error output in a page
+    tri=_terms(),  # character trigrams of the compact leaf name
+)
+#: Fields whose per-document term counts are kept for BM25 length normalisation.
+SCORED_FIELDS = ("joined", "leaf", "title", "qual", "params", "summ", "body", "code", "errors",
+                 "tri")
+# Sidecar files, next to Whoosh's, in the same atomically swapped directory.
+LENGTHS = "lengths.bin"  # array('H') per scored field, in docnum order
+PRIORS = "priors.bin"  # array('B'): tie-break rank per document (lower first)
+VOCABULARY = "vocabulary.txt"  # "word doc_frequency" lines: the spelling dictionary
+
+# Where two results tie (nd.relu and sym.relu share a docstring), the kind and namespace
+# people reach for first wins: classes and functions before methods, ndarray before symbol.
+_KIND_RANK = {"class": 0, "exception": 0, "function": 0, "module": 1, "method": 2,
+              "property": 2, "attribute": 3, "page": 1, "section": 1}
+_DEMOTED_NAMESPACES = ("minigluon.symbol.", "minigluon.sym.", "minigluon.test_utils.",
+                       "minigluon.ndarray.ndarray.")
+
+
+class SearchIndexError(Exception):
+    """The search index cannot be used (corrupt, foreign, or from another format)."""
+
+
+class IndexMissingError(SearchIndexError):
+    """There is no search index at the given path."""
+
+
+def document(record: Record) -> tuple[dict[str, str], set[str]]:
+    """The Whoosh document of a record (stored display fields and pre-analysed terms), and
+    its words for the spelling dictionary (unstemmed)."""
+    api = record.source == "api"
+    leaf = record.name.rsplit(".", 1)[-1] if api else record.name
+    outer = record.name.split(".")[:-1] if api else record.path.split(" > ")[:-1]
+    outer_words = [w for part in outer for w in words(part)]
+    params = _param_names(record.signature)
+    vocab_src = [leaf, *outer_words, *params, *words(record.summary), *words(record.text),
+                 *words(record.errors)]
+    return {
+        "name": record.name, "kind": record.kind, "source": record.source, "url": record.url,
+        "path": record.path, "summary": record.summary, "signature": record.signature,
+        "exact": " ".join(exact_keys(record.name)) if api else "",
+        "joined": compact(leaf) if api else "",
+        "leaf": " ".join(terms(words(leaf), stop=False, joined=False)) if api else "",
+        "title": "" if api else " ".join(terms(leaf)),
+        "qual": " ".join(terms(outer_words + [NAMESPACE_ALIASES.get(w, "") for w in outer])),
+        "params": " ".join(terms(params, stop=False)),
+        "summ": " ".join(terms(record.summary)),
+        "body": " ".join(terms(record.text)),
+        "code": " ".join(terms(record.code)),
+        "errors": " ".join(terms(record.errors)),
+        "tri": " ".join(trigrams(compact(leaf))) if api else "",
+    }, set(terms(vocab_src, stemmed=False, stop=False))
+
+
+def exact_keys(name: str) -> list[str]:
+    """Lowercase names a query may give for ``name`` exactly: every dotted suffix, each also
+    with namespace aliases (``mx.nd.reshape``), and the compact leaf (``multiboxprior``)."""
+    parts = name.lower().split(".")
+    keys = {compact(parts[-1]), "".join(split_identifier(name.split(".")[-1]))}
+    for i in range(len(parts)):
+        suffix = parts[i:]
+        keys.add(".".join(suffix))
+        keys.add(".".join(NAMESPACE_ALIASES.get(p, p) for p in suffix))
+    return sorted(k for k in keys if k)
+
+
+def prior(record: Record) -> int:
+    """Tie-break rank of a record (lower is shown first among equal scores)."""
+    demoted = record.name.startswith(_DEMOTED_NAMESPACES)
+    return _KIND_RANK.get(record.kind, 4) * 2 + demoted
+
+
+def _param_names(signature: str) -> list[str]:
+    inside = signature.partition("(")[2].rpartition(")")[0]
+    names = []
+    for piece in inside.split(","):
+        name = piece.split("=")[0].split(":")[0].strip(" *")
+        if name.isidentifier() and name not in ("self", "out", "name"):
+            names.append(name)
+    return names
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+def write_index(records: Iterable[Record], target: Path | str) -> Path:
+    """Index ``records`` into ``target`` atomically; returns the target path.
+
+    The index is written into a fresh sibling directory (Whoosh's own temporary files go there
+    too, never to a shared temp path), then exchanged with ``target`` in one step where the OS
+    allows it (Linux ``renameat2``), otherwise renamed over it in two; the old index is
+    deleted afterwards. Readers that opened the old index keep reading it until they reopen.
+    """
+    target = Path(target).absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    try:
+        storage = FileStorage(str(staging))
+        ix = storage.create_index(SCHEMA)
+        lengths = {f: array("H") for f in SCORED_FIELDS}
+        priors = array("B")
+        vocabulary: Counter[str] = Counter()
+        writer = ix.writer(limitmb=256)
+        try:
+            for record in records:
+                doc, vocab = document(record)
+                writer.add_document(**doc)
+                for f in SCORED_FIELDS:
+                    lengths[f].append(min(doc[f].count(" ") + bool(doc[f]), 65535))
+                priors.append(prior(record))
+                vocabulary.update(vocab)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=True)  # one segment: docnums are insertion order (LENGTHS)
+        ix.close()
+        with open(staging / LENGTHS, "wb") as f:
+            for field in SCORED_FIELDS:
+                lengths[field].tofile(f)
+        with open(staging / PRIORS, "wb") as f:
+            priors.tofile(f)
+        (staging / VOCABULARY).write_text(
+            "".join(f"{w} {n}\n" for w, n in sorted(vocabulary.items())), encoding="utf-8")
+        marker = {"format": FORMAT, "records": len(priors), "fields": list(SCORED_FIELDS),
+                  "id": uuid.uuid4().hex, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        (staging / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+        _swap_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if _exchange(staging, target):  # now staging holds the old index
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+    os.rename(target, old / "index")  # readers retry the short gap (see open_index)
+    os.rename(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with Linux ``renameat2(RENAME_EXCHANGE)``; False if absent."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    res = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return res == 0
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+# What Whoosh raises for a truncated, foreign or half-deleted index.
+_CORRUPT = (EmptyIndexError, IndexVersionError, EOFError, pickle.UnpicklingError, OSError,
+            ValueError, KeyError, IndexError, AttributeError, TypeError, struct.error,
+            ImportError, UnicodeDecodeError)
+
+
+def read_marker(path: Path) -> dict[str, Any]:
+    """The marker of the index at ``path``; raises if there is none or it is not ours."""
+    marker_path = path / MARKER
+    if not path.is_dir() or not marker_path.is_file():
+        if path.is_dir() and any(path.iterdir()):
+            raise SearchIndexError(f"{path} is not a minigluon search index; {BUILD_HINT}")
+        raise IndexMissingError(f"no search index at {path}; {BUILD_HINT}")
+    try:
+        marker = json.loads(marker_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise SearchIndexError(f"search index at {path} is unreadable ({e}); {BUILD_HINT}") from e
+    if not isinstance(marker, dict) or marker.get("format") != FORMAT:
+        raise SearchIndexError(f"search index at {path} has another format; {BUILD_HINT}")
+    return marker
+
+
+@dataclass
+class OpenIndex:
+    """An opened index: Whoosh's searcher and reader plus the sidecar data."""
+
+    path: Path
+    marker: dict[str, Any]
+    searcher: Any
+    reader: Any
+    lengths: dict[str, array]
+    average_lengths: dict[str, float]
+    priors: array
+    vocabulary: dict[str, int]
+
+    @property
+    def doc_count(self) -> int:
+        return len(self.priors)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+def open_index(path: Path | str | None = None, retries: int = 3) -> OpenIndex:
+    """Open the index at ``path`` (default ``build/search-index``). Any failure is one
+    :class:`SearchIndexError` (:class:`IndexMissingError` if there is no index)."""
+    path = Path(path) if path is not None else DEFAULT_INDEX_DIR
+    for attempt in range(retries + 1):
+        try:
+            return _open(path)
+        except IndexMissingError:
+            # Only the two-rename fallback of write_index leaves a gap; wait it out.
+            if attempt == retries or not any(path.parent.glob(f".{path.name}-old-*")):
+                raise
+        except SearchIndexError:
+            raise
+        except _CORRUPT as e:
+            if attempt == retries:
+                raise SearchIndexError(
+                    f"search index at {path} is unreadable ({type(e).__name__}: {e}); "
+                    f"{BUILD_HINT}") from e
+        time.sleep(0.05)
+    raise AssertionError("unreachable")
+
+
+def _open(path: Path) -> OpenIndex:
+    marker = read_marker(path)
+    n = marker.get("records")
+    if marker.get("fields") != list(SCORED_FIELDS) or not isinstance(n, int):
+        raise SearchIndexError(f"search index at {path} has another layout; {BUILD_HINT}")
+    priors = array("B")
+    with open(path / PRIORS, "rb") as f:
+        priors.fromfile(f, n)
+    lengths = {}
+    with open(path / LENGTHS, "rb") as f:
+        for field in SCORED_FIELDS:
+            lengths[field] = array("H")
+            lengths[field].fromfile(f, n)
+    vocabulary = {}
+    for line in (path / VOCABULARY).read_text(encoding="utf-8").splitlines():
+        word, _, count = line.partition(" ")
+        vocabulary[word] = int(count)
+    ix = FileStorage(str(path), readonly=True).open_index(schema=SCHEMA)
+    searcher = ix.searcher()
+    try:
+        reader = searcher.reader()
+        if reader.doc_count_all() != n:
+            raise SearchIndexError(f"search index at {path} is inconsistent; {BUILD_HINT}")
+    except BaseException:
+        searcher.close()
+        raise
+    average = {f: (sum(lengths[f]) / n if n else 0.0) or 1.0 for f in SCORED_FIELDS}
+    return OpenIndex(path, marker, searcher, reader, lengths, average, priors, vocabulary)

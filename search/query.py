@@ -1,0 +1,317 @@
+"""The query engine: plans a query, scores documents, ranks and describes the results.
+
+Ranking, in order: (1) exact names (a query that *is* a documented name, a dotted suffix of
+one, an ``mx.nd.`` alias or a compact leaf such as ``multiboxprior``) come first, the one
+spelled with the same case first among them; (2) everything else by BM25 with per-field
+boosts (name > title > summary > body > code), scaled by the share of the query's concepts
+the result matches, so a page matching one word many times does not beat a name matching
+all of them.
+
+Scoring reads Whoosh's postings and sums BM25 itself instead of running a Whoosh query:
+Whoosh's matcher trees cost several microseconds per posting and node, which at 50,000
+entries made a query with synonyms take seconds. Terms are taken in order of impact and, in
+the long fields, only within a postings budget, so latency stays bounded as the index grows.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh.query import Or, Term
+
+from .index import DEFAULT_INDEX_DIR, OpenIndex, open_index
+from .plan import Alternative, QueryPlan, plan_query
+from .spell import Speller
+from .synonyms import EXPANSIONS, SYNONYMS
+from .text import compact, split_identifier, stem, trigrams, words
+
+__all__ = ["SearchEngine", "SearchResponse", "FIELD_BOOSTS", "search"]
+
+#: Boost of a matching query word by field.
+FIELD_BOOSTS = {"leaf": 6.0, "title": 4.0, "summ": 2.5, "qual": 1.5, "errors": 1.5,
+                "params": 1.2, "body": 1.0, "code": 0.4}
+JOINED_BOOST = 8.0  # a word (or adjacent words) equal to a compact leaf name
+EXACT_EXPANSION_BOOST = 8.0  # a dotted name from the expansion table (nd.save)
+PREFIX_BOOST = 2.0  # an unknown word that starts a name ("multibox")
+TRIGRAM_BOOST = 0.3  # an unknown word sharing letter triples with a name
+MAX_PREFIX_EXPANSIONS = 20
+MAX_LIMIT = 100
+# Short fields are always scored; long ones only while the query's postings budget lasts
+# (a word in half the docstrings adds little to a ranking and most of its cost).
+_ALWAYS_SCORED = {"exact", "joined", "leaf", "title"}
+POSTINGS_BUDGET = 30_000
+RERANK_DEPTH = 200  # candidates whose concept coverage is worked out
+K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
+
+
+@dataclass
+class SearchResponse:
+    """Results (dicts, best first) and a "did you mean" suggestion when words were corrected."""
+
+    query: str
+    results: list[dict[str, Any]] = field(default_factory=list)
+    did_you_mean: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "did_you_mean": self.did_you_mean, "results": self.results}
+
+
+class SearchEngine:
+    """Searches the index at ``index_dir`` (default ``build/search-index``).
+
+    Thread-safe; reopens the index when it was rebuilt. Raises
+    :class:`search.index.SearchIndexError` if the index is missing or unreadable.
+    """
+
+    def __init__(self, index_dir: Path | str | None = None) -> None:
+        self.index_dir = Path(index_dir) if index_dir is not None else DEFAULT_INDEX_DIR
+        self._lock = threading.Lock()
+        self._ix: OpenIndex | None = None
+        self._open()
+
+    def _open(self) -> None:
+        self.close()
+        self._ix = open_index(self.index_dir)
+        vocabulary = dict.fromkeys(_field_vocabulary(), 0)  # words people use for the field
+        vocabulary.update(self._ix.vocabulary)
+        self._speller = Speller(vocabulary)
+        st = os.stat(self.index_dir)
+        self._opened = (st.st_ino, st.st_mtime_ns)
+
+    def _reopen_if_rebuilt(self) -> None:
+        try:
+            st = os.stat(self.index_dir)
+        except OSError:
+            return  # mid-swap: keep serving the index that is open
+        if (st.st_ino, st.st_mtime_ns) != self._opened:
+            self._open()
+
+    def close(self) -> None:
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None
+
+    def __enter__(self) -> SearchEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self._ix.doc_count if self._ix else 0
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 10) -> SearchResponse:
+        """The best ``limit`` results for ``query`` (any text; never raises for its content)."""
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        with self._lock:
+            self._reopen_if_rebuilt()
+            if self._ix is None:
+                self._open()
+            plan = plan_query(query, self._speller, self._known)
+            response = SearchResponse(query=query, did_you_mean=plan.did_you_mean)
+            exact = self._exact_hits(plan)
+            ranked = self._ranked_hits(plan)
+            seen = set(exact)
+            rest = [(d, s) for d, s in ranked if d not in seen][:limit]
+            top = rest[0][1] if rest else 0.0
+            ordered = [(d, top + len(exact) - i) for i, d in enumerate(exact)] + rest
+            response.results = [self._describe(d, s) for d, s in ordered[:limit]]
+        if response.did_you_mean and response.results:
+            response.did_you_mean = _spell_like_names(plan, response.results)
+        return response
+
+    def _known(self, word: str) -> bool:
+        if self._ix is None:
+            return False
+        if word in self._ix.vocabulary:
+            return True
+        s = stem(word)
+        return any(self._ix.reader.doc_frequency(f, s) for f in FIELD_BOOSTS)
+
+    def _exact_hits(self, plan: QueryPlan) -> list[int]:
+        assert self._ix is not None
+        keys = [k for k in dict.fromkeys(plan.exact_keys) if self._ix.reader.doc_frequency(
+            "exact", k)]
+        if not keys:
+            return []
+        # optimize=False: block-max skipping can loop forever on some OR queries in every
+        # Whoosh 2.7 distribution (the search issue has the reproducer).
+        hits = self._ix.searcher.search(Or([Term("exact", k) for k in keys]), limit=50,
+                                        optimize=False, scored=False)
+        typed = plan.words[-1] if plan.words else ""
+        rows = []
+        for hit in hits:
+            leaf = hit["name"].rsplit(".", 1)[-1]
+            rows.append(((leaf != typed, self._ix.priors[hit.docnum], hit["name"].count("."),
+                          len(hit["name"]), hit["name"]), hit.docnum))
+        rows.sort()
+        return [docnum for _, docnum in rows]
+
+    def _ranked_hits(self, plan: QueryPlan) -> list[tuple[int, float]]:
+        boosts: dict[tuple[str, str], float] = {}
+        matchers = []
+        for alt in plan.alternatives:
+            needed, any_of = self._alternative_terms(alt, boosts)
+            matchers.append((alt, needed, any_of))
+        scores, matched = self._bm25(boosts)
+        if not scores:
+            return []
+        priors = self._ix.priors  # type: ignore[union-attr]
+        candidates = sorted(scores, key=lambda d: (-scores[d], priors[d], d))[:RERANK_DEPTH]
+        total = len(plan.concepts) or 1
+        ranked = []
+        for doc in candidates:
+            got = matched[doc]
+            covered: set[int] = set()
+            for alt, needed, any_of in matchers:
+                if any(t in got for t in any_of) or (needed and all(ws & got for ws in needed)):
+                    covered |= alt.covers
+            coverage = len(covered) / total
+            ranked.append((doc, scores[doc] * (0.2 + 0.8 * coverage * coverage)))
+        ranked.sort(key=lambda x: (-round(x[1], 9), priors[x[0]], x[0]))
+        return ranked
+
+    def _bm25(self, boosts: dict[tuple[str, str], float]
+              ) -> tuple[dict[int, float], dict[int, set[tuple[str, str]]]]:
+        """BM25 scores summed over the weighted terms, and the terms each document matched."""
+        ix = self._ix
+        assert ix is not None
+        n = ix.doc_count
+        weighted = []
+        for (f, t), boost in boosts.items():
+            df = ix.reader.doc_frequency(f, t)
+            if df:
+                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                weighted.append((boost * idf, df, f, t))
+        weighted.sort(reverse=True)
+        scores: dict[int, float] = {}
+        matched: dict[int, set[tuple[str, str]]] = {}
+        budget = POSTINGS_BUDGET
+        for impact, df, f, t in weighted:
+            if f not in _ALWAYS_SCORED:
+                if df > budget:
+                    continue
+                budget -= df
+            lengths = ix.lengths.get(f)
+            a = K1 * (1 - B)
+            b = K1 * B / ix.average_lengths[f] if lengths is not None else 0.0
+            key = (f, t)
+            for docs, weights in _blocks(ix.reader.postings(f, t)):
+                for doc, tf in zip(docs, weights):
+                    dl = lengths[doc] if lengths is not None else 0
+                    scores[doc] = scores.get(doc, 0.0) + impact * tf * (K1 + 1) / (tf + a + b * dl)
+                    got = matched.get(doc)
+                    if got is None:
+                        matched[doc] = {key}
+                    else:
+                        got.add(key)
+        return scores, matched
+
+    def _alternative_terms(self, alt: Alternative, boosts: dict[tuple[str, str], float]
+                           ) -> tuple[list[set[tuple[str, str]]], list[tuple[str, str]]]:
+        """Add the terms of one alternative to ``boosts``; return what shows it matched:
+        per-word term sets (all needed) and single terms (any one suffices)."""
+        share = alt.weight / max(1, len(alt.words))  # a multi-word synonym counts once
+        needed: list[set[tuple[str, str]]] = []
+        for w in alt.words:
+            s = stem(w)
+            word_terms = [((f, s), b) for f, b in FIELD_BOOSTS.items()]
+            word_terms.append((("joined", w), JOINED_BOOST))
+            if alt.fallback:
+                word_terms += self._fallback_terms(w)
+            for ft, b in word_terms:
+                boosts[ft] = max(boosts.get(ft, 0.0), b * share)
+            needed.append({ft for ft, _ in word_terms})
+        any_of = []
+        for ft, b in ((("joined", alt.joined), JOINED_BOOST),
+                      (("exact", alt.exact), EXACT_EXPANSION_BOOST)):
+            if ft[1]:
+                boosts[ft] = max(boosts.get(ft, 0.0), b * alt.weight)
+                any_of.append(ft)
+        return needed, any_of
+
+    def _fallback_terms(self, word: str) -> list[tuple[tuple[str, str], float]]:
+        """Prefixes and trigrams of names for a word the index does not know at all."""
+        assert self._ix is not None
+        out = []
+        if len(word) >= 4:
+            for i, t in enumerate(self._ix.reader.expand_prefix("joined", word)):
+                if i >= MAX_PREFIX_EXPANSIONS:
+                    break
+                out.append((("joined", t.decode("utf-8")), PREFIX_BOOST))
+        out += [(("tri", g), TRIGRAM_BOOST) for g in trigrams(word)]
+        return out
+
+    def _describe(self, docnum: int, score: float) -> dict[str, Any]:
+        assert self._ix is not None
+        f = self._ix.searcher.stored_fields(docnum)
+        return {"name": f["name"], "kind": f["kind"], "url": f["url"],
+                "summary": f.get("summary", ""), "score": round(float(score), 4),
+                "signature": f.get("signature", ""), "source": f["source"],
+                "path": f.get("path", "")}
+
+
+def _blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """A term's postings as (docnums, weights), a block at a time.
+
+    Whoosh's public API yields one posting per call (about 1 us each); the pinned
+    whoosh-reloaded 2.7.5 leaf matcher exposes its decoded block arrays, ten times faster.
+    """
+    if all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block")):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            yield matcher._ids, matcher._weights
+            matcher._next_block()
+        return
+    docs, weights = [], []
+    while matcher.is_active():
+        docs.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    yield docs, weights
+
+
+def _field_vocabulary() -> set[str]:
+    """Words of the synonym tables: correctable to even before the API has them."""
+    phrases = [p for group in SYNONYMS for p in group]
+    phrases += list(EXPANSIONS) + [n for names in EXPANSIONS.values() for n in names]
+    out = set()
+    for phrase in phrases:
+        for w in words(phrase):
+            parts = split_identifier(w)
+            out.update(parts)
+            out.add("".join(parts))
+    return {w for w in out if len(w) > 3}
+
+
+def _spell_like_names(plan: QueryPlan, results: list[dict[str, Any]]) -> str:
+    """The suggestion with a corrected compact word shown as the name it found:
+    "hybridsequental" -> "HybridSequential"."""
+    leaves = {compact(r["name"].rsplit(".", 1)[-1]): r["name"].rsplit(".", 1)[-1]
+              for r in results if r["source"] == "api"}
+    fixed = {i: leaves.get(w.lower(), w) if w.islower() else w
+             for i, w in plan.corrected_words.items()}
+    return " ".join(fixed.get(i, w) for i, w in enumerate(plan.words))
+
+
+_ENGINES: dict[Path, SearchEngine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def search(query: str, limit: int = 10, index_dir: Path | str | None = None) -> SearchResponse:
+    """Search with a shared engine per index directory (opened on first use)."""
+    path = Path(index_dir) if index_dir is not None else DEFAULT_INDEX_DIR
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(path)
+        if engine is None:
+            engine = _ENGINES[path] = SearchEngine(path)
+    return engine.search(query, limit)

@@ -1,0 +1,205 @@
+"""gluon.Trainer: hand-computed SGD/Adam steps, stale gradients, multipliers, saved states."""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+
+import numpy as np
+import pytest
+
+import minigluon as mx
+from minigluon import autograd, gluon, nd
+from minigluon.name import NameManager
+
+
+def _param(name: str, value, **kwargs) -> gluon.Parameter:
+    p = gluon.Parameter(name, shape=np.shape(value), **kwargs)
+    p.initialize(mx.init.Constant(0))
+    p.set_data(nd.array(value))
+    return p
+
+
+def _backward(params, coefs) -> None:
+    """loss = sum_i sum(coef_i * p_i): the gradient of p_i is coef_i."""
+    with autograd.record():
+        loss = sum((p.data() * nd.array(c)).sum() for p, c in zip(params, coefs))
+    loss.backward()
+
+
+def test_sgd_step_by_hand() -> None:
+    w = _param("w", [1.0, 2.0])
+    trainer = gluon.Trainer([w], "sgd", {"learning_rate": 0.1, "wd": 0.01})
+    _backward([w], [[4.0, -2.0]])
+    trainer.step(batch_size=2)
+    g = np.array([4.0, -2.0]) / 2
+    expected = (1 - 0.1 * 0.01) * np.array([1.0, 2.0]) - 0.1 * g
+    np.testing.assert_allclose(w.data().asnumpy(), expected, rtol=1e-6)
+
+
+def test_sgd_momentum_two_steps_by_hand() -> None:
+    w = _param("w", [1.0, -1.0])
+    trainer = gluon.Trainer({"w": w}, "sgd", {"learning_rate": 0.5, "momentum": 0.9,
+                                              "wd": 0.1})
+    weight, mom = np.array([1.0, -1.0]), np.zeros(2)
+    for grad in ([2.0, 4.0], [-1.0, 1.0]):
+        _backward([w], [grad])
+        trainer.step(1)
+        mom = 0.9 * mom - 0.5 * (np.array(grad) + 0.1 * weight)
+        weight = weight + mom
+        np.testing.assert_allclose(w.data().asnumpy(), weight, rtol=1e-6)
+
+
+def test_adam_step_by_hand() -> None:
+    w = _param("w", [0.5, -1.5, 2.0])
+    trainer = gluon.Trainer([w], "adam", {"learning_rate": 0.01, "wd": 0.1})
+    grad = np.array([1.0, -3.0, 0.5])
+    weight = np.array([0.5, -1.5, 2.0])
+    m = v = np.zeros(3)
+    for t in (1, 2):
+        _backward([w], [grad * 4])
+        trainer.step(4)
+        g = grad + 0.1 * weight
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        lr_t = 0.01 * math.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+        weight = weight - lr_t * m / (np.sqrt(v) + 1e-8)
+        np.testing.assert_allclose(w.data().asnumpy(), weight, rtol=1e-5)
+
+
+def test_lr_mult_and_wd_mult() -> None:
+    a = _param("a", [1.0], lr_mult=0.5)
+    b = _param("b", [1.0], wd_mult=0.0)
+    trainer = gluon.Trainer([a, b], "sgd", {"learning_rate": 1.0, "wd": 0.5})
+    _backward([a, b], [[1.0], [1.0]])
+    trainer.step(1)
+    np.testing.assert_allclose(a.data().asnumpy(), [(1 - 0.5 * 0.5) * 1 - 0.5 * 1.0])
+    np.testing.assert_allclose(b.data().asnumpy(), [1 - 1.0])
+
+
+_STALE = ("Gradient of Parameter `{}` on context cpu(0) has not been updated by backward since "
+          "last `step`. This could mean a bug in your model that made it only use a subset of "
+          "the Parameters (Blocks) for this iteration. If you are intentionally only using a "
+          "subset, call step with ignore_stale_grad=True to suppress this warning and skip "
+          "updating of Parameters with stale gradient")
+
+
+def test_stale_gradient_is_raised_and_nothing_changes() -> None:
+    used, unused = _param("used", [1.0]), _param("unused", [1.0])
+    trainer = gluon.Trainer([used, unused], "sgd", {"learning_rate": 1.0})
+    _backward([used], [[1.0]])
+    with pytest.raises(UserWarning) as err:
+        trainer.step(1)
+    assert str(err.value) == _STALE.format("unused")
+    np.testing.assert_array_equal(used.data().asnumpy(), [1.0])  # checked before updating
+    trainer.step(1, ignore_stale_grad=True)
+    np.testing.assert_array_equal(used.data().asnumpy(), [0.0])
+    np.testing.assert_array_equal(unused.data().asnumpy(), [1.0])
+    with pytest.raises(UserWarning, match="Parameter `used`"):  # consumed by the last step
+        trainer.step(1)
+
+
+def test_stale_gradient_with_a_network_names_the_parameter() -> None:
+    with NameManager():
+        net = gluon.nn.HybridSequential()
+        net.add(gluon.nn.Dense(2, in_units=3), gluon.nn.Dense(1, in_units=2))
+    net.initialize()
+    trainer = gluon.Trainer(net.collect_params(), "sgd")
+    with autograd.record():
+        y = net[0](nd.ones((1, 3))).sum()  # the second layer is not used
+    y.backward()
+    with pytest.raises(UserWarning, match="Parameter `dense1_bias` on context cpu"):
+        trainer.step(1)
+
+
+def test_null_grad_req_and_shared_parameters_are_handled() -> None:
+    frozen = _param("frozen", [1.0], grad_req="null")
+    w = _param("w", [1.0])
+    trainer = gluon.Trainer([w, frozen, w], "sgd", {"learning_rate": 1.0})
+    assert len(trainer._params) == 2  # the shared parameter is updated once
+    _backward([w], [[2.0]])
+    trainer.step(1)
+    np.testing.assert_array_equal(w.data().asnumpy(), [-1.0])
+    np.testing.assert_array_equal(frozen.data().asnumpy(), [1.0])
+
+
+def test_dict_params_are_sorted_and_argument_errors() -> None:
+    b, a = _param("b", [0.0]), _param("a", [0.0])
+    trainer = gluon.Trainer({"b": b, "a": a}, "sgd")
+    assert [p.name for p in trainer._params] == ["a", "b"]
+    with pytest.raises(ValueError, match=re.escape(
+            "First argument must be a list or dict of Parameters, got <class 'str'>.")):
+        gluon.Trainer("a", "sgd")
+    with pytest.raises(ValueError, match="got list of <class 'int'>"):
+        gluon.Trainer([1], "sgd")
+    with pytest.raises(ValueError, match="optimizer_params must be None"):
+        gluon.Trainer([a], mx.optimizer.SGD(), {"learning_rate": 0.1})
+
+
+def test_optimizer_instance_learning_rate_and_allreduce_update() -> None:
+    w = _param("w", [1.0])
+    sgd = mx.optimizer.SGD(learning_rate=0.2)
+    trainer = gluon.Trainer([w], sgd)
+    assert trainer.optimizer is sgd and trainer.learning_rate == 0.2
+    trainer.set_learning_rate(0.5)
+    assert trainer.learning_rate == 0.5
+    _backward([w], [[3.0]])
+    trainer.allreduce_grads()
+    w.grad()[:] = 1.0  # e.g. clipped between allreduce_grads and update
+    trainer.update(2)
+    np.testing.assert_allclose(w.data().asnumpy(), [1 - 0.5 * 0.5])
+
+
+def test_deferred_parameters_are_initialized_lazily() -> None:
+    net = gluon.nn.Dense(2)
+    net.initialize(mx.init.One())
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+    with autograd.record():
+        y = net(nd.ones((4, 3))).sum()
+    y.backward()
+    trainer.step(4)
+    np.testing.assert_allclose(net.weight.data().asnumpy(), np.full((2, 3), 0.9), rtol=1e-6)
+
+
+def test_save_load_states_round_trip_without_pickle(tmp_path) -> None:
+    def make():
+        return _param("w", [1.0, 2.0])
+
+    w1 = make()
+    t1 = gluon.Trainer([w1], "adam", {"learning_rate": 0.1})
+    for g in ([1.0, 2.0], [0.5, -1.0]):
+        _backward([w1], [g])
+        t1.step(1)
+    path = str(tmp_path / "adam.states")
+    t1.save_states(path)
+    assert zipfile.is_zipfile(path)  # an .npz archive
+    with np.load(path, allow_pickle=False) as npz:
+        assert "__meta__" in npz.files
+    w2 = make()
+    w2.set_data(w1.data())
+    t2 = gluon.Trainer([w2], "adam", {"learning_rate": 0.5})
+    t2.load_states(path)
+    assert t2.learning_rate == 0.1 and t2.optimizer.param_dict[0] is w2
+    for w, t in ((w1, t1), (w2, t2)):
+        _backward([w], [[-1.0, 3.0]])
+        t.step(1)
+    np.testing.assert_allclose(w2.data().asnumpy(), w1.data().asnumpy(), rtol=1e-7)
+
+
+def test_training_a_small_network_decreases_the_loss() -> None:
+    mx.random.seed(1)
+    x = nd.random.normal(shape=(64, 4))
+    y = nd.dot(x, nd.array([[1.0], [-2.0], [0.5], [3.0]])) + 0.3
+    net = gluon.nn.Dense(1)
+    net.initialize()
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+    loss_fn = gluon.loss.L2Loss()
+    losses = []
+    for _ in range(50):
+        with autograd.record():
+            loss = loss_fn(net(x), y)
+        loss.backward()
+        trainer.step(64)
+        losses.append(loss.mean().asscalar())
+    assert losses[-1] < 1e-3 < losses[0]
