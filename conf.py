@@ -27,10 +27,13 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "minigluon_apipages",
+    "search.sphinx_ext",
 ]
 
 templates_path = ["docs/_templates"]
 html_static_path = ["docs/_static"]
+html_js_files = ["search.js"]  # the site's search box uses `nox -s serve`'s search API
+html_css_files = ["search.css"]
 exclude_patterns = ["_build", "_templates", "_ext", "**.ipynb_checkpoints", "jupyter_execute"]
 html_theme = "furo"
 html_title = "minigluon"
@@ -81,4 +84,7 @@ _IPYTHONDIR = ROOT / "build" / ".ipython"
     "c.InteractiveShell.colors = 'nocolor'\n"
 )
 os.environ["IPYTHONDIR"] = str(_IPYTHONDIR)
+# One BLAS thread per kernel: page timings stay comparable, and OpenBLAS's threads collapse
+# (10x slower GEMMs) when anything else runs on the machine's two cores.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")

@@ -31,7 +31,7 @@ def _install(session: nox.Session, extras: str) -> None:
 def tests(session: nox.Session) -> None:
     """Run every test (unit, registry-driven gradient checks, docstring examples)."""
     _install(session, "test")
-    session.run("pytest", "-q", *session.posargs)
+    session.run("pytest", "-q", *session.posargs, env={"OPENBLAS_NUM_THREADS": "1"})
 
 
 @nox.session(python=PYTHON)

@@ -152,8 +152,9 @@ def _raised_messages(obj: Any) -> list[str]:
         roots += [op.forward] + ([op.shape_fn] if callable(op.shape_fn) else [])
     elif isinstance(obj, property):
         roots += [obj.fget] if obj.fget else []
-    elif inspect.isclass(obj) and inspect.isfunction(vars(obj).get("__init__")):
-        roots.append(vars(obj)["__init__"])
+    elif inspect.isclass(obj):  # its constructor and operators (x[i] = y, bool(x), pickle)
+        roots += [f for name, f in vars(obj).items()
+                  if name.startswith("__") and name.endswith("__") and inspect.isfunction(f)]
     elif inspect.isfunction(obj) or inspect.ismethod(obj):
         roots.append(obj)
     messages: list[str] = []
@@ -179,11 +180,25 @@ def _scan(fn: Any, depth: int, seen: set[Any]) -> list[str]:
                 text = _literal_text(arg, env)
                 if text.strip():
                     found.append(" ".join(text.split()))
-        elif depth == 0 and isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            callee = env.get(node.func.id)
+        elif depth == 0 and isinstance(node, ast.Call):
+            callee = _callee(fn, node.func)
             if inspect.isfunction(callee) and callee.__module__ == fn.__module__:
                 found += _scan(callee, depth + 1, seen)
     return found
+
+
+def _callee(fn: Any, func: ast.expr) -> Any:
+    """The function a call expression in ``fn`` calls: a module-level name, or
+    ``self.method`` / ``cls.method`` of the class ``fn`` is defined in."""
+    if isinstance(func, ast.Name):
+        return fn.__globals__.get(func.id)
+    if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+            and func.value.id in ("self", "cls")):
+        owner = fn.__globals__.get(fn.__qualname__.split(".")[0])
+        if inspect.isclass(owner):
+            member = inspect.getattr_static(owner, func.attr, None)
+            return getattr(member, "__func__", member)
+    return None
 
 
 def _literal_text(node: ast.AST, env: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ import ctypes
 import json
 import os
 import pickle
+import re
 import shutil
 import struct
 import tempfile
@@ -29,8 +30,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, IndexVersionError
 
 from .collect import Record
-from .synonyms import NAMESPACE_ALIASES
-from .text import compact, split_identifier, terms, trigrams, words
+from .synonyms import NAMESPACE_ALIASES, NAMESPACE_WORDS
+from .text import compact, pairs, split_identifier, terms, trigrams, words
 
 __all__ = ["SCHEMA", "SCORED_FIELDS", "FORMAT", "DEFAULT_INDEX_DIR", "SearchIndexError",
            "IndexMissingError", "OpenIndex", "document", "exact_keys", "write_index",
@@ -74,11 +75,12 @@ SCORED_FIELDS = ("joined", "leaf", "title", "qual", "params", "summ", "body", "c
                  "tri")
 # Sidecar files, next to Whoosh's, in the same atomically swapped directory.
 LENGTHS = "lengths.bin"  # array('H') per scored field, in docnum order
-PRIORS = "priors.bin"  # array('B'): tie-break rank per document (lower first)
+PRIORS = "priors.bin"  # array('B'): tie-break data per document (see prior())
 VOCABULARY = "vocabulary.txt"  # "word doc_frequency" lines: the spelling dictionary
 
 # Where two results tie (nd.relu and sym.relu share a docstring), the kind and namespace
-# people reach for first wins: classes and functions before methods, ndarray before symbol.
+# people reach for first wins: classes and functions before methods, ndarray before symbol,
+# the canonical name before its aliases.
 _KIND_RANK = {"class": 0, "exception": 0, "function": 0, "module": 1, "method": 2,
               "property": 2, "attribute": 3, "page": 1, "section": 1}
 _DEMOTED_NAMESPACES = ("minigluon.symbol.", "minigluon.sym.", "minigluon.test_utils.",
@@ -110,12 +112,13 @@ def document(record: Record) -> tuple[dict[str, str], set[str]]:
         "joined": compact(leaf) if api else "",
         "leaf": " ".join(terms(words(leaf), stop=False, joined=False)) if api else "",
         "title": "" if api else " ".join(terms(leaf)),
-        "qual": " ".join(terms(outer_words + [NAMESPACE_ALIASES.get(w, "") for w in outer])),
+        "qual": " ".join(terms(outer_words + [NAMESPACE_ALIASES.get(w, "") for w in outer]
+                               + words(_namespace_words(record.name) if api else ""))),
         "params": " ".join(terms(params, stop=False)),
-        "summ": " ".join(terms(record.summary)),
-        "body": " ".join(terms(record.text)),
+        "summ": " ".join(terms(_ALIAS.sub("", record.summary))),
+        "body": " ".join(terms(_ALIAS.sub("", record.text))),
         "code": " ".join(terms(record.code)),
-        "errors": " ".join(terms(record.errors)),
+        "errors": " ".join(terms(record.errors) + pairs(record.errors)),
         "tri": " ".join(trigrams(compact(leaf))) if api else "",
     }, set(terms(vocab_src, stemmed=False, stop=False))
 
@@ -132,10 +135,21 @@ def exact_keys(name: str) -> list[str]:
     return sorted(k for k in keys if k)
 
 
+def _namespace_words(name: str) -> str:
+    return " ".join(v for k, v in NAMESPACE_WORDS.items() if name.startswith(k + "."))
+
+
 def prior(record: Record) -> int:
-    """Tie-break rank of a record (lower is shown first among equal scores)."""
-    demoted = record.name.startswith(_DEMOTED_NAMESPACES)
-    return _KIND_RANK.get(record.kind, 4) * 2 + demoted
+    """Tie-break data of a record: bits 0-4 rank it among equal scores (lower first), bit 5
+    says its leaf name is capitalised (``Reshape`` vs ``reshape``)."""
+    demoted = record.name.startswith(_DEMOTED_NAMESPACES) + bool(_ALIAS.match(record.summary))
+    leaf = record.name.rsplit(".", 1)[-1] if record.source == "api" else ""
+    return _KIND_RANK.get(record.kind, 4) * 4 + demoted + (leaf[:1].isupper() << 5)
+
+
+# "Alias of reshape. Reshape to shape ...": the alias is found by its own name and by what
+# it does, not once more by the canonical name it mentions (that made Reshape outrank reshape).
+_ALIAS = re.compile(r"^Alias of [\w.]+\.\s*")
 
 
 def _param_names(signature: str) -> list[str]:
@@ -316,5 +330,10 @@ def _open(path: Path) -> OpenIndex:
     except BaseException:
         searcher.close()
         raise
-    average = {f: (sum(lengths[f]) / n if n else 0.0) or 1.0 for f in SCORED_FIELDS}
+    # Averages over the documents that have the field: most records have no title (API
+    # objects) or no leaf name (sections), and counting them would make every title "long".
+    average = {}
+    for f in SCORED_FIELDS:
+        present = n - lengths[f].count(0)
+        average[f] = sum(lengths[f]) / present if present else 1.0
     return OpenIndex(path, marker, searcher, reader, lengths, average, priors, vocabulary)

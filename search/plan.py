@@ -13,12 +13,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from .spell import Speller
 from .synonyms import EXPANSIONS, SYNONYMS
 from .text import (
-    STOPWORDS, compact, identifier_parts, normalize, query_words, split_identifier, stem,
-    words,
+    MAX_QUERY_CHARS, STOPWORDS, compact, identifier_parts, normalize, pair_term, query_words,
+    split_identifier, stem, words,
 )
 
 __all__ = ["Alternative", "QueryPlan", "plan_query", "WEIGHTS"]
@@ -26,10 +27,13 @@ __all__ = ["Alternative", "QueryPlan", "plan_query", "WEIGHTS"]
 #: Relative weights of the ways a concept can be matched.
 WEIGHTS = {
     "typed": 1.0,
+    "synonym_credit": 0.7,  # a result found only through a synonym ranks below one that
+    # has the words typed (see SearchEngine._ranked_hits)
     "corrected": {1: 0.85, 2: 0.7},  # by number of edits
     "other_candidate": 0.6,  # a correction that was not the best one
     "typo_itself": 0.25,  # the misspelt word, in case it was meant (a variable name in a page)
     "synonym": 0.6,
+    "phrase": 0.9,  # what a multi-word phrase of the tables stands for
     "expansion": 0.8,
 }
 MAX_CONCEPTS = 16  # parts of at most 12 words; a pathological identifier cannot blow up
@@ -47,6 +51,9 @@ class Alternative:
     joined: str = ""
     exact: str = ""
     fallback: bool = False  # an unknown word: also try prefixes and trigrams of names
+    pair: str = ""  # two neighbouring words as one term ("find_optim"), matched in messages
+    qualifier: bool = False  # "autograd" in "autograd.record": match the enclosing names
+    credit: float = 1.0  # how much a match counts as finding the concept (synonyms: less)
 
 
 @dataclass
@@ -55,6 +62,7 @@ class QueryPlan:
     concepts: list[str]  # normalised parts that carry meaning (stop words dropped)
     alternatives: list[Alternative] = field(default_factory=list)
     exact_keys: list[str] = field(default_factory=list)
+    loose_keys: list[str] = field(default_factory=list)  # exact keys if exact_keys find none
     corrected_words: dict[int, str] = field(default_factory=dict)  # word index -> correction
 
     @property
@@ -83,12 +91,14 @@ def _key(phrase: str) -> tuple[str, ...]:
 
 
 _DOTTED = re.compile(r"[A-Za-z_][\w.]*")
+_WORD = re.compile(r"\w+")
 
 
 def plan_query(text: str, speller: Speller, known: Callable[[str], bool]) -> QueryPlan:
     """Plan the search for ``text``. ``known(word)`` says whether the index has the word
     (or its stem) anywhere; unknown words are spelling-corrected against ``speller``."""
     typed = query_words(text)
+    qualifiers = _qualifier_words(text, len(typed))
     plan = QueryPlan(words=typed, concepts=[])
     tokens: list[tuple[int, str]] = []  # (word index, normalised part)
     for wi, w in enumerate(typed):
@@ -98,43 +108,73 @@ def plan_query(text: str, speller: Speller, known: Callable[[str], bool]) -> Que
     plan.concepts = [t for _, t in meaningful]
     word_of = [wi for wi, _ in meaningful]
 
-    covered = _add_phrases(plan, plan.concepts, set())
+    def typed_alt(ci: int, word: str, weight: float = WEIGHTS["typed"], **kw: Any) -> None:
+        plan.alternatives.append(Alternative((word,), weight, frozenset({ci}),
+                                             qualifier=word_of[ci] in qualifiers, **kw))
+
+    covered = _add_phrases(plan, plan.concepts, set(), typed_alt)
     corrections: dict[int, tuple[str, int]] = {}
     for ci, concept in enumerate(plan.concepts):
         if ci in covered:
             continue
         if concept.isdigit() or len(concept) <= 3 or known(concept):
-            plan.alternatives.append(Alternative((concept,), WEIGHTS["typed"], frozenset({ci})))
+            typed_alt(ci, concept)
             continue
         candidates = speller.candidates(concept)
         if candidates and candidates[0][1] == 0:  # a word of the field the API lacks so far
-            plan.alternatives.append(Alternative((concept,), WEIGHTS["typed"], frozenset({ci})))
-            continue
-        if not candidates:
-            plan.alternatives.append(Alternative((concept,), WEIGHTS["typed"], frozenset({ci}),
-                                                 fallback=True))
-            continue
-        for rank, (cand, edits) in enumerate(candidates):
-            weight = WEIGHTS["corrected"][edits] * (1 if rank == 0 else WEIGHTS["other_candidate"])
-            plan.alternatives.append(Alternative((cand,), weight, frozenset({ci})))
-        plan.alternatives.append(Alternative((concept,), WEIGHTS["typo_itself"], frozenset({ci})))
-        corrections[ci] = candidates[0]
+            typed_alt(ci, concept)
+        elif not candidates:
+            typed_alt(ci, concept, fallback=True)
+        else:
+            for rank, (cand, edits) in enumerate(candidates):
+                weight = WEIGHTS["corrected"][edits] * (
+                    1 if rank == 0 else WEIGHTS["other_candidate"])
+                typed_alt(ci, cand, weight)
+                # "blockgard" -> blockgrad: the correction may be a whole compact name
+                plan.alternatives.append(Alternative((), weight, frozenset({ci}), joined=cand))
+            typed_alt(ci, concept, WEIGHTS["typo_itself"])
+            corrections[ci] = candidates[0]
     # Synonyms of the corrected words ("derivitive" -> derivative -> gradient).
     fixed = [corrections.get(ci, (c, 0))[0] for ci, c in enumerate(plan.concepts)]
-    _add_phrases(plan, fixed, covered, only=set(corrections))
+    _add_phrases(plan, fixed, covered, None, touching=set(corrections))
 
-    _add_joins(plan, typed, meaningful, tokens, speller)
+    _add_joins(plan, typed, meaningful, speller)
+    if corrections:  # "atach grad" -> attach grad -> attachgrad
+        fixed_words = list(typed)
+        for ci, (cand, _) in corrections.items():
+            fixed_words[word_of[ci]] = fixed_words[word_of[ci]].lower().replace(
+                plan.concepts[ci], cand, 1)
+        _add_joins(plan, fixed_words, meaningful, speller, weight=WEIGHTS["corrected"][2],
+                   fuzzy=False)
+    for ci in range(len(fixed) - 1):  # neighbours, for pasted error messages
+        plan.alternatives.append(Alternative((), WEIGHTS["typed"], frozenset({ci, ci + 1}),
+                                             pair=pair_term(fixed[ci], fixed[ci + 1])))
     _add_exact_keys(plan, text, typed)
     _record_corrections(plan, typed, meaningful, word_of, corrections)
     return plan
 
 
+def _qualifier_words(text: str, count: int) -> set[int]:
+    """Indices of the words written before a dot (``autograd`` in ``autograd.record``):
+    they name where the object lives, not the object."""
+    found = set()
+    capped = text[:MAX_QUERY_CHARS]
+    for i, m in enumerate(_WORD.finditer(capped)):
+        if i >= count:
+            break
+        after = capped[m.end():m.end() + 2]
+        if len(after) == 2 and after[0] == "." and (after[1].isalnum() or after[1] == "_"):
+            found.add(i)
+    return found
+
+
 def _add_phrases(plan: QueryPlan, concepts: list[str], covered: set[int],
-                 only: set[int] | None = None) -> set[int]:
+                 typed_alt: Callable[..., None] | None,
+                 touching: set[int] | None = None) -> set[int]:
     """Synonym and expansion alternatives for the longest phrases found in ``concepts``.
 
-    The words of a phrase found in the first pass are searched as typed too; in the second
-    pass (``only``: corrected positions) the corrections already are.
+    The words of a phrase found in the first pass are searched as typed too (``typed_alt``);
+    the second pass looks only at phrases ``touching`` a corrected word.
     """
     table = _phrase_table()
     stems = [stem(c) for c in concepts]
@@ -142,31 +182,38 @@ def _add_phrases(plan: QueryPlan, concepts: list[str], covered: set[int],
     for length in range(min(4, len(stems)), 0, -1):
         for start in range(len(stems) - length + 1):
             span = range(start, start + length)
-            if covered.intersection(span) or (only is not None and not only.issuperset(span)):
+            if covered.intersection(span) or (touching is not None
+                                              and not touching.intersection(span)):
                 continue
             others = table.get(tuple(stems[start:start + length]))
             if not others:
                 continue
-            if only is None:
-                plan.alternatives += [Alternative((concepts[ci],), WEIGHTS["typed"],
-                                                  frozenset({ci})) for ci in span]
+            if typed_alt is not None:
+                for ci in span:
+                    typed_alt(ci, concepts[ci])
             covers = frozenset(span)
-            plan.alternatives += [_phrase_alternative(p, w, covers) for p, w in others]
+            # A curated multi-word phrase ("convert to numpy" -> asnumpy) is near-certain;
+            # a one-word synonym ("derivative" ~ grad) is looser.
+            credit = 1.0 if length > 1 else WEIGHTS["synonym_credit"]
+            plan.alternatives += [
+                _phrase_alternative(p, max(w, WEIGHTS["phrase"]) if length > 1 else w, covers,
+                                    credit) for p, w in others]
             covered.update(span)
     return covered
 
 
-def _phrase_alternative(phrase: str, weight: float, covers: frozenset[int]) -> Alternative:
+def _phrase_alternative(phrase: str, weight: float, covers: frozenset[int],
+                        credit: float) -> Alternative:
     parts = tuple(normalize(p) for w in words(phrase) for p in split_identifier(w)
                   if p not in STOPWORDS)
     exact = phrase.lower() if "." in phrase else ""
     name_like = len(words(phrase)) > 1 or len(split_identifier(phrase)) > 1
     joined = compact(phrase.rsplit(".", 1)[-1]) if name_like or exact else ""
-    return Alternative(parts, weight, covers, joined=joined, exact=exact)
+    return Alternative(parts, weight, covers, joined=joined, exact=exact, credit=credit)
 
 
 def _add_joins(plan: QueryPlan, typed: list[str], meaningful: list[tuple[int, str]],
-               tokens: list[tuple[int, str]], speller: Speller) -> None:
+               speller: Speller, weight: float = WEIGHTS["typed"], fuzzy: bool = True) -> None:
     """Compact names from one multi-part word or from adjacent words ("attach grad")."""
     concepts_of_word: dict[int, set[int]] = {}
     for ci, (wi, _) in enumerate(meaningful):
@@ -180,12 +227,20 @@ def _add_joins(plan: QueryPlan, typed: list[str], meaningful: list[tuple[int, st
             covers = frozenset(c for wi in range(start, end) for c in concepts_of_word.get(wi, ()))
             if not covers:
                 continue
+            if not single:  # "trainer step" ~ Trainer.step
+                dotted = ".".join(w.lower() for w in typed[start:end])
+                plan.alternatives.append(Alternative((), weight * len(covers), covers,
+                                                     exact=dotted))
             if joined in speller:
-                plan.alternatives.append(Alternative((), WEIGHTS["typed"], covers, joined=joined))
-            elif len(joined) >= 7:
+                # Finding several words in one name says more than finding one of them.
+                plan.alternatives.append(Alternative((), weight * len(covers), covers,
+                                                     joined=joined))
+            elif single and fuzzy:  # "HybridSequental": the name it misspells (adjacent
+                # words' typos are corrected word by word; correcting every join costs too much)
                 for rank, (cand, edits) in enumerate(speller.candidates(joined, limit=2)):
-                    weight = WEIGHTS["corrected"][edits] * (1 if rank == 0 else 0.6)
-                    plan.alternatives.append(Alternative((), weight, covers, joined=cand))
+                    w = WEIGHTS["corrected"][edits] * (1 if rank == 0 else 0.6)
+                    plan.alternatives.append(Alternative((), w * len(covers), covers,
+                                                         joined=cand))
 
 
 def _add_exact_keys(plan: QueryPlan, text: str, typed: list[str]) -> None:
@@ -193,7 +248,12 @@ def _add_exact_keys(plan: QueryPlan, text: str, typed: list[str]) -> None:
     if stripped.endswith("()"):
         stripped = stripped[:-2]
     if _DOTTED.fullmatch(stripped):
-        plan.exact_keys.append(stripped.lower())
+        key = stripped.lower()
+        plan.exact_keys.append(key)
+        # "mx.cpu" is MXNet's top-level alias of mx.context.cpu: "mx." only says "somewhere".
+        for prefix in ("mx.", "minigluon."):
+            if key.startswith(prefix) and len(key) > len(prefix):
+                plan.loose_keys.append(key[len(prefix):])
     if 0 < len(typed) <= MAX_JOIN:
         plan.exact_keys.append("".join(compact(w) for w in typed))
 

@@ -15,6 +15,7 @@ the long fields, only within a postings budget, so latency stays bounded as the 
 
 from __future__ import annotations
 
+import heapq
 import math
 import os
 import threading
@@ -34,10 +35,13 @@ from .text import compact, split_identifier, stem, trigrams, words
 __all__ = ["SearchEngine", "SearchResponse", "FIELD_BOOSTS", "search"]
 
 #: Boost of a matching query word by field.
-FIELD_BOOSTS = {"leaf": 6.0, "title": 4.0, "summ": 2.5, "qual": 1.5, "errors": 1.5,
+FIELD_BOOSTS = {"leaf": 6.0, "title": 6.0, "errors": 3.0, "summ": 2.5, "qual": 1.5,
                 "params": 1.2, "body": 1.0, "code": 0.4}
-JOINED_BOOST = 8.0  # a word (or adjacent words) equal to a compact leaf name
+QUALIFIER_BOOSTS = {"qual": 3.0}  # "autograd" in "autograd.record" names the module
+JOINED_WORD_BOOST = 5.0  # one word equal to a whole name ("data" ~ Parameter.data)
+JOINED_BOOST = 8.0  # per word, adjacent words or a multi-part word equal to a compact name
 EXACT_EXPANSION_BOOST = 8.0  # a dotted name from the expansion table (nd.save)
+PAIR_BOOST = 3.0  # two neighbouring query words also neighbours in an error message
 PREFIX_BOOST = 2.0  # an unknown word that starts a name ("multibox")
 TRIGRAM_BOOST = 0.3  # an unknown word sharing letter triples with a name
 MAX_PREFIX_EXPANSIONS = 20
@@ -45,7 +49,7 @@ MAX_LIMIT = 100
 # Short fields are always scored; long ones only while the query's postings budget lasts
 # (a word in half the docstrings adds little to a ranking and most of its cost).
 _ALWAYS_SCORED = {"exact", "joined", "leaf", "title"}
-POSTINGS_BUDGET = 30_000
+POSTINGS_BUDGET = 20_000
 RERANK_DEPTH = 200  # candidates whose concept coverage is worked out
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 
@@ -140,6 +144,7 @@ class SearchEngine:
         assert self._ix is not None
         keys = [k for k in dict.fromkeys(plan.exact_keys) if self._ix.reader.doc_frequency(
             "exact", k)]
+        keys = keys or [k for k in plan.loose_keys if self._ix.reader.doc_frequency("exact", k)]
         if not keys:
             return []
         # optimize=False: block-max skipping can loop forever on some OR queries in every
@@ -150,7 +155,7 @@ class SearchEngine:
         rows = []
         for hit in hits:
             leaf = hit["name"].rsplit(".", 1)[-1]
-            rows.append(((leaf != typed, self._ix.priors[hit.docnum], hit["name"].count("."),
+            rows.append(((leaf != typed, self._ix.priors[hit.docnum] & 31, hit["name"].count("."),
                           len(hit["name"]), hit["name"]), hit.docnum))
         rows.sort()
         return [docnum for _, docnum in rows]
@@ -165,18 +170,24 @@ class SearchEngine:
         if not scores:
             return []
         priors = self._ix.priors  # type: ignore[union-attr]
-        candidates = sorted(scores, key=lambda d: (-scores[d], priors[d], d))[:RERANK_DEPTH]
+        candidates = heapq.nsmallest(RERANK_DEPTH, scores,
+                                     key=lambda d: (-scores[d], priors[d] & 31, d))
         total = len(plan.concepts) or 1
         ranked = []
         for doc in candidates:
             got = matched[doc]
-            covered: set[int] = set()
+            credit: dict[int, float] = {}
             for alt, needed, any_of in matchers:
                 if any(t in got for t in any_of) or (needed and all(ws & got for ws in needed)):
-                    covered |= alt.covers
-            coverage = len(covered) / total
+                    for c in alt.covers:
+                        credit[c] = max(credit.get(c, 0.0), alt.credit)
+            coverage = sum(credit.values()) / total
             ranked.append((doc, scores[doc] * (0.2 + 0.8 * coverage * coverage)))
-        ranked.sort(key=lambda x: (-round(x[1], 9), priors[x[0]], x[0]))
+        # Equal scores (nd.relu, sym.relu and NDArray.relu share a docstring): the name
+        # written in the typed case first ("reshape" -> reshape before Reshape), then by kind.
+        upper = bool(plan.words) and plan.words[-1][:1].isupper()
+        ranked.sort(key=lambda x: (-round(x[1], 9), (priors[x[0]] >> 5) != upper,
+                                   priors[x[0]] & 31, x[0]))
         return ranked
 
     def _bm25(self, boosts: dict[tuple[str, str], float]
@@ -223,16 +234,23 @@ class SearchEngine:
         needed: list[set[tuple[str, str]]] = []
         for w in alt.words:
             s = stem(w)
-            word_terms = [((f, s), b) for f, b in FIELD_BOOSTS.items()]
-            word_terms.append((("joined", w), JOINED_BOOST))
+            if alt.qualifier:
+                word_terms = [((f, s), b) for f, b in QUALIFIER_BOOSTS.items()]
+            else:
+                word_terms = [((f, s), b) for f, b in FIELD_BOOSTS.items()]
+                word_terms.append((("joined", w), JOINED_WORD_BOOST))
             if alt.fallback:
                 word_terms += self._fallback_terms(w)
             for ft, b in word_terms:
                 boosts[ft] = max(boosts.get(ft, 0.0), b * share)
             needed.append({ft for ft, _ in word_terms})
         any_of = []
-        for ft, b in ((("joined", alt.joined), JOINED_BOOST),
-                      (("exact", alt.exact), EXACT_EXPANSION_BOOST)):
+        # A compact form of typed words (no separate words) is the name they spell; the
+        # compact form of a synonym ("conv2d" for "conv") is one more word for the concept.
+        joined_boost = JOINED_WORD_BOOST if alt.words else JOINED_BOOST
+        for ft, b in ((("joined", alt.joined), joined_boost),
+                      (("exact", alt.exact), EXACT_EXPANSION_BOOST),
+                      (("errors", alt.pair), PAIR_BOOST)):
             if ft[1]:
                 boosts[ft] = max(boosts.get(ft, 0.0), b * alt.weight)
                 any_of.append(ft)

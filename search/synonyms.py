@@ -7,7 +7,7 @@ queries (identifier splitting, lowercase, American spelling, stemming), so ``"ze
 
 from __future__ import annotations
 
-__all__ = ["SYNONYMS", "EXPANSIONS", "NAMESPACE_ALIASES", "BRITISH_PREFIXES"]
+__all__ = ["SYNONYMS", "EXPANSIONS", "NAMESPACE_ALIASES", "NAMESPACE_WORDS", "BRITISH_PREFIXES"]
 
 #: Groups of interchangeable phrases. A query phrase from a group also searches every other
 #: phrase of the group (at a lower weight than what was typed).
@@ -32,7 +32,7 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("synchronize", "wait", "waitall", "wait_to_read", "block until ready"),
     # layers and losses (gluon, contrib)
     ("fully connected", "dense", "FullyConnected", "linear layer", "linear"),
-    ("nms", "non maximum suppression", "box_nms"),
+    ("nms", "non maximum suppression", "non max suppression", "box_nms"),
     ("anchor", "anchors", "prior", "priors", "anchor box", "MultiBoxPrior"),
     ("batchnorm", "batch normalization", "BatchNorm", "batch norm"),
     ("conv", "convolution", "Convolution", "Conv2D"),
@@ -47,6 +47,8 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("sigmoid", "logistic"),
     ("softrelu", "softplus"),
     ("optimizer", "optimiser", "sgd", "adam", "Trainer"),
+    ("lr", "learning rate"),
+    ("turn off", "disable", "switch off"),
     # array operations
     ("concatenate", "concat", "cat", "join arrays"),
     ("stack", "stack arrays"),
@@ -56,7 +58,7 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("reshape", "view", "resize", "change shape"),
     ("expand dims", "unsqueeze", "expand_dims", "add axis"),
     ("squeeze", "remove axis"),
-    ("argmax", "index of maximum", "argmax_channel"),
+    ("argmax", "index of maximum", "position of maximum"),
     ("argmin", "index of minimum"),
     ("topk", "top k", "largest k"),
     ("sort", "argsort", "order"),
@@ -77,7 +79,7 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("maximum", "max"),
     ("minimum", "min"),
     ("norm", "l2 norm", "magnitude"),
-    ("cast", "astype", "dtype", "convert type", "change type"),
+    ("cast", "astype", "convert type", "change type", "change dtype", "convert dtype"),
     ("asnumpy", "to numpy", "numpy array", "convert to numpy"),
     ("asscalar", "to scalar", "python number", "scalar value"),
     ("copy", "clone", "copyto", "duplicate"),
@@ -100,15 +102,15 @@ SYNONYMS: list[tuple[str, ...]] = [
 #: Directed expansions: a task phrase searches these names too, but not the other way round
 #: (someone asking for ``nd.save`` is not asking to save a model).
 EXPANSIONS: dict[str, tuple[str, ...]] = {
-    "save model": ("save_parameters", "export", "nd.save"),
-    "save parameters": ("save_parameters", "nd.save"),
-    "save weights": ("save_parameters", "nd.save"),
+    "save model": ("save_parameters", "export"),
+    "save parameters": ("save_parameters",),
+    "save weights": ("save_parameters",),
     "save arrays": ("nd.save",),
     "save to file": ("nd.save", "save_parameters"),
     "write to disk": ("nd.save", "save_parameters"),
-    "load model": ("load_parameters", "SymbolBlock.imports", "nd.load"),
-    "load parameters": ("load_parameters", "nd.load"),
-    "load weights": ("load_parameters", "nd.load"),
+    "load model": ("load_parameters", "SymbolBlock.imports"),
+    "load parameters": ("load_parameters",),
+    "load weights": ("load_parameters",),
     "load arrays": ("nd.load",),
     "load from file": ("nd.load", "load_parameters"),
     "read from disk": ("nd.load", "load_parameters"),
@@ -121,6 +123,8 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
     "inplace": ("INPLACE_IN_GRAPH",),
     "disable gradient": ("pause", "stop_gradient"),
     "without recording": ("pause",),
+    "turn off recording": ("pause",),
+    "stop recording": ("pause",),
     "matrix inverse": ("linalg",),
     "number of elements": ("size",),
     "number of dimensions": ("ndim",),
@@ -132,6 +136,23 @@ NAMESPACE_ALIASES: dict[str, str] = {
     "minigluon": "mx",
     "ndarray": "nd",
     "symbol": "sym",
+}
+
+#: What the objects of a namespace are, in the words people use for them ("a convolution
+#: layer" is nn.Conv2D even though its docstring never says "layer"). Indexed with the
+#: enclosing names of every object in the namespace (and its sub-namespaces).
+NAMESPACE_WORDS: dict[str, str] = {
+    "minigluon.gluon.nn": "layer neural network block",
+    "minigluon.gluon.loss": "loss objective",
+    "minigluon.gluon.data": "dataset data loading",
+    "minigluon.gluon.model_zoo": "pretrained model network architecture",
+    "minigluon.ndarray.random": "random numbers sampling distribution",
+    "minigluon.random": "random numbers sampling distribution",
+    "minigluon.initializer": "initialization weights",
+    "minigluon.optimizer": "optimization training update",
+    "minigluon.lr_scheduler": "learning rate schedule",
+    "minigluon.metric": "evaluation metric",
+    "minigluon.autograd": "gradients differentiation",
 }
 
 #: British spelling prefixes and their American form. Applied to both documents and queries,

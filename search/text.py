@@ -11,14 +11,14 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from whoosh.lang.porter import stem as _porter_stem
+from whoosh.lang.snowball.english import EnglishStemmer
 
 from .synonyms import BRITISH_PREFIXES
 
 __all__ = [
     "MAX_QUERY_CHARS", "MAX_QUERY_WORDS", "STOPWORDS",
     "query_words", "words", "identifier_parts", "split_identifier", "compact", "normalize", "stem",
-    "terms", "trigrams", "strip_markup",
+    "terms", "pair_term", "pairs", "trigrams", "strip_markup",
 ]
 
 #: The engine only ever sees this much of a query: words beyond it cannot change what a
@@ -40,7 +40,7 @@ STOPWORDS = frozenset(
     "a an the to of in on for from by with into onto at as is are be been was were it its "
     "this that these those i me my we you your how do does did can could should would "
     "what which who when why use using used want need way please there their than then "
-    "so also just".split()
+    "so also just through between has have had".split()
 )
 
 
@@ -90,10 +90,15 @@ def normalize(word: str) -> str:
     return word
 
 
+# Snowball's English (Porter2) stemmer: whoosh.lang.porter stems "accumulating" to
+# "accumulat" but "accumulate" to "accumul", and "hybridize"/"hybridized" apart.
+_STEMMER = EnglishStemmer()
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Porter stem of a normalised word (``gradients`` -> ``gradient``)."""
-    return _porter_stem(normalize(word))
+    """The stem of a normalised word (``gradients`` -> ``gradient``)."""
+    return _STEMMER.stem(normalize(word))
 
 
 def terms(text: str | Iterable[str], *, stemmed: bool = True, stop: bool = True,
@@ -113,6 +118,18 @@ def terms(text: str | Iterable[str], *, stemmed: bool = True, stop: bool = True,
         if joined and len(parts) > 1:
             out.append(normalize("".join(parts)))
     return out
+
+
+def pair_term(first: str, second: str) -> str:
+    """One term for two neighbouring words (stemmed), for matching pasted messages."""
+    return f"{stem(first)}_{stem(second)}"
+
+
+def pairs(text: str) -> list[str]:
+    """:func:`pair_term` of each two neighbouring meaningful words of ``text``."""
+    seq = [normalize(p) for w in words(text) for p in split_identifier(w)]
+    seq = [p for p in seq if p not in STOPWORDS]
+    return [pair_term(a, b) for a, b in zip(seq, seq[1:])]
 
 
 def trigrams(word: str) -> list[str]:

@@ -22,6 +22,8 @@ PUBLIC_MODULES = [
     "minigluon",
     "minigluon.ndarray",
     "minigluon.ndarray.random",
+    "minigluon.ndarray.contrib",
+    "minigluon.contrib.ndarray",
     "minigluon.autograd",
     "minigluon.symbol",
     "minigluon.name",

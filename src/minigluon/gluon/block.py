@@ -38,6 +38,8 @@ TRACE_OUTPUTS: list[dict[int, Any]] = []
 
 def _block_path(stack: list[Block]) -> str:
     parts = []
+    # a block traced for hybridize appears twice in a row (its NDArray call, then its trace)
+    stack = [b for i, b in enumerate(stack) if i == 0 or b is not stack[i - 1]]
     for parent, child in zip(stack, stack[1:]):
         key = next((k for k, v in parent._children.items() if v is child), None)
         parts.append(key if key is not None else child.name)
@@ -497,7 +499,7 @@ class Block:
             for hook in list(self._forward_hooks.values()):
                 hook(self, args, out)
             return out
-        except (MXNetError, ValueError, TypeError) as e:
+        except (MXNetError, ValueError, TypeError, AttributeError) as e:
             _name_block_in_error(e, _CALL_STACK, args)
             raise
         finally:
@@ -807,7 +809,9 @@ def _name_block_in_error(e: Exception, stack: list[Block], args: tuple) -> None:
         return
     block = stack[-1]
     path = _block_path(stack) or "(top level)"
-    e.args = (f"in block {path} ({type(block).__name__} '{block.name}'), input shapes "
-              f"[{_shapes(args)}]: {e.args[0]}",) + e.args[1:]
+    where = ("while hybridizing" if any(isinstance(a, Symbol) for a in args)
+             else f"input shapes [{_shapes(args)}]")
+    e.args = (f"in block {path} ({type(block).__name__} '{block.name}'), {where}: "
+              f"{e.args[0]}", *e.args[1:])
     e._minigluon_block = True  # type: ignore[attr-defined]
 

@@ -67,8 +67,11 @@ def trace(block: Any, args: tuple) -> tuple[Symbol, list[str], Any]:
     try:
         out = block(*tree_unflatten(in_spec, inputs))
     except (AttributeError, TypeError, MXNetError, ValueError) as e:
-        raise type(e)(f"while hybridizing {type(block).__name__} '{block.name}': {e}"
-                      f"{_user_frame(sys.exc_info()[2])}") from e
+        # The failing block already named itself (Block.__call__); add the user's line.
+        where = _user_frame(sys.exc_info()[2])
+        if where and e.args and isinstance(e.args[0], str):
+            e.args = (e.args[0] + where, *e.args[1:])
+        raise
     out_flat, out_spec = tree_flatten(out)
     if not all(isinstance(o, Symbol) for o in out_flat):
         raise MXNetError(f"{type(block).__name__}.hybrid_forward must return Symbols (or "

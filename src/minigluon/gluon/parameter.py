@@ -873,6 +873,8 @@ class MismatchError(MXNetError, ValueError):
 
 def _load_dict(filename: str) -> dict[str, np.ndarray]:
     loaded = nd_load(filename)
+    if isinstance(loaded, list) and not loaded:
+        return {}  # a network without parameters saves an empty file
     if not isinstance(loaded, dict):
         raise MismatchError(f"'{filename}' holds an unnamed list of arrays, not named "
                             "parameters (it was not written by save_parameters or save)")

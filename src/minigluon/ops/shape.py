@@ -8,6 +8,7 @@ tile, repeat, concat, stack, pad) return new arrays.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,18 @@ def infer_reshape(dshape: tuple, shape: tuple, reverse: bool = False) -> tuple:
     ``0`` copies a dimension, ``-1`` infers one, ``-2`` copies the rest, ``-3`` merges two,
     ``-4 d1 d2`` splits one (either of d1, d2 may be -1). ``reverse`` matches from the right.
     """
+    if not reverse and all(type(s) is int and (s > 0 or s == -1) for s in shape) \
+            and shape.count(-1) <= 1:
+        # plain sizes (at most one -1): numpy's rule is MXNet's, let numpy check the size
+        size, known = math.prod(dshape), math.prod(s for s in shape if s > 0)
+        if -1 in shape:
+            if known == 0 or size % known:
+                raise ShapeError(f"Cannot reshape array of size {size} into shape "
+                                 f"{tuple(shape)}")
+            return tuple(size // known if s == -1 else s for s in shape)
+        if known != size:
+            raise ShapeError(f"Cannot reshape array of size {size} into shape {tuple(shape)}")
+        return tuple(shape)
     src, params = list(dshape), [int(s) for s in shape]
     if reverse:
         src, params = src[::-1], params[::-1]

@@ -10,6 +10,7 @@ from . import symbol as _symbol_module
 from .symbol import Group, Symbol, Variable, load, load_json, var
 
 _SPACES = _build(__name__, _symbol_module._build_handler)
+_symbol_module._install_methods()
 globals().update(_SPACES.get("", {}))
 
 

@@ -14,6 +14,7 @@ from .. import name as _name
 from ..base import MXNetError, NotImplementedForSymbol, numeric_types
 from ..ops import registry
 from ..ops.dispatch import register_handler
+from ..ops.frontend import make_method
 from ..autograd import STATE
 from .executor import CachedGraph
 from .graph import Entry, Node, aux_vars, topo_order
@@ -292,6 +293,26 @@ class Symbol:
     def __le__(self, o: Any) -> Any:
         return self._arith(o, "broadcast_lesser_equal", "_lesser_equal_scalar")
 
+    def reshape(self, *shape: Any, **kwargs: Any) -> Symbol:
+        """Reshape with MXNet's special codes (0, -1, -2, -3, -4), as ``NDArray.reshape``.
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> y = sym.var('x').reshape((0, -1))
+        >>> y.infer_shape(x=(2, 3, 4))[1]
+        [(2, 12)]
+        """
+        unknown = set(kwargs) - {"shape", "reverse"}
+        if unknown:
+            raise TypeError(f"Got unknown keywords in reshape: {', '.join(sorted(unknown))}. "
+                            "Accepted keyword arguments are 'shape' and 'reverse'.")
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = tuple(shape[0])
+        return build(registry.get("reshape"), (self,), {
+            "shape": tuple(shape or kwargs.get("shape", ())),
+            "reverse": kwargs.get("reverse", False)}, None)
+
     # -- graph utilities defined in their own modules ----------------------------------------
     def infer_shape(self, *args: Any, **kwargs: Any) -> tuple:
         """Shapes of arguments, outputs and auxiliary states from some known input shapes.
@@ -324,6 +345,13 @@ class Symbol:
         """
         return _infer_shape(self._outputs, self.list_arguments(),
                             self.list_auxiliary_states(), args, kwargs, partial=True)
+
+
+def _install_methods() -> None:
+    """Give Symbol the same op methods as NDArray (``x.flatten()``, ``x.sum(axis=1)``)."""
+    for op in registry.all_ops():
+        if op.method and op.method not in Symbol.__dict__:
+            setattr(Symbol, op.method, make_method(op, "Symbol", _build_handler))
 
 
 def build(op: registry.Op, arrays: tuple, attrs: dict, name: str | None) -> Symbol:

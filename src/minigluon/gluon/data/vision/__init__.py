@@ -2,5 +2,6 @@
 
 from . import transforms
 from .datasets import SyntheticDigits
+from .detection import SyntheticDetection, detection_batchify_fn
 
-__all__ = ["SyntheticDigits", "transforms"]
+__all__ = ["SyntheticDigits", "SyntheticDetection", "detection_batchify_fn", "transforms"]

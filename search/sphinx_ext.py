@@ -1,0 +1,59 @@
+"""Sphinx extension: when the HTML build finishes, index it for ``python -m search``.
+
+Add ``"search.sphinx_ext"`` to ``extensions``. The index goes next to the HTML output
+(``build/html`` -> ``build/search-index``) unless ``minigluon_search_index_dir`` says where.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .collect import collect
+from .index import write_index
+
+__all__ = ["setup", "setup_search", "index_dir"]
+
+logger = logging.getLogger(__name__)
+
+
+def setup_search(app: Sphinx) -> None:
+    app.add_config_value("minigluon_search_enabled", True, "", types=[bool])
+    # "" means <html output>/../search-index; a relative path is relative to the conf dir.
+    app.add_config_value("minigluon_search_index_dir", "", "", types=[str])
+    app.connect("build-finished", build_search_index)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    setup_search(app)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def index_dir(app: Sphinx) -> Path:
+    """Where this build's search index goes."""
+    configured = app.config.minigluon_search_index_dir
+    if configured:
+        return Path(app.confdir, configured).resolve()
+    return Path(app.outdir).resolve().parent / "search-index"
+
+
+def build_search_index(app: Sphinx, exception: Exception | None) -> None:
+    """Collect and index the build, unless it failed or did not produce HTML."""
+    if exception is not None or not app.config.minigluon_search_enabled:
+        return
+    if app.builder.format != "html":
+        return
+    # With -W the build fails after this event if there were warnings: an index of a
+    # failed build must not replace the last good one.
+    if getattr(app, "_fail_on_warnings", False) and getattr(app, "_warncount", 0):
+        logger.info("search index: not written, the build has warnings treated as errors")
+        return
+    start = time.perf_counter()
+    records = collect(app)
+    target = write_index(records, index_dir(app))
+    logger.info("search index: %d records in %s (%.1f s)", len(records), target,
+                time.perf_counter() - start)
