@@ -416,10 +416,11 @@ def _node_vjp(node: Node, gs: list, create_graph: bool) -> Sequence[Any]:
         n_visible = n - op.num_hidden  # hidden outputs get no gradient (they may be any object)
         gs = [np.zeros_like(o) if g is None and i < n_visible else g
               for i, (g, o) in enumerate(zip(gs, outs))]
+    extra = {"needs": tuple(link is not None for link in node.links)} if op.wants_needs else {}
     if n == 1:
-        grads = op.backward(gs[0], ins, outs[0], **node.attrs)
+        grads = op.backward(gs[0], ins, outs[0], **node.attrs, **extra)
     else:
-        grads = op.backward(tuple(gs), ins, outs, **node.attrs)
+        grads = op.backward(tuple(gs), ins, outs, **node.attrs, **extra)
     if len(grads) != len(node.links):
         raise MXNetError(f"internal: backward of '{op.name}' returned {len(grads)} gradients "
                          f"for {len(node.links)} inputs")

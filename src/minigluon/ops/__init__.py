@@ -14,6 +14,7 @@ from . import (  # noqa: F401 - importing registers the ops
     shape,
     softmax,
     sort,
+    ssd,
 )
 from .registry import Case, Op, all_ops, get, register
 

@@ -437,11 +437,17 @@ def Convolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=()
 
 
 @Convolution.def_backward
-def _(g, ins, out, kernel, stride, dilate, pad, num_filter, num_group, no_bias, **_):
+def _(g, ins, out, kernel, stride, dilate, pad, num_filter, num_group, no_bias, needs=None,
+      **_):
     data, weight = ins[0], ins[1]
     geom = _geometry("Convolution", kernel, stride, dilate, pad)
-    gx, gw = _conv_backward(g, weight, geom, int(num_group), np.shape(data), x=data)
-    grads = [gx.astype(data.dtype, copy=False), gw.astype(weight.dtype, copy=False)]
+    # a network's first convolution needs no gradient for its input image: skip half the work
+    need_x = needs is None or needs[0]
+    need_w = needs is None or needs[1]
+    gx, gw = _conv_backward(g, weight, geom, int(num_group), np.shape(data),
+                            x=data if need_w else None, need_x=need_x)
+    grads = [None if gx is None else gx.astype(data.dtype, copy=False),
+             None if gw is None else gw.astype(weight.dtype, copy=False)]
     if len(ins) > 2:
         bias = ins[2]
         grads.append(None if no_bias or bias is None else

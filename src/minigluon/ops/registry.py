@@ -73,6 +73,7 @@ class Op:
     namespace: str = ""  # '', 'random', 'contrib', 'linalg', '_internal'
     method: str | None = None  # NDArray method name, if the op is also a method
     aliases: tuple[str, ...] = ()
+    wants_needs: bool = False  # backward accepts needs=(bool per input)
     shape_fn: Callable[..., Any] | None = None
     # Backward shape inference: the shapes of parameter inputs (weights) from the data shape,
     # ``fn(*in_shapes_or_None, **attrs) -> in_shapes``; used by deferred initialization.
@@ -99,8 +100,13 @@ class Op:
 
     # -- decorators that complete the record -------------------------------------------------
     def def_backward(self, fn: Backward) -> Backward:
-        """Attach the vector-Jacobian product ``fn(g, ins, outs, **attrs) -> grads``."""
+        """Attach the vector-Jacobian product ``fn(g, ins, outs, **attrs) -> grads``.
+
+        A backward that declares a ``needs`` keyword is told which inputs need a gradient
+        (a tuple of bools), so it can skip work (a first convolution's data gradient).
+        """
         self.backward = fn
+        self.wants_needs = "needs" in inspect.signature(fn).parameters
         return fn
 
     def def_shape(self, fn: Callable[..., Any]) -> Callable[..., Any]:

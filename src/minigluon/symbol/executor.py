@@ -85,8 +85,8 @@ class CachedGraph:
         self.out_slots = [slot[(id(n), i)] for n, i in outputs]
         self._plan_frees()
         self.op = Op(name="_CachedOp", forward=self._forward, array_params=(), attr_params=(),
-                     variadic=True, num_outputs=len(self.out_slots), num_hidden=1,
-                     backward=self._backward)
+                     variadic=True, num_outputs=len(self.out_slots), num_hidden=1)
+        self.op.def_backward(self._backward)
 
     def _plan_frees(self) -> None:
         last: dict[int, int] = {}
@@ -131,14 +131,28 @@ class CachedGraph:
                     env[s] = None
         return (*[env[s] for s in self.out_slots], env)
 
-    def _backward(self, g: tuple, ins: tuple, outs: tuple) -> tuple:
+    def _needs(self, needs: tuple | None) -> list[bool]:
+        """Which slots lie on a path from an input that needs a gradient."""
+        need = [needs is None] * self.n_slots
+        if needs is not None:
+            for s, flag in zip(self.input_slots, needs):
+                if s >= 0 and flag:
+                    need[s] = True
+            for step in self.plan:
+                if step.op.differentiable and any(need[i] for i in step.ins if i >= 0):
+                    for s in step.outs:
+                        need[s] = True
+        return need
+
+    def _backward(self, g: tuple, ins: tuple, outs: tuple, needs: tuple | None = None) -> tuple:
         env = outs[-1]
+        need = self._needs(needs)
         grads: list[Any] = [None] * self.n_slots
         for s, gs in zip(self.out_slots, g[:-1]):
             if gs is not None:
                 grads[s] = gs if grads[s] is None else grads[s] + gs
         for step in reversed(self.plan):
-            if not step.op.differentiable:
+            if not step.op.differentiable or not any(need[i] for i in step.ins if i >= 0):
                 continue
             out_grads = [grads[s] for s in step.outs]
             if all(x is None for x in out_grads[: step.n_visible]):
@@ -147,11 +161,14 @@ class CachedGraph:
                          for i, (x, s) in enumerate(zip(out_grads, step.outs))]
             in_data = tuple(env[i] if i >= 0 else None for i in step.ins)
             out_data = [env[s] for s in step.outs]
+            extra = ({"needs": tuple(i >= 0 and need[i] for i in step.ins)}
+                     if step.op.wants_needs else {})
             if len(step.outs) == 1:
-                in_grads = step.op.backward(out_grads[0], in_data, out_data[0], **step.bwd_attrs)
+                in_grads = step.op.backward(out_grads[0], in_data, out_data[0],
+                                            **step.bwd_attrs, **extra)
             else:
                 in_grads = step.op.backward(tuple(out_grads), in_data, tuple(out_data),
-                                            **step.bwd_attrs)
+                                            **step.bwd_attrs, **extra)
             for i, gi in zip(step.ins, in_grads):
                 if i >= 0 and gi is not None:
                     grads[i] = gi if grads[i] is None else grads[i] + gi

@@ -1,0 +1,13 @@
+"""``minigluon.contrib``: MXNet's contrib import paths (``from mxnet.contrib.ndarray import ...``).
+
+The contributed ops themselves live in :mod:`minigluon.ndarray.contrib` (``nd.contrib``) and
+``minigluon.symbol.contrib`` (``sym.contrib``); :mod:`minigluon.contrib.ndarray` and
+``minigluon.contrib.symbol`` re-export the same functions, and ``nd`` / ``sym`` are aliases of
+them, as in MXNet 1.x.
+"""
+
+from . import ndarray, symbol
+from . import ndarray as nd
+from . import symbol as sym
+
+__all__ = ["ndarray", "symbol", "nd", "sym"]
