@@ -1,17 +1,21 @@
 """Every operator, defined once. Importing this package registers all op families."""
 
 from . import (  # noqa: F401 - importing registers the ops
+    broadcast,
     conv,
     creation,
     elemwise,
     hooks,
     indexing,
+    join,
     linalg,
     nn,
     nn_params,
+    pad,
     random,
     reduce,
     shape,
+    slicing,
     softmax,
     sort,
     ssd,
