@@ -868,11 +868,10 @@ class VOCMApMetric(EvalMetric):
 
     def __init__(self, iou_thresh: float = 0.5, class_names: list | None = None,
                  use_07_metric: bool = False, integer_coords: bool = False) -> None:
-        if class_names is not None:
-            if not isinstance(class_names, (list, tuple)) or not all(
-                    isinstance(n, str) for n in class_names):
-                raise TypeError("VOCMApMetric: class_names must be a list of str, got "
-                                f"{class_names!r}")
+        if class_names is not None and (not isinstance(class_names, (list, tuple)) or not all(
+                isinstance(n, str) for n in class_names)):
+            raise TypeError("VOCMApMetric: class_names must be a list of str, got "
+                            f"{class_names!r}")
         self.class_names = None if class_names is None else list(class_names)
         self.num = None if class_names is None else len(class_names) + 1
         self.iou_thresh = iou_thresh
@@ -881,7 +880,7 @@ class VOCMApMetric(EvalMetric):
         super().__init__("VOCMeanAP", iou_thresh=iou_thresh, class_names=class_names,
                          use_07_metric=use_07_metric, integer_coords=integer_coords)
         if class_names is not None:
-            self.name = self.class_names + ["mAP"]
+            self.name = [*self.class_names, "mAP"]
 
     def reset(self) -> None:
         """Forget all detections and ground truths seen so far.
@@ -1043,7 +1042,7 @@ class VOCMApMetric(EvalMetric):
             self.sum_metric, self.num_inst = (0.0, 0) if _numpy.isnan(mean) else (mean, 1)
             return (self.name, mean)
         per_class = [aps.get(c, float("nan")) for c in range(self.num - 1)]
-        return (list(self.name), per_class + [mean])
+        return (list(self.name), [*per_class, mean])
 
     def get_global(self) -> tuple[Any, Any]:
         """Same as :meth:`get`.

@@ -1,5 +1,5 @@
 """``gluon.model_zoo``: reference network definitions (no pretrained weights are downloaded)."""
 
-from . import vision
+from . import ssd, vision
 
-__all__ = ["vision"]
+__all__ = ["ssd", "vision"]

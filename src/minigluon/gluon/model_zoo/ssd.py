@@ -29,6 +29,7 @@ from ... import initializer
 from ... import ndarray as nd
 from ... import symbol as sym
 from ...base import MXNetError
+from ...contrib.ndarray import MultiBoxPrior, MultiBoxTarget
 from .. import nn
 from ..block import Block, HybridBlock
 from ..loss import Loss
@@ -37,25 +38,13 @@ from ..symbol_block import SymbolBlock
 __all__ = [
     "class_predictor", "box_predictor", "down_sample", "flatten_prediction",
     "concat_predictions", "body", "toy_ssd_model", "toy_ssd_forward", "ToySSD", "TinySSD",
-    "FeatureExpander", "training_targets", "FocalLoss", "SmoothL1Loss", "ANCHOR_SIZES",
-    "ANCHOR_RATIOS",
+    "FeatureExpander", "training_targets", "FocalLoss", "SmoothL1Loss",
 ]
 
 #: The tutorial's anchor sizes: two per scale, growing from 0.2 to 0.961 of the image.
 ANCHOR_SIZES = [[.2, .272], [.37, .447], [.54, .619], [.71, .79], [.88, .961]]
 #: The tutorial's anchor aspect ratios: the same three at every scale.
 ANCHOR_RATIOS = [[1, 2, .5]] * 5
-
-
-def _multibox_prior(*args: Any, **kwargs: Any) -> Any:
-    # The tutorial's `from mxnet.contrib.ndarray import MultiBoxPrior`.
-    from ...contrib.ndarray import MultiBoxPrior
-    return MultiBoxPrior(*args, **kwargs)
-
-
-def _multibox_target(*args: Any, **kwargs: Any) -> Any:
-    from ...contrib.ndarray import MultiBoxTarget
-    return MultiBoxTarget(*args, **kwargs)
 
 
 # -- the tutorial's building blocks ----------------------------------------------------------
@@ -273,7 +262,7 @@ def toy_ssd_forward(x: Any, body: Any, downsamples: Any, class_preds: Any, box_p
     predicted_classes = []
 
     for i in range(5):
-        default_anchors.append(_multibox_prior(x, sizes=sizes[i], ratios=ratios[i]))
+        default_anchors.append(MultiBoxPrior(x, sizes=sizes[i], ratios=ratios[i]))
         predicted_boxes.append(flatten_prediction(box_preds[i](x)))
         predicted_classes.append(flatten_prediction(class_preds[i](x)))
         if i < 3:
@@ -581,7 +570,7 @@ class FeatureExpander(SymbolBlock):
 
         for i, f in enumerate(num_filters):
             if use_1x1_transition:
-                num_trans = max(min_depth, int(round(f * reduce_ratio)))
+                num_trans = max(min_depth, round(f * reduce_ratio))
                 y = conv(y, f"{prefix}trans_conv{i}", num_trans, 1, 1, 0)
                 y = bn_relu(y, f"{prefix}trans_bn{i}", f"{prefix}trans_relu{i}")
             y = conv(y, f"{prefix}conv{i}", f, 3, 2, 1)
@@ -598,9 +587,8 @@ class FeatureExpander(SymbolBlock):
         for name in new_weights:
             own[name].init = weight_init
         for name in new_bn:
-            own[name].init = inits[name.rsplit("_", 1)[1] if not name.endswith(
-                ("running_mean", "running_var")) else name[-len("running_mean"):]]
-        for name in own.keys():
+            own[name].init = next(init for s, init in inits.items() if name.endswith(s))
+        for name in own:
             if name.startswith(prefix) and name.endswith("_bias"):
                 own[name].init = initializer.Zero()
 
@@ -649,7 +637,7 @@ def training_targets(default_anchors: Any, class_predicts: Any, labels: Any
     <NDArray 1x8 @cpu(0)>
     """
     class_predicts = nd.transpose(class_predicts, axes=(0, 2, 1))
-    z = _multibox_target(*[default_anchors, labels, class_predicts])
+    z = MultiBoxTarget(*[default_anchors, labels, class_predicts])
     box_target = z[0]  # box offset target for (x, y, width, height)
     box_mask = z[1]  # mask is used to ignore box offsets we don't want to penalize
     cls_target = z[2]  # cls_target is an array of labels for all anchors boxes

@@ -46,7 +46,7 @@ def _shape_masks(kind: np.ndarray, box: np.ndarray, size: int) -> np.ndarray:
         "diamond": lambda: au + av <= 1,
         "cross": lambda: (inside_v & (au <= 0.34)) | (inside_u & (av <= 0.34)),
     }
-    out = np.zeros(kind.shape + (size, size), dtype=bool)
+    out = np.zeros((*kind.shape, size, size), dtype=bool)
     for code, name in enumerate(SHAPES):
         sel = kind == code
         if sel.any():
@@ -93,7 +93,7 @@ def _sample_boxes(n: int, k: int, scale: tuple[float, float], aspect: tuple[floa
 
 def _overlap_with_earlier(boxes: np.ndarray, keep: np.ndarray, limit: float) -> np.ndarray:
     """Drop boxes whose intersection with an earlier kept box exceeds ``limit`` of their area."""
-    n, k, _ = boxes.shape
+    k = boxes.shape[1]
     lt = np.maximum(boxes[:, :, None, :2], boxes[:, None, :, :2])
     rb = np.minimum(boxes[:, :, None, 2:], boxes[:, None, :, 2:])
     inter = np.prod(np.clip(rb - lt, 0, None), axis=-1)  # (n, k, k)
