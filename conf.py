@@ -30,7 +30,7 @@ extensions = [
     "search.sphinx_ext",
 ]
 
-templates_path = ["docs/_templates"]
+templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too
 html_static_path = ["docs/_static"]
 html_js_files = ["search.js"]  # the site's search box uses `nox -s serve`'s search API
 html_css_files = ["search.css"]
@@ -42,7 +42,6 @@ suppress_warnings = ["myst.header"]
 # -- API reference: autosummary stubs for every public object (see docs/_ext) -------------
 autosummary_generate = True
 autosummary_imported_members = True
-autodoc_default_options = {"members": False}
 autodoc_typehints = "description"
 autodoc_typehints_format = "short"
 napoleon_google_docstring = False

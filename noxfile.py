@@ -30,7 +30,8 @@ def _install(session: nox.Session, extras: str) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run every test (unit, registry-driven gradient checks, docstring examples)."""
-    _install(session, "test")
+    # docs extras too: the search tests build a small Sphinx site to check the collector
+    _install(session, "test,docs")
     session.run("pytest", "-q", *session.posargs, env={"OPENBLAS_NUM_THREADS": "1"})
 
 
@@ -50,6 +51,19 @@ def docs(session: nox.Session) -> None:
     # outputs stay cached per library version (conf.py), so this costs seconds, not minutes.
     session.run("sphinx-build", "-c", ".", "-W", "--keep-going", "-E", "-b", "html",
                 "docs", "build/html", *session.posargs, env={"PYTHONHASHSEED": "0"})
+
+
+@nox.session(python=PYTHON)
+def serve(session: nox.Session) -> None:
+    """Serve build/html on http://127.0.0.1:8000 with its search API (after ``nox -s docs``).
+
+    ``nox -s serve -- 8080`` picks the port; ``-- --help`` lists the server's options.
+    """
+    session.install(*CONSTRAINTS, "whoosh-reloaded", "numpy", env=ENV)
+    args = session.posargs
+    if args and not args[0].startswith("-"):
+        args = ["--port", args[0], *args[1:]]
+    session.run("python", "-m", "search.server", *args)
 
 
 @nox.session(python=PYTHON)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import re
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -45,7 +46,7 @@ class Record:
     signature: str = ""
     text: str = ""  # docstring without examples, or the section's prose
     code: str = ""  # a section's code cells (and their output)
-    errors: str = ""  # messages the object raises: people paste them into the search box
+    errors: str = ""  # messages it raises (or a page shows): people paste them into search
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -229,13 +230,13 @@ def _section_records(app: Any) -> Iterator[Record]:
             if not section["ids"]:
                 continue
             titles = [s[0].astext() for s in _ancestors(section, nodes.section)]
-            prose, code = _section_text(section, nodes)
+            prose, code, errors = _section_text(section, nodes)
             top = len(titles) == 1
             yield Record(
                 name=titles[-1], kind="page" if top else "section", source="page",
                 url=page if top else f"{page}#{section['ids'][0]}",
                 path=" > ".join(titles), summary=first_sentence(prose),
-                text=prose, code=code,
+                text=prose, code=code, errors=errors,
             )
 
 
@@ -248,17 +249,29 @@ def _ancestors(node: Any, cls: type) -> list[Any]:
     return chain[::-1]
 
 
-def _section_text(section: Any, nodes: Any) -> tuple[str, str]:
-    """Prose and code directly in ``section`` (its subsections are records of their own)."""
+def _section_text(section: Any, nodes: Any) -> tuple[str, str, str]:
+    """Prose, code (with cell outputs) and error messages shown in tracebacks, directly in
+    ``section`` (its subsections are records of their own)."""
     prose: list[str] = []
     code: list[str] = []
+    errors: list[str] = []
     for child in section.children[1:]:
         if isinstance(child, nodes.section):
             continue
-        code += [block.astext() for block in child.findall(nodes.literal_block)]
+        for block in child.findall(nodes.literal_block):
+            if "traceback" in block.get("classes", []):
+                errors += _traceback_messages(block.astext())
+            else:
+                code.append(block.astext())
         if not isinstance(child, nodes.literal_block) and not _is_cell(child):
             prose.append(child.astext())
-    return "\n".join(prose), "\n".join(code)
+    return "\n".join(prose), "\n".join(code), " ".join(errors)
+
+
+def _traceback_messages(traceback: str) -> list[str]:
+    """The "SomeError: message" lines of an executed cell's traceback (the rest is code)."""
+    return [line for line in traceback.splitlines()
+            if re.match(r"^\w*(Error|Exception|Warning)\b:", line)]
 
 
 def _is_cell(node: Any) -> bool:

@@ -7,7 +7,9 @@ pickles, so the opener only opens a directory that carries this project's marker
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import hashlib
 import json
 import os
 import pickle
@@ -24,14 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh.analysis import SpaceSeparatedTokenizer
+import numpy as np
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, IndexVersionError
 
 from .collect import Record
 from .synonyms import NAMESPACE_ALIASES, NAMESPACE_WORDS
-from .text import compact, pairs, split_identifier, terms, trigrams, words
+from .text import compact, pairs, terms, trigrams, words
 
 __all__ = ["SCHEMA", "SCORED_FIELDS", "FORMAT", "DEFAULT_INDEX_DIR", "SearchIndexError",
            "IndexMissingError", "OpenIndex", "document", "exact_keys", "write_index",
@@ -39,8 +41,20 @@ __all__ = ["SCHEMA", "SCORED_FIELDS", "FORMAT", "DEFAULT_INDEX_DIR", "SearchInde
 
 #: Where ``nox -s docs`` leaves the index (next to build/html) and where readers look.
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parent.parent / "build" / "search-index"
-#: Bump when the schema or the analysis in search.text changes: old indexes are then refused.
-FORMAT = 1
+#: Bump when the layout of the index directory changes.
+FORMAT = 2
+
+
+def _analysis_fingerprint() -> str:
+    """Hash of the code that decides what the terms are: an index written by other code
+    would answer queries analysed differently (silently worse), so it is refused instead."""
+    digest = hashlib.sha256()
+    for module in ("text.py", "synonyms.py", "index.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+ANALYSIS = _analysis_fingerprint()
 MARKER = "minigluon-search.json"
 BUILD_HINT = "build it with `nox -s docs`"
 
@@ -126,12 +140,12 @@ def document(record: Record) -> tuple[dict[str, str], set[str]]:
 def exact_keys(name: str) -> list[str]:
     """Lowercase names a query may give for ``name`` exactly: every dotted suffix, each also
     with namespace aliases (``mx.nd.reshape``), and the compact leaf (``multiboxprior``)."""
-    parts = name.lower().split(".")
-    keys = {compact(parts[-1]), "".join(split_identifier(name.split(".")[-1]))}
+    parts = name.split(".")
+    aliased = [NAMESPACE_ALIASES.get(p, p) for p in parts]  # modules only: NDArray stays
+    keys = {compact(parts[-1])}
     for i in range(len(parts)):
-        suffix = parts[i:]
-        keys.add(".".join(suffix))
-        keys.add(".".join(NAMESPACE_ALIASES.get(p, p) for p in suffix))
+        keys.add(".".join(parts[i:]).lower())
+        keys.add(".".join(aliased[i:]).lower())
     return sorted(k for k in keys if k)
 
 
@@ -175,6 +189,7 @@ def write_index(records: Iterable[Record], target: Path | str) -> Path:
     target = Path(target).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the index is as readable as the HTML
     try:
         storage = FileStorage(str(staging))
         ix = storage.create_index(SCHEMA)
@@ -195,6 +210,7 @@ def write_index(records: Iterable[Record], target: Path | str) -> Path:
             raise
         writer.commit(optimize=True)  # one segment: docnums are insertion order (LENGTHS)
         ix.close()
+        (staging / "MAIN_WRITELOCK").unlink(missing_ok=True)  # Whoosh leaves its lock file
         with open(staging / LENGTHS, "wb") as f:
             for field in SCORED_FIELDS:
                 lengths[field].tofile(f)
@@ -202,7 +218,8 @@ def write_index(records: Iterable[Record], target: Path | str) -> Path:
             priors.tofile(f)
         (staging / VOCABULARY).write_text(
             "".join(f"{w} {n}\n" for w, n in sorted(vocabulary.items())), encoding="utf-8")
-        marker = {"format": FORMAT, "records": len(priors), "fields": list(SCORED_FIELDS),
+        marker = {"format": FORMAT, "analysis": ANALYSIS, "records": len(priors),
+                  "fields": list(SCORED_FIELDS),
                   "id": uuid.uuid4().hex, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         (staging / MARKER).write_text(json.dumps(marker), encoding="utf-8")
         _swap_into_place(staging, target)
@@ -258,7 +275,29 @@ def read_marker(path: Path) -> dict[str, Any]:
         raise SearchIndexError(f"search index at {path} is unreadable ({e}); {BUILD_HINT}") from e
     if not isinstance(marker, dict) or marker.get("format") != FORMAT:
         raise SearchIndexError(f"search index at {path} has another format; {BUILD_HINT}")
+    if marker.get("analysis") != ANALYSIS:
+        raise SearchIndexError(f"search index at {path} was built by another version of the "
+                               "search code; rebuild it with `nox -s docs`")
     return marker
+
+
+class _ClosingStorage(FileStorage):
+    """A FileStorage that remembers the files it opened, to close them if opening fails."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.opened: list[Any] = []
+
+    def open_file(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        f = super().open_file(name, *args, **kwargs)
+        self.opened.append(f)
+        return f
+
+    def close_opened(self) -> None:
+        for f in self.opened:
+            with contextlib.suppress(Exception):  # closing what a failed open left behind
+                f.close()
+        self.opened.clear()
 
 
 @dataclass
@@ -269,9 +308,9 @@ class OpenIndex:
     marker: dict[str, Any]
     searcher: Any
     reader: Any
-    lengths: dict[str, array]
+    lengths: dict[str, np.ndarray]  # uint16 per document
     average_lengths: dict[str, float]
-    priors: array
+    priors: np.ndarray  # uint8 per document, see prior()
     vocabulary: dict[str, int]
 
     @property
@@ -309,31 +348,29 @@ def _open(path: Path) -> OpenIndex:
     n = marker.get("records")
     if marker.get("fields") != list(SCORED_FIELDS) or not isinstance(n, int):
         raise SearchIndexError(f"search index at {path} has another layout; {BUILD_HINT}")
-    priors = array("B")
-    with open(path / PRIORS, "rb") as f:
-        priors.fromfile(f, n)
-    lengths = {}
-    with open(path / LENGTHS, "rb") as f:
-        for field in SCORED_FIELDS:
-            lengths[field] = array("H")
-            lengths[field].fromfile(f, n)
+    priors = np.fromfile(path / PRIORS, dtype=np.uint8)
+    everything = np.fromfile(path / LENGTHS, dtype=np.uint16)
+    if len(priors) != n or len(everything) != n * len(SCORED_FIELDS):
+        raise SearchIndexError(f"search index at {path} is truncated; {BUILD_HINT}")
+    lengths = {field: everything[i * n:(i + 1) * n] for i, field in enumerate(SCORED_FIELDS)}
     vocabulary = {}
     for line in (path / VOCABULARY).read_text(encoding="utf-8").splitlines():
         word, _, count = line.partition(" ")
         vocabulary[word] = int(count)
-    ix = FileStorage(str(path), readonly=True).open_index(schema=SCHEMA)
-    searcher = ix.searcher()
+    storage = _ClosingStorage(str(path), readonly=True)
     try:
-        reader = searcher.reader()
-        if reader.doc_count_all() != n:
+        searcher = storage.open_index(schema=SCHEMA).searcher()
+        if searcher.reader().doc_count_all() != n:
             raise SearchIndexError(f"search index at {path} is inconsistent; {BUILD_HINT}")
     except BaseException:
-        searcher.close()
+        storage.close_opened()  # Whoosh leaves the files of a failed open open
         raise
+    storage.opened.clear()
+    reader = searcher.reader()
     # Averages over the documents that have the field: most records have no title (API
     # objects) or no leaf name (sections), and counting them would make every title "long".
     average = {}
     for f in SCORED_FIELDS:
-        present = n - lengths[f].count(0)
-        average[f] = sum(lengths[f]) / present if present else 1.0
+        present = int(np.count_nonzero(lengths[f]))
+        average[f] = float(lengths[f].sum()) / present if present else 1.0
     return OpenIndex(path, marker, searcher, reader, lengths, average, priors, vocabulary)

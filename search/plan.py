@@ -18,8 +18,16 @@ from typing import Any
 from .spell import Speller
 from .synonyms import EXPANSIONS, SYNONYMS
 from .text import (
-    MAX_QUERY_CHARS, STOPWORDS, compact, identifier_parts, normalize, pair_term, query_words,
-    split_identifier, stem, words,
+    MAX_QUERY_CHARS,
+    STOPWORDS,
+    compact,
+    identifier_parts,
+    normalize,
+    pair_term,
+    query_words,
+    split_identifier,
+    stem,
+    words,
 )
 
 __all__ = ["Alternative", "QueryPlan", "plan_query", "WEIGHTS"]
@@ -27,8 +35,9 @@ __all__ = ["Alternative", "QueryPlan", "plan_query", "WEIGHTS"]
 #: Relative weights of the ways a concept can be matched.
 WEIGHTS = {
     "typed": 1.0,
-    "synonym_credit": 0.7,  # a result found only through a synonym ranks below one that
-    # has the words typed (see SearchEngine._ranked_hits)
+    # A result found only through a one-word synonym covers that concept at this rate, so
+    # it ranks below one with the word as typed (see SearchEngine._ranked_hits).
+    "synonym_credit": 0.7,
     "corrected": {1: 0.85, 2: 0.7},  # by number of edits
     "other_candidate": 0.6,  # a correction that was not the best one
     "typo_itself": 0.25,  # the misspelt word, in case it was meant (a variable name in a page)
@@ -222,7 +231,7 @@ def _add_joins(plan: QueryPlan, typed: list[str], meaningful: list[tuple[int, st
         for end in range(start + 1, min(start + MAX_JOIN, len(typed)) + 1):
             joined = "".join(compact(w) for w in typed[start:end])
             single = end - start == 1
-            if not joined or single and len(split_identifier(typed[start])) < 2:
+            if not joined or (single and len(split_identifier(typed[start])) < 2):
                 continue  # a plain single word is already searched as itself
             covers = frozenset(c for wi in range(start, end) for c in concepts_of_word.get(wi, ()))
             if not covers:
@@ -244,7 +253,7 @@ def _add_joins(plan: QueryPlan, typed: list[str], meaningful: list[tuple[int, st
 
 
 def _add_exact_keys(plan: QueryPlan, text: str, typed: list[str]) -> None:
-    stripped = text[:256].strip().strip("`'\"").strip()
+    stripped = text[:MAX_QUERY_CHARS].strip().strip("`'\"").strip()
     if stripped.endswith("()"):
         stripped = stripped[:-2]
     if _DOTTED.fullmatch(stripped):

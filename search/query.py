@@ -3,9 +3,9 @@
 Ranking, in order: (1) exact names (a query that *is* a documented name, a dotted suffix of
 one, an ``mx.nd.`` alias or a compact leaf such as ``multiboxprior``) come first, the one
 spelled with the same case first among them; (2) everything else by BM25 with per-field
-boosts (name > title > summary > body > code), scaled by the share of the query's concepts
-the result matches, so a page matching one word many times does not beat a name matching
-all of them.
+boosts (name and title > error messages > summary > body > code), scaled by the share of
+the query's concepts the result matches, so a page matching one word many times does not
+beat a name matching all of them.
 
 Scoring reads Whoosh's postings and sums BM25 itself instead of running a Whoosh query:
 Whoosh's matcher trees cost several microseconds per posting and node, which at 50,000
@@ -15,15 +15,14 @@ the long fields, only within a postings budget, so latency stays bounded as the 
 
 from __future__ import annotations
 
-import heapq
 import math
 import os
 import threading
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh.query import Or, Term
 
 from .index import DEFAULT_INDEX_DIR, OpenIndex, open_index
@@ -50,6 +49,9 @@ MAX_LIMIT = 100
 # (a word in half the docstrings adds little to a ranking and most of its cost).
 _ALWAYS_SCORED = {"exact", "joined", "leaf", "title"}
 POSTINGS_BUDGET = 20_000
+# Where a word must occur to count as spelled right. Not code: pages' code cells hold
+# variable names and deliberate mistakes (the typos on "Searching these docs", for one).
+_KNOWN_FROM = [f for f in FIELD_BOOSTS if f != "code"]
 RERANK_DEPTH = 200  # candidates whose concept coverage is worked out
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 
@@ -138,7 +140,7 @@ class SearchEngine:
         if word in self._ix.vocabulary:
             return True
         s = stem(word)
-        return any(self._ix.reader.doc_frequency(f, s) for f in FIELD_BOOSTS)
+        return any(self._ix.reader.doc_frequency(f, s) for f in _KNOWN_FROM)
 
     def _exact_hits(self, plan: QueryPlan) -> list[int]:
         assert self._ix is not None
@@ -161,38 +163,54 @@ class SearchEngine:
         return [docnum for _, docnum in rows]
 
     def _ranked_hits(self, plan: QueryPlan) -> list[tuple[int, float]]:
+        ix = self._ix
+        assert ix is not None
         boosts: dict[tuple[str, str], float] = {}
         matchers = []
         for alt in plan.alternatives:
             needed, any_of = self._alternative_terms(alt, boosts)
             matchers.append((alt, needed, any_of))
-        scores, matched = self._bm25(boosts)
-        if not scores:
+        scores, postings = self._bm25(boosts)
+        hits = np.flatnonzero(scores)
+        if not hits.size:
             return []
-        priors = self._ix.priors  # type: ignore[union-attr]
-        candidates = heapq.nsmallest(RERANK_DEPTH, scores,
-                                     key=lambda d: (-scores[d], priors[d] & 31, d))
-        total = len(plan.concepts) or 1
-        ranked = []
-        for doc in candidates:
-            got = matched[doc]
-            credit: dict[int, float] = {}
-            for alt, needed, any_of in matchers:
-                if any(t in got for t in any_of) or (needed and all(ws & got for ws in needed)):
-                    for c in alt.covers:
-                        credit[c] = max(credit.get(c, 0.0), alt.credit)
-            coverage = sum(credit.values()) / total
-            ranked.append((doc, scores[doc] * (0.2 + 0.8 * coverage * coverage)))
+        # Best first; equal scores by tie-break rank, then document order (deterministic).
+        order = np.lexsort((hits, ix.priors[hits] & 31, -scores[hits]))
+        candidates = hits[order[:RERANK_DEPTH]]
+        # Which concepts each candidate matched, from term membership (vectors over the
+        # candidates); a concept found only through a synonym counts its credit.
+        member = {key: np.isin(candidates, ids, assume_unique=True) for key, ids in postings}
+        none = np.zeros(len(candidates), dtype=bool)
+        credit = np.zeros((max(1, len(plan.concepts)), len(candidates)))
+        for alt, needed, any_of in matchers:
+            found = none.copy()
+            for key in any_of:
+                found |= member.get(key, none)
+            if needed:
+                every = ~none
+                for word_terms in needed:
+                    word = none.copy()
+                    for key in word_terms:
+                        word |= member.get(key, none)
+                    every &= word
+                found |= every
+            for c in alt.covers:
+                np.maximum(credit[c], alt.credit * found, out=credit[c])
+        coverage = credit.sum(axis=0) / (len(plan.concepts) or 1)
+        final = scores[candidates] * (0.2 + 0.8 * coverage * coverage)
+        ranked = list(zip(candidates.tolist(), final.tolist()))
         # Equal scores (nd.relu, sym.relu and NDArray.relu share a docstring): the name
         # written in the typed case first ("reshape" -> reshape before Reshape), then by kind.
+        priors = ix.priors
         upper = bool(plan.words) and plan.words[-1][:1].isupper()
-        ranked.sort(key=lambda x: (-round(x[1], 9), (priors[x[0]] >> 5) != upper,
-                                   priors[x[0]] & 31, x[0]))
+        ranked.sort(key=lambda x: (-round(x[1], 9), bool(priors[x[0]] >> 5) != upper,
+                                   int(priors[x[0]] & 31), x[0]))
         return ranked
 
     def _bm25(self, boosts: dict[tuple[str, str], float]
-              ) -> tuple[dict[int, float], dict[int, set[tuple[str, str]]]]:
-        """BM25 scores summed over the weighted terms, and the terms each document matched."""
+              ) -> tuple[np.ndarray, list[tuple[tuple[str, str], np.ndarray]]]:
+        """BM25 scores (one per document) summed over the weighted terms, and each scored
+        term with the documents it occurs in (sorted)."""
         ix = self._ix
         assert ix is not None
         n = ix.doc_count
@@ -203,28 +221,23 @@ class SearchEngine:
                 idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
                 weighted.append((boost * idf, df, f, t))
         weighted.sort(reverse=True)
-        scores: dict[int, float] = {}
-        matched: dict[int, set[tuple[str, str]]] = {}
+        scores = np.zeros(n)
+        postings = []
         budget = POSTINGS_BUDGET
         for impact, df, f, t in weighted:
             if f not in _ALWAYS_SCORED:
                 if df > budget:
                     continue
                 budget -= df
+            ids, tf = _postings(ix.reader.postings(f, t))
             lengths = ix.lengths.get(f)
-            a = K1 * (1 - B)
-            b = K1 * B / ix.average_lengths[f] if lengths is not None else 0.0
-            key = (f, t)
-            for docs, weights in _blocks(ix.reader.postings(f, t)):
-                for doc, tf in zip(docs, weights):
-                    dl = lengths[doc] if lengths is not None else 0
-                    scores[doc] = scores.get(doc, 0.0) + impact * tf * (K1 + 1) / (tf + a + b * dl)
-                    got = matched.get(doc)
-                    if got is None:
-                        matched[doc] = {key}
-                    else:
-                        got.add(key)
-        return scores, matched
+            if lengths is None:  # no length normalisation (the exact-name field)
+                norm = K1
+            else:
+                norm = K1 * (1 - B) + (K1 * B / ix.average_lengths[f]) * lengths[ids]
+            scores[ids] += impact * tf * (K1 + 1) / (tf + norm)
+            postings.append(((f, t), ids))
+        return scores, postings
 
     def _alternative_terms(self, alt: Alternative, boosts: dict[tuple[str, str], float]
                            ) -> tuple[list[set[tuple[str, str]]], list[tuple[str, str]]]:
@@ -241,6 +254,8 @@ class SearchEngine:
                 word_terms.append((("joined", w), JOINED_WORD_BOOST))
             if alt.fallback:
                 word_terms += self._fallback_terms(w)
+            elif len(w) >= 5 and alt.credit == 1 and not self._has(("joined", w)):
+                word_terms += self._prefix_terms(w)  # "multibox" -> MultiBoxPrior, ...
             for ft, b in word_terms:
                 boosts[ft] = max(boosts.get(ft, 0.0), b * share)
             needed.append({ft for ft, _ in word_terms})
@@ -258,15 +273,22 @@ class SearchEngine:
 
     def _fallback_terms(self, word: str) -> list[tuple[tuple[str, str], float]]:
         """Prefixes and trigrams of names for a word the index does not know at all."""
+        out = self._prefix_terms(word) if len(word) >= 4 else []
+        return out + [(("tri", g), TRIGRAM_BOOST) for g in trigrams(word)]
+
+    def _prefix_terms(self, word: str) -> list[tuple[tuple[str, str], float]]:
+        """Compact names that start with ``word`` (the start of a name, typed)."""
         assert self._ix is not None
         out = []
-        if len(word) >= 4:
-            for i, t in enumerate(self._ix.reader.expand_prefix("joined", word)):
-                if i >= MAX_PREFIX_EXPANSIONS:
-                    break
-                out.append((("joined", t.decode("utf-8")), PREFIX_BOOST))
-        out += [(("tri", g), TRIGRAM_BOOST) for g in trigrams(word)]
+        for i, t in enumerate(self._ix.reader.expand_prefix("joined", word)):
+            if i >= MAX_PREFIX_EXPANSIONS:
+                break
+            out.append((("joined", t.decode("utf-8")), PREFIX_BOOST))
         return out
+
+    def _has(self, field_term: tuple[str, str]) -> bool:
+        assert self._ix is not None
+        return self._ix.reader.doc_frequency(*field_term) > 0
 
     def _describe(self, docnum: int, score: float) -> dict[str, Any]:
         assert self._ix is not None
@@ -277,25 +299,30 @@ class SearchEngine:
                 "path": f.get("path", "")}
 
 
-def _blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    """A term's postings as (docnums, weights), a block at a time.
+def _postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings: document numbers (ascending) and term frequencies.
 
     Whoosh's public API yields one posting per call (about 1 us each); the pinned
     whoosh-reloaded 2.7.5 leaf matcher exposes its decoded block arrays, ten times faster.
     """
+    ids: list[Any] = []
+    tfs: list[Any] = []
     if all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block")):
         while matcher.is_active():
             matcher._read_ids()
             matcher._read_weights()
-            yield matcher._ids, matcher._weights
+            ids.append(matcher._ids)
+            tfs.append(matcher._weights)
             matcher._next_block()
-        return
-    docs, weights = [], []
-    while matcher.is_active():
-        docs.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    yield docs, weights
+    else:
+        while matcher.is_active():
+            ids.append((matcher.id(),))
+            tfs.append((matcher.weight(),))
+            matcher.next()
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return (np.concatenate([np.asarray(b, dtype=np.int64) for b in ids]),
+            np.concatenate([np.asarray(b, dtype=np.float64) for b in tfs]))
 
 
 def _field_vocabulary() -> set[str]:
@@ -314,8 +341,8 @@ def _field_vocabulary() -> set[str]:
 def _spell_like_names(plan: QueryPlan, results: list[dict[str, Any]]) -> str:
     """The suggestion with a corrected compact word shown as the name it found:
     "hybridsequental" -> "HybridSequential"."""
-    leaves = {compact(r["name"].rsplit(".", 1)[-1]): r["name"].rsplit(".", 1)[-1]
-              for r in results if r["source"] == "api"}
+    leaves = {compact(leaf): leaf for r in results if r["source"] == "api"
+              for leaf in [r["name"].rsplit(".", 1)[-1]] if len(split_identifier(leaf)) > 1}
     fixed = {i: leaves.get(w.lower(), w) if w.islower() else w
              for i, w in plan.corrected_words.items()}
     return " ".join(fixed.get(i, w) for i, w in enumerate(plan.words))

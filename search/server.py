@@ -71,7 +71,7 @@ class SearchHandler(SimpleHTTPRequestHandler):
     server_version = "minigluon-docs"
     sys_version = ""
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         if self._refuse_host():
             return
         path, _, query = self.path.partition("?")
@@ -80,7 +80,7 @@ class SearchHandler(SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         if not self._refuse_host():
             super().do_HEAD()
 
@@ -177,7 +177,7 @@ class SearchHandler(SimpleHTTPRequestHandler):
         self.send_error(HTTPStatus.BAD_REQUEST, "Unexpected Host header")
         return True
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+    def log_message(self, format: str, *args: Any) -> None:
         if not self.server.quiet:
             super().log_message(format, *args)
 

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from .collect import Record, first_sentence, api_record
+from .collect import Record, api_record, first_sentence
 from .text import strip_markup
 
 __all__ = ["api_records", "page_records", "source_records", "docutils_id"]
@@ -40,7 +40,7 @@ def api_records(modules: list[str] | None = None) -> list[Record]:
 
 
 def source_records(docs_dir: Path | str, modules: list[str] | None = None) -> list[Record]:
-    """The API and every section of the MyST pages under ``docs_dir`` (``api/`` excluded)."""
+    """The API and every section of the MyST pages under ``docs_dir``."""
     return api_records(modules) + list(page_records(docs_dir))
 
 
@@ -48,7 +48,8 @@ def page_records(docs_dir: Path | str) -> Iterator[Record]:
     root = Path(docs_dir)
     for path in sorted(root.rglob("*.md")):
         docname = path.relative_to(root).with_suffix("").as_posix()
-        if docname.startswith(("api/", "_", "jupyter_execute/")) or "/_" in docname:
+        # api/ holds generated .rst pages (objects, not sections) and api/index.md, a page
+        if docname.startswith(("_", "jupyter_execute/")) or "/_" in docname:
             continue
         yield from _sections(path.read_text(encoding="utf-8"), f"{docname}.html")
 

@@ -49,6 +49,7 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("optimizer", "optimiser", "sgd", "adam", "Trainer"),
     ("lr", "learning rate"),
     ("turn off", "disable", "switch off"),
+    ("speed up", "faster", "performance", "accelerate", "slow"),
     # array operations
     ("concatenate", "concat", "cat", "join arrays"),
     ("stack", "stack arrays"),

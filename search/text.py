@@ -7,6 +7,7 @@ the same steps: identifier splitting, lowercasing, American spelling, Porter ste
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -36,12 +37,14 @@ _PART = re.compile(
 
 #: Words too common to say what a query is about. Deliberately short: "not", "and", "or",
 #: "where", "all", "any", "one", "like", "max" and "min" are parts of op names.
-STOPWORDS = frozenset(
-    "a an the to of in on for from by with into onto at as is are be been was were it its "
-    "this that these those i me my we you your how do does did can could should would "
-    "what which who when why use using used want need way please there their than then "
-    "so also just through between has have had".split()
-)
+STOPWORDS = frozenset([
+    "a", "an", "the", "to", "of", "in", "on", "for", "from", "by", "with", "into", "onto",
+    "at", "as", "is", "are", "be", "been", "was", "were", "it", "its", "this", "that", "these",
+    "those", "i", "me", "my", "we", "you", "your", "how", "do", "does", "did", "can", "could",
+    "should", "would", "what", "which", "who", "when", "why", "use", "using", "used", "want",
+    "need", "way", "please", "there", "their", "than", "then", "so", "also", "just", "through",
+    "between", "has", "have", "had",
+])
 
 
 def query_words(text: str) -> list[str]:
@@ -129,7 +132,7 @@ def pairs(text: str) -> list[str]:
     """:func:`pair_term` of each two neighbouring meaningful words of ``text``."""
     seq = [normalize(p) for w in words(text) for p in split_identifier(w)]
     seq = [p for p in seq if p not in STOPWORDS]
-    return [pair_term(a, b) for a, b in zip(seq, seq[1:])]
+    return [pair_term(a, b) for a, b in itertools.pairwise(seq)]
 
 
 def trigrams(word: str) -> list[str]:

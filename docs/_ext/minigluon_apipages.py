@@ -22,11 +22,11 @@ _TITLES = {
 
 
 def setup_apipages(app: Sphinx) -> None:
-    # before autosummary's own builder-inited handler (priority 500) reads the pages
-    app.connect("builder-inited", write_module_pages, priority=100)
+    # at config-inited: before Sphinx lists the source files and before autosummary reads them
+    app.connect("config-inited", write_module_pages, priority=100)
 
 
-def write_module_pages(app: Sphinx) -> None:
+def write_module_pages(app: Sphinx, config: Any = None) -> None:
     api_dir = Path(app.srcdir) / "api"
     shutil.rmtree(api_dir / "_autosummary", ignore_errors=True)
     for old in api_dir.glob("minigluon*.rst"):

@@ -96,7 +96,7 @@ def plot_network(symbol: Symbol, title: str = "plot", save_format: str = "pdf",
     True
     """
     try:
-        from graphviz import Digraph  # noqa: PLC0415 - optional dependency
+        from graphviz import Digraph
     except ImportError:
         raise ImportError("Draw network requires graphviz library (pip install graphviz)") from None
     order, shapes, counts, params = _node_table(symbol, shape)

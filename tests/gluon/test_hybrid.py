@@ -131,7 +131,7 @@ def test_export_then_imports_reproduces_outputs(tmp_path) -> None:
 def test_export_needs_a_forward_first() -> None:
     net = _mlp()
     net.initialize()
-    with pytest.raises(RuntimeError, match="Please first call block.hybridize"):
+    with pytest.raises(RuntimeError, match=r"Please first call block\.hybridize"):
         net.export("x")
 
 

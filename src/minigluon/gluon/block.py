@@ -8,6 +8,7 @@ construction order. Hybridization (tracing to a symbolic graph) lives in its own
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from collections import OrderedDict
@@ -18,14 +19,14 @@ import numpy as np
 
 from .. import initializer
 from .. import ndarray as nd
-from ..base import MXNetError
 from .. import symbol as sym
+from ..base import MXNetError
 from ..symbol.symbol import Symbol
+from .hooks import HookHandle, _brief_print_list
 from .hybrid import HybridCache, trace, tree_flatten
 from .naming import BlockScope
 from .parameter import MismatchError, Parameter, ParameterDict, _load_dict, _mismatch_report
 from .summary import print_summary
-from .hooks import HookHandle, _brief_print_list
 
 __all__ = ["Block", "HybridBlock"]
 
@@ -40,7 +41,7 @@ def _block_path(stack: list[Block]) -> str:
     parts = []
     # a block traced for hybridize appears twice in a row (its NDArray call, then its trace)
     stack = [b for i, b in enumerate(stack) if i == 0 or b is not stack[i - 1]]
-    for parent, child in zip(stack, stack[1:]):
+    for parent, child in itertools.pairwise(stack):
         key = next((k for k, v in parent._children.items() if v is child), None)
         parts.append(key if key is not None else child.name)
     return ".".join(parts)

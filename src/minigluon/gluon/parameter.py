@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from .. import autograd, initializer
+from .. import symbol as sym
 from ..base import MXNetError, as_dtype
 from ..context import Context, check_ctx, cpu
-from .. import symbol as sym
 from ..ndarray import NDArray
 from ..ndarray import load as nd_load
 from ..ndarray import save as nd_save
@@ -494,7 +494,7 @@ def _resolve_deferred(op: Any, arrays: tuple, attrs: dict, out: Any, name: Any) 
               for a in arrays]
     try:
         full = op.infer_args(*shapes, **attrs)
-    except Exception as e:  # noqa: BLE001 - reported with context below
+    except Exception as e:
         full, reason = shapes, f"{type(e).__name__}: {e}"
     else:
         reason = f"'{op.name}' cannot infer it from its other inputs"
@@ -819,9 +819,10 @@ class ParameterDict:
         missing = [n for n in names if n not in loaded]
         extra = [n for n in loaded if n not in self._params]
         if missing and not allow_missing:
+            in_file = _brief_print_list([k[len(restore_prefix):] for k in loaded])
             raise MismatchError(
                 f"Parameter '{missing[0][len(restore_prefix):]}' is missing in {filename}, which "
-                f"contains parameters: {_brief_print_list([k[len(restore_prefix):] for k in loaded])}"
+                f"contains parameters: {in_file}"
                 ". Please make sure source and target networks have the same prefix.For more "
                 "info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/"
                 "gluon/blocks/naming.html" + _mismatch_report(missing, extra, names, loaded))

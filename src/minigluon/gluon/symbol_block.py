@@ -1,4 +1,4 @@
-"""``SymbolBlock``: a Symbol graph wrapped as a HybridBlock (imported models, feature extractors)."""
+"""``SymbolBlock``: a Symbol graph run as a HybridBlock (imported models, feature extractors)."""
 
 from __future__ import annotations
 

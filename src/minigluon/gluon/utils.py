@@ -110,7 +110,7 @@ def check_sha1(filename: str, sha1_hash: str) -> bool:
     >>> gluon.utils.check_sha1(path, 'c22b5f9178342609428d6f51b2c5af4c0bde6a42')
     True
     """
-    sha1 = hashlib.sha1()  # noqa: S324 - a checksum, not security
+    sha1 = hashlib.sha1()
     with open(filename, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             sha1.update(chunk)

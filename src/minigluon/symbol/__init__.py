@@ -7,7 +7,7 @@ import types
 
 from ..ops.frontend import build_namespaces as _build
 from . import symbol as _symbol_module
-from .symbol import Group, Symbol, Variable, load, load_json, var
+from .symbol import Group, Symbol, Variable, load, load_json, var  # noqa: F401 - re-exported
 
 _SPACES = _build(__name__, _symbol_module._build_handler)
 _symbol_module._install_methods()

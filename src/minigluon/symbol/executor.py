@@ -23,8 +23,17 @@ __all__ = ["CachedGraph"]
 
 
 class _Step:
-    __slots__ = ("op", "fwd", "fwd_attrs", "bwd_attrs", "ins", "outs", "n_visible", "free",
-                 "name")
+    __slots__ = (
+        "bwd_attrs",
+        "free",
+        "fwd",
+        "fwd_attrs",
+        "ins",
+        "n_visible",
+        "name",
+        "op",
+        "outs",
+    )
 
     def __init__(self, node: Node, ins: list[int], outs: list[int], training: bool) -> None:
         op = node.op

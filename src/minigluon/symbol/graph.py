@@ -12,7 +12,7 @@ Entry = tuple["Node", int]
 class Node:
     """One graph node: an op application, or a variable when ``op`` is None."""
 
-    __slots__ = ("op", "name", "attrs", "inputs")
+    __slots__ = ("attrs", "inputs", "name", "op")
 
     def __init__(self, op: registry.Op | None, name: str, attrs: dict,
                  inputs: list[Entry | None]) -> None:

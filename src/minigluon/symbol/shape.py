@@ -48,7 +48,7 @@ def infer_node_shapes(outputs: list[Entry], known: dict[str, tuple]) -> dict[int
                 continue
             try:
                 outs = n.op.infer_shape(*ins, **n.attrs)
-            except Exception as e:  # noqa: BLE001 - re-raised with the node's name
+            except Exception as e:
                 raise MXNetError(f"Error in operator {n.name}: {e}") from e
             shapes[id(n)] = [tuple(s) for s in outs]
             changed = True
@@ -60,7 +60,7 @@ def infer_node_shapes(outputs: list[Entry], known: dict[str, tuple]) -> dict[int
 def _fill_inputs(n: Node, ins: list, shapes: dict[int, list]) -> bool:
     try:
         full = n.op.infer_args(*ins, **n.attrs)
-    except Exception:  # noqa: BLE001 - cannot infer yet: leave the shapes unknown
+    except Exception:
         return False
     changed = False
     for e, old, new in zip(n.inputs, ins, full):

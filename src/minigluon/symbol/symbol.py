@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import name as _name
+from ..autograd import STATE
 from ..base import MXNetError, NotImplementedForSymbol, numeric_types
 from ..ops import registry
 from ..ops.dispatch import register_handler
 from ..ops.frontend import make_method
-from ..autograd import STATE
 from .executor import CachedGraph
 from .graph import Entry, Node, aux_vars, topo_order
 from .serialize import from_json, to_json
@@ -412,7 +412,7 @@ def var(name: str, attr: dict | None = None, shape: Any = None, lr_mult: float |
 Variable = var
 
 
-def Group(symbols: list[Symbol]) -> Symbol:  # noqa: N802 - MXNet's name
+def Group(symbols: list[Symbol]) -> Symbol:
     """One Symbol whose outputs are the outputs of ``symbols``.
 
     Examples

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ _STROKES: dict[int, list[list[tuple[float, float]]]] = {
     9: [[(0.65, 0.45), (0.45, 0.52), (0.33, 0.38), (0.42, 0.18), (0.62, 0.2), (0.67, 0.38),
          (0.6, 0.85)]],
 }
-_SEGMENTS = {d: np.array([(p, q) for line in lines for p, q in zip(line, line[1:])])
+_SEGMENTS = {d: np.array([(p, q) for line in lines for p, q in itertools.pairwise(line)])
              for d, lines in _STROKES.items()}  # (n_segments, 2 points, xy)
 
 

@@ -1,0 +1,183 @@
+"""Docs search: index build time, query latency (docs index and 50,000 entries), and quality
+against Sphinx's built-in search on the public query set (tests/search/queries.toml).
+
+Sphinx's search is measured by running its own ``searchtools.js`` in Node.js over
+``build/html/searchindex.js`` (the page's query code without the DOM), so both engines answer
+the same queries from the same build. Needs ``nox -s docs`` first for that part, and Node.js.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .common import print_table
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "build" / "html"
+SYNTHETIC_ENTRIES = int(os.environ.get("MINIGLUON_SEARCH_BENCH_ENTRIES", "50000"))
+
+
+def run() -> None:
+    try:
+        from search.evaluate import evaluate, load_queries
+        from search.index import DEFAULT_INDEX_DIR, SearchIndexError, write_index
+        from search.query import SearchEngine
+        from search.sources import source_records
+    except ImportError as e:  # the bench extra without whoosh-reloaded
+        print(f"\n## Docs search\n\nskipped: {e}")
+        return
+    queries = load_queries()
+    texts = [q.text for q in queries]
+    work = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    try:
+        start = time.perf_counter()
+        records = source_records(ROOT / "docs")
+        t_collect = time.perf_counter() - start
+        start = time.perf_counter()
+        docs_index = write_index(records, work / "docs-index")
+        t_docs = time.perf_counter() - start
+        big = records + synthetic_records(records, SYNTHETIC_ENTRIES - len(records))
+        start = time.perf_counter()
+        big_index = write_index(big, work / "big-index")
+        t_big = time.perf_counter() - start
+        print_table("Search index build (seconds)", ["index", "entries", "collect", "write"], [
+            ["docs (API + guide sections)", len(records), t_collect, t_docs],
+            ["synthetic", len(big), None, t_big],
+        ])
+
+        rows = []
+        for label, path in [("docs", docs_index), (f"synthetic {len(big):,}", big_index)]:
+            with SearchEngine(path) as engine:
+                rows.append([label, *latency(lambda q, e=engine: e.search(q, 10), texts)])
+        print_table(f"Query latency over the {len(texts)} queries of the query set "
+                    "(milliseconds, warm)", ["index", "p50", "p95", "max"], rows)
+
+        # Quality: the index the docs build wrote when there is a current one (what users
+        # get), else the one built above from the same sources.
+        try:
+            engine, built = SearchEngine(DEFAULT_INDEX_DIR), DEFAULT_INDEX_DIR
+        except SearchIndexError:
+            engine, built = SearchEngine(docs_index), docs_index
+        with engine:
+            ours = evaluate(lambda q: engine.search(q, 10).results, queries)
+        theirs = sphinx_scores(queries, evaluate)
+        header = ["category", "n", "ours hit@1", "ours hit@5", "ours MRR"]
+        if theirs:
+            header += ["sphinx hit@1", "sphinx hit@5", "sphinx MRR"]
+        table = []
+        for cat, s in ours.items():
+            row: list[Any] = [cat, s.count, s.hit_at_1, s.hit_at_5, s.mrr]
+            if theirs:
+                t = theirs[cat]
+                row += [t.hit_at_1, t.hit_at_5, t.mrr]
+            table.append(row)
+        where = "build/search-index" if built == DEFAULT_INDEX_DIR else "docs sources"
+        print_table(f"Search quality on tests/search/queries.toml (ours: {where}; "
+                    f"Sphinx: {'searchtools.js in Node' if theirs else 'not measured'})",
+                    header, table)
+        if not theirs:
+            print("\nSphinx's search not measured: needs build/html (nox -s docs) and node.")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def latency(search: Callable[[str], Any], texts: list[str]) -> list[float]:
+    for q in texts:  # warm: caches, lazily read blocks
+        search(q)
+    times = []
+    for q in texts:
+        start = time.perf_counter()
+        search(q)
+        times.append((time.perf_counter() - start) * 1e3)
+    times.sort()
+    return [statistics.median(times), times[int(0.95 * (len(times) - 1))], times[-1]]
+
+
+def synthetic_records(base: list[Any], n: int, seed: int = 0) -> list[Any]:
+    """``n`` records shaped like the real ones: API names recombined from real name parts
+    (so typos and prefixes have many near neighbours), docstrings and sections reused."""
+    from search.collect import Record
+    from search.text import identifier_parts
+
+    rng = random.Random(seed)
+    api = [r for r in base if r.source == "api"]
+    parts = sorted({p for r in api for p in identifier_parts(r.name.rsplit(".", 1)[-1])})
+    out = []
+    for i in range(n):
+        r = rng.choice(base)
+        donor = rng.choice(base)
+        if r.source == "api":
+            k = rng.randint(1, 3)
+            if rng.random() < 0.5:
+                leaf = "".join(rng.choice(parts).capitalize() for _ in range(k))
+            else:
+                leaf = "_".join(rng.choice(parts).lower() for _ in range(k))
+            name = f"{r.name.rsplit('.', 1)[0]}.{leaf}{i}"
+            out.append(Record(name=name, kind=r.kind, url=f"synthetic/{i}.html#{name}",
+                              source="api", path=name, summary=r.summary,
+                              signature=r.signature, text=donor.text, errors=r.errors))
+        else:
+            out.append(Record(name=f"{r.name} {i}", kind=r.kind, url=f"synthetic/{i}.html",
+                              source="page", path=f"{r.path} {i}", summary=r.summary,
+                              text=r.text, code=r.code))
+    return out
+
+
+# -- Sphinx's own search, run by Node.js --------------------------------------------------------
+
+_NODE_HARNESS = r"""
+const fs = require("fs"), vm = require("vm");
+const [html, queriesFile] = process.argv.slice(2);
+const ctx = {
+  console, URLSearchParams, setTimeout, clearTimeout,
+  localStorage: { setItem() {}, getItem() { return null; } },
+  document: { getElementById: () => null, documentElement: { dataset: {} },
+              createElement: () => ({ appendChild: (x) => x, classList: { add() {} } }),
+              body: { appendChild: (x) => x } },
+  location: { search: "" }, DOCUMENTATION_OPTIONS: {}, SPHINX_HIGHLIGHT_ENABLED: false,
+  Documentation: { gettext: (s) => s }, _: (s) => s, _ready: () => {},
+};
+ctx.window = ctx;
+vm.createContext(ctx);
+for (const f of ["_static/language_data.js", "_static/searchtools.js", "searchindex.js"]) {
+  vm.runInContext(fs.readFileSync(`${html}/${f}`, "utf8"), ctx, { filename: f });
+}
+vm.runInContext(`
+  globalThis.__query = (q) => {
+    const parsed = Search._parseQuery(q);
+    return Search._performSearch(...parsed).reverse().slice(0, 10)
+      .map(([docname, title, anchor, descr, score, filename, kind]) =>
+        ({ name: title, path: title, url: docname + anchor, score, kind }));
+  };`, ctx);
+const queries = JSON.parse(fs.readFileSync(queriesFile, "utf8"));
+process.stdout.write(JSON.stringify(queries.map((q) => ctx.__query(q))));
+"""
+
+
+def sphinx_scores(queries: list[Any], evaluate: Callable[..., Any]) -> dict[str, Any] | None:
+    """hit@k/MRR of Sphinx's built-in search on the query set, or None if it cannot run."""
+    node = shutil.which("node")
+    if node is None or not (HTML / "searchindex.js").is_file():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        harness = Path(tmp, "sphinx_search.js")
+        harness.write_text(_NODE_HARNESS)
+        qfile = Path(tmp, "queries.json")
+        qfile.write_text(json.dumps([q.text for q in queries]))
+        proc = subprocess.run([node, str(harness), str(HTML), str(qfile)], capture_output=True,
+                              text=True, timeout=600)
+    if proc.returncode != 0:
+        print(f"\nSphinx's search failed in node: {proc.stderr.strip()[:500]}")
+        return None
+    answers = dict(zip([q.text for q in queries], json.loads(proc.stdout)))
+    return evaluate(lambda q: answers[q], queries)
