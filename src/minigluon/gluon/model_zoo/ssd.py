@@ -517,7 +517,7 @@ class FeatureExpander(SymbolBlock):
     ctx : Context, optional
         Accepted for compatibility.
     inputs : tuple of str, default ('data',)
-    prefix : str, default 'expand_'
+    prefix : str, default ``'expand_'``
         Name prefix of the new layers' Parameters (``expand_conv0_weight``, as in gluon-cv);
         give each expander of one model its own.
 
