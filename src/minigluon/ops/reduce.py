@@ -117,7 +117,7 @@ def _reduction(name: str, kernel: Kernel, grad: Grad, summary: str, formula: str
     def forward(data, *, axis=None, keepdims=False, exclude=False):
         x = data if type(data) is np.ndarray else np.asarray(data)
         if axis is None and not exclude and not keepdims:  # x.sum(): the most common call
-            return np.reshape(kernel(x, None, False), (1,))
+            return kernel(x, None, True).reshape(1)
         if type(axis) is int and not exclude and -x.ndim <= axis < x.ndim and (
                 keepdims or x.ndim > 1):
             return kernel(x, axis, keepdims)  # the common case, without the shape work

@@ -29,7 +29,7 @@ def infer_reshape(dshape: tuple, shape: tuple, reverse: bool = False) -> tuple:
     ``0`` copies a dimension, ``-1`` infers one, ``-2`` copies the rest, ``-3`` merges two,
     ``-4 d1 d2`` splits one (either of d1, d2 may be -1). ``reverse`` matches from the right.
     """
-    if not reverse and all(type(s) is int and (s > 0 or s == -1) for s in shape) \
+    if not reverse and shape and min(shape) >= -1 and 0 not in shape \
             and shape.count(-1) <= 1:
         # plain sizes (at most one -1): numpy's rule is MXNet's, let numpy check the size
         size, known = math.prod(dshape), math.prod(s for s in shape if s > 0)
@@ -148,7 +148,8 @@ def reshape(data, *, shape=(), reverse=False):
     >>> nd.reshape(nd.zeros((10, 5, 4)), shape=(-1, 0), reverse=True).shape
     (50, 4)
     """
-    return np.reshape(data, infer_reshape(np.shape(data), shape, reverse))
+    x = data if type(data) is np.ndarray else np.asarray(data)
+    return x.reshape(infer_reshape(x.shape, shape, reverse))
 
 
 reshape.def_backward(lambda g, ins, out, shape, reverse: (g.reshape(np.shape(ins[0])),))
