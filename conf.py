@@ -51,9 +51,10 @@ trim_doctest_flags = True  # hide <BLANKLINE> and doctest flags on the rendered 
 
 # -- executed pages ------------------------------------------------------------------------------
 def _source_hash() -> str:
-    """Hash of the library sources: executed outputs are cached per library version."""
+    """Hash of the library sources and this file (the kernels' environment): executed outputs
+    are cached per library version and execution setup."""
     h = hashlib.sha256()
-    for path in sorted((ROOT / "src").rglob("*.py")):
+    for path in [Path(__file__).resolve(), *sorted((ROOT / "src").rglob("*.py"))]:
         h.update(str(path.relative_to(ROOT)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -86,4 +87,3 @@ os.environ["IPYTHONDIR"] = str(_IPYTHONDIR)
 # One BLAS thread per kernel: page timings stay comparable, and OpenBLAS's threads collapse
 # (10x slower GEMMs) when anything else runs on the machine's two cores.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
