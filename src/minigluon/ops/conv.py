@@ -323,10 +323,12 @@ def _conv_backward(g: np.ndarray, w: np.ndarray, geom: _Geom, groups: int, xshap
 
 
 # -- Convolution ---------------------------------------------------------------------------
-def _conv_setup(op: str, dshape: Any, wshape: Any, bshape: Any, kernel: Any, stride: Any,
-                dilate: Any, pad: Any, num_filter: Any, num_group: Any, no_bias: bool,
-                layout: Any) -> tuple[_Geom, tuple]:
-    """Validate a Convolution call; (geometry, output shape)."""
+def _check_call(op: str, dshape: Any, kernel: Any, stride: Any, dilate: Any, pad: Any,
+                layout: Any, num_group: Any, num_filter: Any) -> tuple:
+    """What Convolution and Deconvolution check alike: geometry, layout, data, groups.
+
+    Returns ``(geometry, data shape, groups, num_filter, channels)``.
+    """
     geom = _geometry(op, kernel, stride, dilate, pad)
     nsp = len(geom.kernel)
     _check_layout(op, layout, nsp)
@@ -339,6 +341,15 @@ def _conv_setup(op: str, dshape: Any, wshape: Any, bshape: Any, kernel: Any, str
     if groups < 1 or c % groups or nf % groups:
         raise ShapeError(f"{op}: num_group={groups} must divide both the data's {c} channels "
                          f"and num_filter={nf}")
+    return geom, dshape, groups, nf, c
+
+
+def _conv_setup(op: str, dshape: Any, wshape: Any, bshape: Any, kernel: Any, stride: Any,
+                dilate: Any, pad: Any, num_filter: Any, num_group: Any, no_bias: bool,
+                layout: Any) -> tuple[_Geom, tuple]:
+    """Validate a Convolution call; (geometry, output shape)."""
+    geom, dshape, groups, nf, c = _check_call(op, dshape, kernel, stride, dilate, pad, layout,
+                                              num_group, num_filter)
     if wshape is not None:
         want = (nf, c // groups, *geom.kernel)
         wshape = tuple(wshape)
@@ -467,18 +478,9 @@ def _deconv_setup(op: str, dshape: Any, wshape: Any, bshape: Any, kernel: Any, s
                   dilate: Any, pad: Any, adj: Any, target_shape: Any, num_filter: Any,
                   num_group: Any, no_bias: bool, layout: Any) -> tuple[_Geom, tuple]:
     """Validate a Deconvolution call; (geometry of the matching convolution, output shape)."""
-    geom = _geometry(op, kernel, stride, dilate, pad)
+    geom, dshape, groups, nf, c = _check_call(op, dshape, kernel, stride, dilate, pad, layout,
+                                              num_group, num_filter)
     nsp = len(geom.kernel)
-    _check_layout(op, layout, nsp)
-    if dshape is None:
-        raise ShapeError(f"{op}: the data shape must be known to infer the output shape")
-    dshape = tuple(dshape)
-    _check_data(op, dshape, geom)
-    groups, nf = int(num_group), int(num_filter)
-    c = dshape[1]
-    if groups < 1 or c % groups or nf % groups:
-        raise ShapeError(f"{op}: num_group={groups} must divide both the data's {c} channels "
-                         f"and num_filter={nf}")
     if wshape is not None:
         want = (c, nf // groups, *geom.kernel)
         if tuple(wshape) != want:
