@@ -311,6 +311,13 @@ def test_feature_expander_matches_backbone_outputs() -> None:
     fx.initialize()
     x = nd.random.uniform(shape=(1, 3, 32, 32))
     feats = fx(x)
+    want = backbone(x).asnumpy()
+    # the expander runs the backbone's graph with BatchNorm folded into the convolutions
+    # (predict mode): equal to the imperative ops up to float32 rounding of the conv sums ...
+    np.testing.assert_allclose(feats[0].asnumpy(), want, rtol=1e-5,
+                               atol=1e-6 * np.abs(want).max())
+    # ... and exactly what the hybridized backbone computes
+    backbone.hybridize()
     np.testing.assert_allclose(feats[0].asnumpy(), backbone(x).asnumpy(), rtol=1e-6)
     assert [f.shape for f in feats] == [(1, 8, 4, 4), (1, 8, 2, 2), (1, 8, 1, 1)]
 

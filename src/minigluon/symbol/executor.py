@@ -3,7 +3,9 @@
 The plan is a list of steps (kernel, attributes, input slots, output slots) in topological
 order; running it is one loop of kernel calls over a slot list, with no per-op dispatch. While
 autograd records, the slot values are kept for the backward pass, which walks the plan in
-reverse calling each op's registered VJP; otherwise each slot is dropped after its last use.
+reverse calling each op's registered VJP; otherwise each slot is dropped after its last use,
+and a prediction-mode graph runs its inference plan (:mod:`~minigluon.symbol.fusion`:
+convolution, batch norm and relu chains as one kernel).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..autograd import STATE
 from ..base import MXNetError
 from ..ops.dispatch import invoke
 from ..ops.registry import Op
+from .fusion import fuse_for_inference
 from .graph import Entry, Node, topo_order
 
 __all__ = ["CachedGraph"]
@@ -92,21 +95,29 @@ class CachedGraph:
             self.plan.append(_Step(n, ins, outs, training))
         self.n_slots = len(slot)
         self.out_slots = [slot[(id(n), i)] for n, i in outputs]
-        self._plan_frees()
+        keep = set(self.out_slots) | set(self.input_slots)
+        self._plan_frees(self.plan, keep)
+        # what runs when nothing records (training graphs keep batch statistics: no fusion)
+        self.infer_plan = self.plan
+        if not training:
+            fused = fuse_for_inference(self.plan, keep)
+            if fused is not None:
+                self.infer_plan = fused
+                self._plan_frees(fused, keep)
         self.op = Op(name="_CachedOp", forward=self._forward, array_params=(), attr_params=(),
                      variadic=True, num_outputs=len(self.out_slots), num_hidden=1)
         self.op.def_backward(self._backward)
 
-    def _plan_frees(self) -> None:
+    @staticmethod
+    def _plan_frees(plan: list[Any], keep: set[int]) -> None:
         last: dict[int, int] = {}
-        for k, step in enumerate(self.plan):
+        for k, step in enumerate(plan):
             for s in step.ins:
                 if s >= 0:
                     last[s] = k
-        keep = set(self.out_slots) | set(self.input_slots)
         for s, k in last.items():
             if s not in keep:
-                self.plan[k].free.append(s)
+                plan[k].free.append(s)
 
     def __call__(self, *arrays: Any) -> Any:
         """Run on NDArrays (one per input name); returns an NDArray or a list of them."""
@@ -119,7 +130,7 @@ class CachedGraph:
             if s >= 0:
                 env[s] = d
         keep = STATE.recording
-        for step in self.plan:
+        for step in self.plan if keep else self.infer_plan:
             try:
                 res = step.fwd(*[env[i] if i >= 0 else None for i in step.ins],
                                **step.fwd_attrs)

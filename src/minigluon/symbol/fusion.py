@@ -1,0 +1,96 @@
+"""Inference rewrites of a :class:`~minigluon.symbol.executor.CachedGraph` plan.
+
+In prediction mode without autograd nothing needs the intermediate activations, so
+``Convolution -> BatchNorm -> relu`` chains (either tail optional) run as one kernel
+(:func:`minigluon.ops.conv.conv_bn_relu`): BatchNorm is folded into the convolution's weights
+and bias, and relu is applied to each output tile while it is in cache. A chain is fused only
+when each intermediate value has exactly one reader and is not a graph output, so the rewrite
+never changes what the graph returns, up to float rounding (about 1e-6 relative). Training
+and recording keep the plain plan: the backward pass needs every intermediate.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from ..ops.conv import conv_bn_relu
+
+__all__ = ["fuse_for_inference"]
+
+_CONV_ATTRS = ("kernel", "stride", "dilate", "pad", "num_filter", "num_group", "no_bias",
+               "layout")
+
+
+class FusedStep:
+    """A plan step standing for a fused chain; quacks like ``executor._Step`` for forward."""
+
+    __slots__ = ("free", "fwd", "fwd_attrs", "ins", "name", "op", "outs")
+
+    def __init__(self, head: Any, ins: list[int], out: int, bn: dict | None, relu: bool) -> None:
+        self.op = head.op
+        self.name = head.name
+        self.fwd = conv_bn_relu
+        self.fwd_attrs = {"conv": {k: head.fwd_attrs[k] for k in _CONV_ATTRS}, "bn": bn,
+                          "relu": relu}
+        self.ins = ins
+        self.outs = [out]
+        self.free: list[int] = []
+
+
+def _is_relu(step: Any) -> bool:
+    name = step.op.name
+    return name == "relu" or (name == "Activation" and step.fwd_attrs.get("act_type") == "relu")
+
+
+def fuse_for_inference(plan: Sequence[Any], keep: set[int]) -> list[Any] | None:
+    """A new plan with the fusable chains replaced, or ``None`` when nothing fuses.
+
+    ``keep`` holds the slots that must stay visible (graph outputs and inputs). The other
+    steps are copies, so the new plan's ``free`` lists can be planned without touching the
+    original's.
+    """
+    readers: Counter[int] = Counter(s for step in plan for s in step.ins if s >= 0)
+    producer = {step.outs[0]: k for k, step in enumerate(plan)}
+
+    def sole_reader(slot: int) -> Any:
+        """The step that alone reads ``slot`` (a private intermediate), else None."""
+        if slot in keep or readers[slot] != 1:
+            return None
+        return next((s for s in plan if slot in s.ins), None)
+
+    fused: dict[int, FusedStep] = {}  # plan index of the chain's last step -> fused step
+    absorbed: set[int] = set()
+    for k, step in enumerate(plan):
+        if step.op.name != "Convolution" or k in absorbed:
+            continue
+        tail, bn, relu = step, None, False
+        nxt = sole_reader(step.outs[0])
+        if (nxt is not None and nxt.op.name == "BatchNorm" and nxt.ins[0] == step.outs[0]
+                and nxt.fwd_attrs["axis"] in (1, -3) and not nxt.fwd_attrs["output_mean_var"]
+                and not nxt.fwd_attrs.get("is_train", False)
+                and all(s not in keep and readers[s] == 0 for s in nxt.outs[1:])):
+            tail, bn = nxt, {"eps": nxt.fwd_attrs["eps"], "fix_gamma": nxt.fwd_attrs["fix_gamma"]}
+            nxt = sole_reader(nxt.outs[0])
+        if nxt is not None and _is_relu(nxt) and nxt.ins[0] == tail.outs[0]:
+            tail, relu = nxt, True
+        if tail is step:
+            continue
+        ins = list(step.ins) + [-1] * (3 - len(step.ins))
+        if bn is not None:
+            bn_step = plan[producer[tail.ins[0]]] if relu else tail
+            ins += bn_step.ins[1:5]
+        last = producer[tail.outs[0]]
+        fused[last] = FusedStep(step, ins, tail.outs[0], bn, relu)
+        absorbed.update(i for i in range(k, last + 1)
+                        if plan[i] is step or plan[i] is tail or
+                        (bn is not None and relu and i == producer[tail.ins[0]]))
+    if not fused:
+        return None
+    new = [fused.get(k) or copy.copy(s) for k, s in enumerate(plan)
+           if k not in absorbed or k in fused]
+    for step in new:
+        step.free = []
+    return new
