@@ -31,3 +31,54 @@ def test_public_object_has_examples(api) -> None:
 @pytest.mark.parametrize("api", API, ids=lambda a: a.name)
 def test_docstring_examples_run(api) -> None:
     run_examples(api)
+
+
+# -- See Also: every API page links to related pages -----------------------------------------
+API_NAMES = {a.name for a in API}
+_SEE_ALSO = re.compile(r"^See Also\n-{8}\n(?P<body>.*?)(?=\n\n\S[^\n]*\n-{3,}\n|\Z)", re.M | re.S)
+_ENTRY = re.compile(r"(?::[\w:]+:)?`?(~?[\w.]+)`?$")
+
+
+def see_also_entries(doc: str) -> list[str] | None:
+    """The names a numpydoc See Also section lists (as napoleon reads it); None: no section."""
+    m = _SEE_ALSO.search(doc)
+    if m is None:
+        return None
+    names = []
+    for line in m["body"].splitlines():
+        if not line.strip() or line.startswith(" "):
+            continue  # a blank line or the description of the entry above
+        for item in line.split(" : ")[0].split(","):
+            entry = _ENTRY.match(item.strip())
+            assert entry, f"not a See Also entry: {item.strip()!r} (in {line!r})"
+            names.append(entry[1])
+    return names
+
+
+def resolve(name: str, api) -> str | None:
+    """The public object a See Also entry of ``api``'s docstring links to, resolved as
+    Sphinx's Python domain resolves ``:py:obj:`` (exact name, then the current module and
+    class of the page the docstring is on)."""
+    name = name.lstrip("~")
+    modname = api.module
+    classname = "" if api.kind == "module" else api.name[len(modname) + 1:]
+    if api.kind in ("method", "property"):
+        classname = classname.rsplit(".", 1)[0]
+    elif api.kind != "class":
+        classname = ""
+    for candidate in (name, f"{classname}.{name}" if classname else None, f"{modname}.{name}",
+                      f"{modname}.{classname}.{name}" if classname else None):
+        if candidate in API_NAMES:
+            return candidate
+    return None
+
+
+@pytest.mark.parametrize("api", API, ids=lambda a: a.name)
+def test_public_object_has_see_also_linking_public_objects(api) -> None:
+    entries = see_also_entries(docstring(api.obj))
+    assert entries, f"{api.name}: docstring has no 'See Also' section (or it is empty)"
+    for entry in entries:
+        target = resolve(entry, api)
+        assert target is not None, (f"{api.name}: See Also entry {entry!r} is not a public "
+                                    f"object (seen from {api.module})")
+        assert target != api.name, f"{api.name}: See Also lists the object itself"
