@@ -33,6 +33,7 @@ extensions = [
 # -- release checks (issue 7): verified examples, See Also links, guide downloads -----------
 extensions += [
     "minigluon_examplecheck",  # every docstring example runs; a changed output is a warning
+    "minigluon_seealso",  # a See Also entry that links nowhere is a warning
 ]
 
 templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too

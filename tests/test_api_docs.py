@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from minigluon._api import docstring, public_objects, run_examples
+from minigluon._api import docstring, page_context, public_objects, resolve, run_examples
 
 API = public_objects()
 _EXAMPLES = re.compile(r"^Examples\n-{8,}\n", re.M)
@@ -55,30 +55,12 @@ def see_also_entries(doc: str) -> list[str] | None:
     return names
 
 
-def resolve(name: str, api) -> str | None:
-    """The public object a See Also entry of ``api``'s docstring links to, resolved as
-    Sphinx's Python domain resolves ``:py:obj:`` (exact name, then the current module and
-    class of the page the docstring is on)."""
-    name = name.lstrip("~")
-    modname = api.module
-    classname = "" if api.kind == "module" else api.name[len(modname) + 1:]
-    if api.kind in ("method", "property"):
-        classname = classname.rsplit(".", 1)[0]
-    elif api.kind != "class":
-        classname = ""
-    for candidate in (name, f"{classname}.{name}" if classname else None, f"{modname}.{name}",
-                      f"{modname}.{classname}.{name}" if classname else None):
-        if candidate in API_NAMES:
-            return candidate
-    return None
-
-
 @pytest.mark.parametrize("api", API, ids=lambda a: a.name)
 def test_public_object_has_see_also_linking_public_objects(api) -> None:
     entries = see_also_entries(docstring(api.obj))
     assert entries, f"{api.name}: docstring has no 'See Also' section (or it is empty)"
     for entry in entries:
-        target = resolve(entry, api)
+        target = resolve(entry, *page_context(api), API_NAMES)
         assert target is not None, (f"{api.name}: See Also entry {entry!r} is not a public "
                                     f"object (seen from {api.module})")
         assert target != api.name, f"{api.name}: See Also lists the object itself"

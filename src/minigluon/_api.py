@@ -11,7 +11,7 @@ import importlib
 import inspect
 import linecache
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from .name import NameManager
 from .ops.registry import all_ops
 
 __all__ = ["PUBLIC_MODULES", "ApiObject", "ExampleFailure", "public_objects", "docstring",
-           "example_failures", "run_examples", "source_location"]
+           "example_failures", "run_examples", "source_location", "page_context", "resolve"]
 
 #: Modules whose ``__all__`` is public API, in the order the API reference shows them.
 PUBLIC_MODULES = [
@@ -121,6 +121,29 @@ def public_objects(modules: list[str] | None = None) -> list[ApiObject]:
                 for mname, member, mkind in _members(obj):
                     out.append(ApiObject(f"{qual}.{mname}", member, mkind, modname))
     return out
+
+
+def page_context(api: ApiObject) -> tuple[str, str]:
+    """(module, class) in which Sphinx reads ``api``'s docstring: its references resolve there.
+
+    A class's docstring and its members' are read inside the class (``('minigluon.gluon',
+    'Block')``); a function's and a module's only inside their module.
+    """
+    if api.kind == "class":
+        return api.module, api.name[len(api.module) + 1:]
+    if api.kind in ("method", "property"):
+        return api.module, api.name[len(api.module) + 1:].rsplit(".", 1)[0]
+    return api.module, ""
+
+
+def resolve(name: str, module: str, classname: str, names: Container[str]) -> str | None:
+    """The name in ``names`` that a reference to ``name`` on a page of ``module`` (inside
+    ``classname``) links to, found as Sphinx's Python domain finds ``:py:obj:`` targets:
+    the name itself, then under the class, the module, and the module's class."""
+    name = name.lstrip("~").removesuffix("()")
+    candidates = [name, f"{classname}.{name}" if classname else "", f"{module}.{name}",
+                  f"{module}.{classname}.{name}" if classname else ""]
+    return next((c for c in candidates if c and c in names), None)
 
 
 def docstring(obj: Any) -> str:
