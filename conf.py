@@ -34,6 +34,7 @@ extensions = [
 extensions += [
     "minigluon_examplecheck",  # every docstring example runs; a changed output is a warning
     "minigluon_seealso",  # a See Also entry that links nowhere is a warning
+    "minigluon_downloads",  # each guide as .ipynb (with this build's outputs) and .py
 ]
 
 templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too

@@ -3,6 +3,7 @@ the docs extensions in docs/_ext: a few API modules and guides instead of the wh
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import warnings
@@ -26,11 +27,11 @@ class Build:
 
 
 def build_docs(out: Path, modules: list[str], guides: tuple[str, ...] = (),
-               strict: bool = True) -> Build:
+               strict: bool = True, execute: bool = False) -> Build:
     """Build the API pages of ``modules`` and the ``guides`` (docnames) into ``out/html``.
 
-    ``strict`` adds ``-W --keep-going`` as ``nox -s docs`` does. Notebooks are not executed
-    (``MINIGLUON_NB_EXECUTION_MODE=off``): the tests here look at what the extensions add.
+    ``strict`` adds ``-W --keep-going`` as ``nox -s docs`` does. The guides' notebooks run only
+    with ``execute`` (``MINIGLUON_NB_EXECUTION_MODE=force``: no cache, seconds per guide).
     """
     pytest.importorskip("sphinx")
     pytest.importorskip("myst_nb")
@@ -56,7 +57,10 @@ def build_docs(out: Path, modules: list[str], guides: tuple[str, ...] = (),
     with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
         warnings.simplefilter("default")  # Sphinx's own extensions warn about Sphinx 11
         mp.setattr(minigluon_apipages, "PUBLIC_MODULES", list(modules))
-        mp.setenv("MINIGLUON_NB_EXECUTION_MODE", "off")
+        mp.setenv("MINIGLUON_NB_EXECUTION_MODE", "force" if execute else "off")
+        # kernels start in the docs folder: they import this checkout's minigluon by path
+        mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [
+            str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH")])))
         status = build_main([*args, str(src), str(out / "html")])
     return Build(status, log.read_text() if log.exists() else "", src, out / "html")
 
