@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from minigluon._api import docstring, page_context, public_objects, resolve, run_examples
+from minigluon._api import (
+    docstring,
+    page_context,
+    public_objects,
+    resolve,
+    run_examples,
+    source_location,
+)
 
 API = public_objects()
 _EXAMPLES = re.compile(r"^Examples\n-{8,}\n", re.M)
@@ -64,3 +71,19 @@ def test_public_object_has_see_also_linking_public_objects(api) -> None:
         assert target is not None, (f"{api.name}: See Also entry {entry!r} is not a public "
                                     f"object (seen from {api.module})")
         assert target != api.name, f"{api.name}: See Also lists the object itself"
+
+
+# -- where a failing example is written (the docs build's warnings point there) ----------------
+@pytest.mark.parametrize("name", ["minigluon.ndarray.relu", "minigluon.symbol.relu",
+                                  "minigluon.ndarray.NDArray.relu", "minigluon.random.seed",
+                                  "minigluon.gluon.Parameter.grad_req", "minigluon.ndarray.fix"])
+def test_source_location_finds_the_docstring_line(name) -> None:
+    import linecache
+
+    api = next(a for a in API if a.name == name)
+    lines = docstring(api.obj).splitlines()
+    last = max(i for i, line in enumerate(lines) if line.startswith(">>>")) + 1
+    path, line = source_location(api, last)
+    # the registry ops' docstrings are assembled from template arguments: the example line
+    # is in the call that registers the op, possibly after the opening quotes
+    assert linecache.getline(path, line).strip().endswith(lines[last - 1]), (path, line)

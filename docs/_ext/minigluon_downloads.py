@@ -8,10 +8,13 @@ per guide into ``<html>/downloads/``:
 - ``<guide>.py``: a plain script in the "percent" format editors understand (``# %%`` cells),
   the prose as comments and the code as code.
 
-Both leave out the cells tagged ``remove-cell``: they are the page's own checks (assertions
-that the shown results hold), run by the docs build, not part of the guide a reader sees. A
-cell tagged ``raises-exception`` shows an error on purpose; the script runs it inside
-``try``/``except`` and prints the error, so the script runs to its end as the page does.
+Both keep the cells tagged ``remove-cell``, which the page hides: most assert that the shown
+results hold (so a downloaded guide checks itself), but some set things up for the cells after
+them (``searching``), and a download must run as the page did. The script marks them with a
+comment. Cells tagged ``docs-only`` check the docs build itself (the kernel's plot backend),
+not the guide: both downloads leave them out. A cell tagged ``raises-exception`` shows an
+error on purpose; the script runs it inside ``try``/``except`` and prints the error, so the
+script runs to its end as the page does.
 MyST roles in the prose (``{py:func}`~minigluon.nd.relu```) become code spans (```relu```).
 
 Each guide page gets a line under its title linking to both files. A guide is a MyST notebook
@@ -37,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 DOWNLOADS = "downloads"  # folder of the HTML output holding the files
 _HIDDEN = "remove-cell"
+_DOCS_ONLY = "docs-only"
 _RAISES = "raises-exception"
 # {py:func}`nd.relu`, {func}`~minigluon.nd.relu`, {doc}`the guide <autograd>`
 _ROLE = re.compile(r"\{[\w:.-]+\}`([^`]*)`")
@@ -76,10 +80,10 @@ def _tags(cell: Any) -> list[str]:
 
 
 def downloadable_notebook(nb: dict) -> dict:
-    """A copy of a myst-nb notebook as a reader should get it: hidden cells and build-only
-    metadata removed, MyST roles in the prose turned into code spans."""
+    """A copy of a myst-nb notebook as a reader should get it: ``docs-only`` cells and
+    build-only metadata removed, MyST roles in the prose turned into code spans."""
     out = copy.deepcopy(nb)
-    out["cells"] = [c for c in out["cells"] if _HIDDEN not in _tags(c)]
+    out["cells"] = [c for c in out["cells"] if _DOCS_ONLY not in _tags(c)]
     for cell in out["cells"]:
         if cell["cell_type"] == "markdown":
             cell["source"] = plain_markdown(_source(cell))
@@ -103,6 +107,8 @@ def notebook_to_script(nb: dict, title: str = "") -> str:
             lines += [f"# {line}".rstrip() for line in source.splitlines()]
         elif cell["cell_type"] == "code":
             lines.append("# %%")
+            if _HIDDEN in _tags(cell):
+                lines.append("# (hidden on the page: the guide's own check or setup)")
             if _RAISES in _tags(cell):
                 # the page shows this error; the script prints it and carries on
                 lines += ["try:", textwrap.indent(source, "    "),

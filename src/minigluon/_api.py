@@ -220,9 +220,6 @@ def _definition(obj: Any) -> Any:
     return op if op is not None and getattr(op, "source", None) else obj
 
 
-_OPENING_QUOTES = re.compile(r"""^[rRfFuU]*(\"\"\"|'''|"|')\s*""")
-
-
 def source_location(api: ApiObject, doc_line: int = 1) -> tuple[str, int] | None:
     """File and line where line ``doc_line`` (1-based) of ``api``'s docstring is written.
 
@@ -253,9 +250,10 @@ def source_location(api: ApiObject, doc_line: int = 1) -> tuple[str, int] | None
         return path, start
     text = doc_lines[doc_line - 1].strip()
     nth = sum(1 for line in doc_lines[: doc_line - 1] if line.strip() == text)
+    # a docstring assembled from template arguments may start mid-line, after the quotes
+    written = re.compile(r"""(^|["'])\s*""" + re.escape(text) + r"\s*$")
     for i in range(max(start - 1, 0), min(end, len(lines))):
-        # a docstring assembled from template arguments may open with the quotes
-        if _OPENING_QUOTES.sub("", lines[i].strip()) == text:
+        if written.search(lines[i].strip()):
             if nth == 0:
                 return path, i + 1
             nth -= 1
