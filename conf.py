@@ -30,6 +30,13 @@ extensions = [
     "search.sphinx_ext",
 ]
 
+# -- release checks (issue 7): verified examples, See Also links, guide downloads -----------
+extensions += [
+    "minigluon_examplecheck",  # every docstring example runs; a changed output is a warning
+    "minigluon_seealso",  # a See Also entry that links nowhere is a warning
+    "minigluon_downloads",  # each guide as .ipynb (with this build's outputs) and .py
+]
+
 templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too
 html_static_path = ["docs/_static"]
 html_js_files = ["search.js"]  # the site's search box uses `nox -s serve`'s search API

@@ -120,13 +120,14 @@ def describe_object(obj: Any, leaf: str, kind: str = "") -> tuple[str, str, str,
 
 def _without_examples(doc: str) -> str:
     """A numpy-style docstring without its Examples section (every op's examples say
-    ``nd.array``, which would make them all match a query for arrays)."""
+    ``nd.array``, which would make them all match a query for arrays) and its See Also
+    section (names of other objects: ``relu`` would match a query for ``sigmoid``)."""
     out, skipping = [], False
     lines = doc.splitlines()
     for i, line in enumerate(lines):
         underline = lines[i + 1] if i + 1 < len(lines) else ""
         if underline.startswith("---") and set(underline.strip()) == {"-"}:
-            skipping = line.strip() == "Examples"
+            skipping = line.strip() in ("Examples", "See Also")
         if not skipping and not line.lstrip().startswith(">>>"):
             out.append(line)
     return "\n".join(out)

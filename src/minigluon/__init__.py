@@ -1,4 +1,12 @@
-"""minigluon: the MXNet Gluon 1.x API on numpy, with documentation you can run and search."""
+"""minigluon: the MXNet Gluon 1.x API on numpy, with documentation you can run and search.
+
+See Also
+--------
+minigluon.ndarray : Arrays and the op functions (``mx.nd``).
+minigluon.gluon : Blocks, layers, losses and the Trainer.
+minigluon.autograd : Recording and differentiating computations.
+minigluon.symbol : Symbol graphs (``mx.sym``).
+"""
 
 from . import (
     autograd,

@@ -9,13 +9,20 @@ from __future__ import annotations
 import doctest
 import importlib
 import inspect
-from collections.abc import Iterator
+import linecache
+import re
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .name import NameManager
+import numpy as np
 
-__all__ = ["PUBLIC_MODULES", "ApiObject", "public_objects", "run_examples"]
+from . import autograd, random
+from .name import NameManager
+from .ops.registry import all_ops
+
+__all__ = ["PUBLIC_MODULES", "ApiObject", "ExampleFailure", "public_objects", "docstring",
+           "example_failures", "run_examples", "source_location", "page_context", "resolve"]
 
 #: Modules whose ``__all__`` is public API, in the order the API reference shows them.
 PUBLIC_MODULES = [
@@ -116,31 +123,138 @@ def public_objects(modules: list[str] | None = None) -> list[ApiObject]:
     return out
 
 
+def page_context(api: ApiObject) -> tuple[str, str]:
+    """(module, class) in which Sphinx reads ``api``'s docstring: its references resolve there.
+
+    A class's docstring and its members' are read inside the class (``('minigluon.gluon',
+    'Block')``); a function's and a module's only inside their module.
+    """
+    if api.kind == "class":
+        return api.module, api.name[len(api.module) + 1:]
+    if api.kind in ("method", "property"):
+        return api.module, api.name[len(api.module) + 1:].rsplit(".", 1)[0]
+    return api.module, ""
+
+
+def resolve(name: str, module: str, classname: str, names: Container[str]) -> str | None:
+    """The name in ``names`` that a reference to ``name`` on a page of ``module`` (inside
+    ``classname``) links to, found as Sphinx's Python domain finds ``:py:obj:`` targets:
+    the name itself, then under the class, the module, and the module's class."""
+    name = name.lstrip("~").removesuffix("()")
+    candidates = [name, f"{classname}.{name}" if classname else "", f"{module}.{name}",
+                  f"{module}.{classname}.{name}" if classname else ""]
+    return next((c for c in candidates if c and c in names), None)
+
+
 def docstring(obj: Any) -> str:
     if isinstance(obj, property):
         return inspect.cleandoc(obj.fget.__doc__ or "") if obj.fget else ""
     return inspect.cleandoc(getattr(obj, "__doc__", None) or "")
 
 
-def run_examples(api: ApiObject) -> doctest.TestResults:
-    """Run the doctest examples of one public object; failures raise ``doctest`` errors."""
+@dataclass(frozen=True)
+class ExampleFailure:
+    """One docstring example whose output differs from the docstring (or that raised)."""
+
+    name: str  # the public object's documented name
+    line: int  # 1-based line of the example's ``>>>`` in the (cleaned) docstring
+    source: str
+    expected: str
+    got: str  # what it printed, or ``raised Error: message``
+
+    def __str__(self) -> str:
+        return (f"line {self.line}: {self.source}\n  expected: {self.expected}\n"
+                f"  got:      {self.got}")
+
+
+def _fresh_state() -> None:
+    # The state every test starts from (tests/conftest.py): outputs of random ops and of
+    # train-mode layers are then the same in the docs build, the tests and a user's session.
+    random.seed(0)
+    np.random.seed(0)
+    autograd.set_recording(False)
+    autograd.set_training(False)
+
+
+def example_failures(api: ApiObject) -> list[ExampleFailure]:
+    """Run the doctest examples of one public object; the examples whose output differs.
+
+    Each object's examples run in a fresh session: automatic names (``dense0_``) start from 0
+    and the random state is seeded, so the outputs are the ones the pages show.
+    """
     parser = doctest.DocTestParser()
     test = parser.get_doctest(docstring(api.obj), {}, api.name, api.module, 0)
-    failures: list[str] = []
+    failures: list[ExampleFailure] = []
+
+    def failure(example: doctest.Example, got: str) -> ExampleFailure:
+        return ExampleFailure(api.name, example.lineno + 1, example.source.strip(),
+                              example.want.strip(), got)
 
     class _Collect(doctest.DocTestRunner):
         def report_failure(self, out, test, example, got):
-            failures.append(f"line {example.lineno + 1}: {example.source.strip()}\n"
-                            f"  expected: {example.want.strip()}\n  got:      {got.strip()}")
+            failures.append(failure(example, got.strip()))
 
         def report_unexpected_exception(self, out, test, example, exc_info):
-            failures.append(f"line {example.lineno + 1}: {example.source.strip()}\n"
-                            f"  raised {exc_info[0].__name__}: {exc_info[1]}")
+            failures.append(failure(example, f"raised {exc_info[0].__name__}: {exc_info[1]}"))
 
     runner = _Collect(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    # Each example is a fresh session: automatic names (dense0_) start from 0, as in the docs.
+    _fresh_state()
     with NameManager():
-        result = runner.run(test, out=lambda s: None, clear_globs=True)
+        runner.run(test, out=lambda s: None, clear_globs=True)
+    return failures
+
+
+def run_examples(api: ApiObject) -> None:
+    """Run the doctest examples of one public object; any failure raises ``AssertionError``."""
+    failures = example_failures(api)
     if failures:
-        raise AssertionError(f"{api.name}: docstring example failed\n" + "\n".join(failures))
-    return result
+        raise AssertionError(f"{api.name}: docstring example failed\n"
+                             + "\n".join(map(str, failures)))
+
+
+def _definition(obj: Any) -> Any:
+    """The function or class whose source holds ``obj``'s docstring."""
+    if isinstance(obj, property):
+        return obj.fget
+    op = getattr(obj, "op", None)  # an nd/sym function compiled from the op registry
+    return op if op is not None and getattr(op, "source", None) else obj
+
+
+def source_location(api: ApiObject, doc_line: int = 1) -> tuple[str, int] | None:
+    """File and line where line ``doc_line`` (1-based) of ``api``'s docstring is written.
+
+    The line is found by its text inside the object's source (docstrings of registry ops
+    shift when their See Also is generated, and some are assembled from templates). When the
+    text is not there, the object's definition line is returned; None for built-in objects.
+    """
+    target = _definition(api.obj)
+    try:
+        if getattr(target, "source", None):  # a registry Op: where it was registered
+            path, start = target.source
+            lines = linecache.getlines(path)
+            # its text ends where the next op of the file is registered
+            end = min([line for other in all_ops() if other.source is not None
+                       for (file, line) in [other.source] if file == path and line > start],
+                      default=len(lines))
+        else:
+            path = inspect.getsourcefile(target) or ""
+            src, start = inspect.getsourcelines(target)
+            lines = linecache.getlines(path)
+            end = start - 1 + len(src)
+    except (OSError, TypeError):
+        return None
+    if not path:
+        return None
+    doc_lines = docstring(api.obj).splitlines()
+    if not 1 <= doc_line <= len(doc_lines):
+        return path, start
+    text = doc_lines[doc_line - 1].strip()
+    nth = sum(1 for line in doc_lines[: doc_line - 1] if line.strip() == text)
+    # a docstring assembled from template arguments may start mid-line, after the quotes
+    written = re.compile(r"""(^|["'])\s*""" + re.escape(text) + r"\s*$")
+    for i in range(max(start - 1, 0), min(end, len(lines))):
+        if written.search(lines[i].strip()):
+            if nth == 0:
+                return path, i + 1
+            nth -= 1
+    return path, start

@@ -9,6 +9,11 @@ accumulating with ``+`` so that an array used twice gets both contributions. Gra
 The module works on NDArrays by duck typing (``_data``, ``_node``, ``_index``, ``_grad``,
 ``_grad_req``) so that the array class can sit on top of it; ``ndarray`` registers its class with
 :func:`_set_array_type` for the few places that must create arrays.
+
+See Also
+--------
+record, backward, grad
+minigluon.ndarray.NDArray.attach_grad : Mark an array as a variable.
 """
 
 from __future__ import annotations
@@ -74,6 +79,10 @@ def _new_array(data: np.ndarray) -> Any:
 def set_recording(is_recording: bool) -> bool:
     """Turn recording on or off; returns the previous state.
 
+    See Also
+    --------
+    record, pause, is_recording
+
     Examples
     --------
     >>> from minigluon import autograd
@@ -88,6 +97,10 @@ def set_recording(is_recording: bool) -> bool:
 
 def set_training(train_mode: bool) -> bool:
     """Switch between training and predict mode; returns the previous mode.
+
+    See Also
+    --------
+    train_mode, predict_mode, is_training
 
     Examples
     --------
@@ -104,6 +117,10 @@ def set_training(train_mode: bool) -> bool:
 def is_recording() -> bool:
     """Whether operations are being recorded for differentiation.
 
+    See Also
+    --------
+    record, set_recording, is_training
+
     Examples
     --------
     >>> from minigluon import autograd
@@ -118,6 +135,10 @@ def is_recording() -> bool:
 
 def is_training() -> bool:
     """Whether layers such as Dropout and BatchNorm run in training mode.
+
+    See Also
+    --------
+    train_mode, set_training, is_recording
 
     Examples
     --------
@@ -161,6 +182,11 @@ def record(train_mode: bool = True) -> _RecordingStateScope:
     train_mode : bool, default True
         Also switch layers to training mode (Dropout drops, BatchNorm uses batch statistics).
 
+    See Also
+    --------
+    pause, train_mode, is_recording
+    minigluon.ndarray.NDArray.attach_grad, minigluon.ndarray.NDArray.backward
+
     Examples
     --------
     >>> from minigluon import nd, autograd
@@ -180,6 +206,10 @@ def record(train_mode: bool = True) -> _RecordingStateScope:
 def pause(train_mode: bool = False) -> _RecordingStateScope:
     """Scope in which recording is off (inside a ``record()`` block).
 
+    See Also
+    --------
+    record, predict_mode
+
     Examples
     --------
     >>> from minigluon import autograd
@@ -194,6 +224,10 @@ def pause(train_mode: bool = False) -> _RecordingStateScope:
 def train_mode() -> _RecordingStateScope:
     """Scope in which layers run in training mode; recording is unchanged.
 
+    See Also
+    --------
+    predict_mode, record, is_training
+
     Examples
     --------
     >>> from minigluon import autograd
@@ -206,6 +240,10 @@ def train_mode() -> _RecordingStateScope:
 
 def predict_mode() -> _RecordingStateScope:
     """Scope in which layers run in predict mode; recording is unchanged.
+
+    See Also
+    --------
+    train_mode, pause, is_training
 
     Examples
     --------
@@ -283,6 +321,11 @@ def mark_variables(variables: Any, gradients: Any, grad_reqs: Any = "write") -> 
         Buffers, of the variables' shapes, that receive the gradients.
     grad_reqs : str or list of str, default 'write'
         ``'write'`` overwrites, ``'add'`` accumulates, ``'null'`` computes nothing.
+
+    See Also
+    --------
+    minigluon.ndarray.NDArray.attach_grad : The same for one array.
+    backward, grad
 
     Examples
     --------
@@ -445,6 +488,11 @@ def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,
     train_mode : bool, default True
         Mode in which the backward pass runs.
 
+    See Also
+    --------
+    minigluon.ndarray.NDArray.backward : One head.
+    grad, record, mark_variables
+
     Examples
     --------
     >>> from minigluon import nd, autograd
@@ -493,6 +541,11 @@ def grad(heads: Any, variables: Any, head_grads: Any = None, retain_graph: bool 
     -------
     list of NDArray
         One gradient per variable (zeros for a variable the heads do not depend on).
+
+    See Also
+    --------
+    backward : Gradients into the variables' ``.grad`` instead.
+    record
 
     Examples
     --------
@@ -546,6 +599,11 @@ class Function:
     ``saved_tensors``. Forward runs with recording paused; ``backward`` must return one
     gradient per forward input.
 
+    See Also
+    --------
+    record, backward
+    minigluon.ndarray.BlockGrad
+
     Examples
     --------
     A numerically stable sigmoid whose backward reuses the forward output:
@@ -577,6 +635,10 @@ class Function:
     def save_for_backward(self, *args: Any) -> None:
         """Keep ``args`` for :meth:`backward` (as ``self.saved_tensors``).
 
+        See Also
+        --------
+        Function.forward, Function.backward
+
         Examples
         --------
         >>> from minigluon import autograd
@@ -590,6 +652,10 @@ class Function:
     def forward(self, *inputs: Any) -> Any:
         """Compute the outputs from the inputs (override this).
 
+        See Also
+        --------
+        Function.backward, save_for_backward
+
         Examples
         --------
         >>> from minigluon import autograd
@@ -602,6 +668,11 @@ class Function:
 
     def backward(self, *output_grads: Any) -> Any:
         """Compute the input gradients from the output gradients (override this).
+
+        See Also
+        --------
+        forward, save_for_backward
+        minigluon.autograd.grad
 
         Examples
         --------

@@ -1,4 +1,9 @@
-"""Errors and dtype conventions shared by every layer of minigluon."""
+"""Errors and dtype conventions shared by every layer of minigluon.
+
+See Also
+--------
+MXNetError, NotImplementedForSymbol
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,10 @@ _DTYPE_NAMES = {"float32", "float64", "float16", "uint8", "int8", "int32", "int6
 class MXNetError(RuntimeError):
     """Error raised by minigluon operators, named like MXNet's so old ``except`` clauses work.
 
+    See Also
+    --------
+    NotImplementedForSymbol
+
     Examples
     --------
     >>> from minigluon import nd
@@ -33,6 +42,11 @@ class MXNetError(RuntimeError):
 
 class NotImplementedForSymbol(MXNetError):  # noqa: N818 - MXNet's name
     """Raised for NDArray-only operations (``bool()``, in-place ops) applied to a Symbol.
+
+    See Also
+    --------
+    MXNetError
+    minigluon.symbol.Symbol
 
     Examples
     --------

@@ -1,4 +1,9 @@
-"""Devices. minigluon runs on one device, the CPU; contexts exist so MXNet code runs unchanged."""
+"""Devices. minigluon runs on one device, the CPU; contexts exist so MXNet code runs unchanged.
+
+See Also
+--------
+Context, cpu, current_context
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,11 @@ class Context:
         ``'cpu'``, ``'gpu'`` or ``'cpu_pinned'``; only the CPU can hold arrays here.
     device_id : int, default 0
         Index of the device.
+
+    See Also
+    --------
+    cpu, gpu, current_context
+    minigluon.ndarray.NDArray.as_in_context
 
     Examples
     --------
@@ -52,6 +62,10 @@ class Context:
     @property
     def device_type(self) -> str:
         """Device type as a string (``'cpu'``).
+
+        See Also
+        --------
+        Context, cpu
 
         Examples
         --------
@@ -87,6 +101,10 @@ class Context:
     def empty_cache(self) -> None:
         """Release cached memory (nothing to do on the CPU).
 
+        See Also
+        --------
+        Context
+
         Examples
         --------
         >>> import minigluon as mx
@@ -96,6 +114,10 @@ class Context:
 
 def cpu(device_id: int = 0) -> Context:
     """The CPU context.
+
+    See Also
+    --------
+    gpu, cpu_pinned, Context
 
     Examples
     --------
@@ -109,6 +131,10 @@ def cpu(device_id: int = 0) -> Context:
 def cpu_pinned(device_id: int = 0) -> Context:
     """Pinned CPU memory (the same as :func:`cpu` here).
 
+    See Also
+    --------
+    cpu
+
     Examples
     --------
     >>> import minigluon as mx
@@ -120,6 +146,10 @@ def cpu_pinned(device_id: int = 0) -> Context:
 
 def gpu(device_id: int = 0) -> Context:
     """A GPU context. It can be named, but arrays cannot be placed on it (no GPU here).
+
+    See Also
+    --------
+    cpu, num_gpus
 
     Examples
     --------
@@ -137,6 +167,10 @@ def gpu(device_id: int = 0) -> Context:
 def num_gpus() -> int:
     """Number of GPUs minigluon can use: always 0.
 
+    See Also
+    --------
+    gpu, cpu
+
     Examples
     --------
     >>> import minigluon as mx
@@ -148,6 +182,11 @@ def num_gpus() -> int:
 
 def current_context() -> Context:
     """The default context for new arrays (``cpu(0)`` unless inside ``with ctx:``).
+
+    See Also
+    --------
+    Context, cpu
+    minigluon.test_utils.default_context
 
     Examples
     --------

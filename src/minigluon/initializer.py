@@ -5,6 +5,11 @@ from the global generator :func:`minigluon._rng.generator`, so ``mx.random.seed(
 initialization reproducible. Names are registered in lowercase (``'uniform'``, ``'xavier'``,
 ``'zeros'``...), and :func:`create` turns a name, a ``dumps()`` string or an instance into an
 initializer, as in MXNet 1.x.
+
+See Also
+--------
+Initializer, Uniform, Xavier
+minigluon.gluon.Block.initialize : Where initializers are used.
 """
 
 from __future__ import annotations
@@ -94,6 +99,10 @@ def alias(*aliases: str) -> Callable[[type], type]:
     callable
         A decorator registering its class under every alias.
 
+    See Also
+    --------
+    create, Initializer
+
     Examples
     --------
     >>> import minigluon as mx
@@ -126,6 +135,11 @@ def create(init: Any, *args: Any, **kwargs: Any) -> Initializer:
     Returns
     -------
     Initializer
+
+    See Also
+    --------
+    Initializer.dumps, alias
+    minigluon.gluon.Block.initialize
 
     Examples
     --------
@@ -172,6 +186,10 @@ class InitDesc(str):
     global_init : Initializer, optional
         The initializer used for arrays that have no ``'__init__'`` attribute.
 
+    See Also
+    --------
+    Initializer, Mixed
+
     Examples
     --------
     >>> import minigluon as mx
@@ -215,6 +233,11 @@ class Initializer:
     **kwargs
         The constructor arguments, kept for :meth:`dumps`.
 
+    See Also
+    --------
+    Uniform, Normal, Xavier, create
+    minigluon.gluon.Block.initialize
+
     Examples
     --------
     >>> import minigluon as mx
@@ -248,6 +271,11 @@ class Initializer:
         Initializer
             ``self``.
 
+        See Also
+        --------
+        Initializer
+        minigluon.gluon.Block.initialize
+
         Examples
         --------
         >>> import minigluon as mx
@@ -268,6 +296,10 @@ class Initializer:
         Returns
         -------
         str
+
+        See Also
+        --------
+        create : Reads the string back.
 
         Examples
         --------
@@ -340,6 +372,10 @@ class Initializer:
 class Zero(Initializer):
     """Fill with 0 (registered as ``'zero'`` and ``'zeros'``).
 
+    See Also
+    --------
+    One, Constant
+
     Examples
     --------
     >>> import minigluon as mx
@@ -359,6 +395,10 @@ class Zero(Initializer):
 @alias("ones")
 class One(Initializer):
     """Fill with 1 (registered as ``'one'`` and ``'ones'``).
+
+    See Also
+    --------
+    Zero, Constant
 
     Examples
     --------
@@ -383,6 +423,11 @@ class Constant(Initializer):
     ----------
     value : float or array_like
         The value.
+
+    See Also
+    --------
+    Zero, One
+    minigluon.gluon.ParameterDict.get_constant
 
     Examples
     --------
@@ -413,6 +458,11 @@ class Uniform(Initializer):
     scale : float, default 0.07
         Bound of the interval.
 
+    See Also
+    --------
+    Normal, Xavier
+    minigluon.gluon.Block.initialize : Uses ``Uniform(0.07)`` by default.
+
     Examples
     --------
     >>> import minigluon as mx
@@ -441,6 +491,10 @@ class Normal(Initializer):
     ----------
     sigma : float, default 0.01
         Standard deviation.
+
+    See Also
+    --------
+    Uniform, Xavier
 
     Examples
     --------
@@ -473,6 +527,10 @@ class Orthogonal(Initializer):
         Multiplier.
     rand_type : {'uniform', 'normal'}, default 'uniform'
         Distribution of the random matrix that is decomposed.
+
+    See Also
+    --------
+    Xavier, Normal
 
     Examples
     --------
@@ -520,6 +578,10 @@ class Xavier(Initializer):
         Which fan to scale by.
     magnitude : float, default 3
         Scale of the variance.
+
+    See Also
+    --------
+    MSRAPrelu, Uniform, Normal
 
     Examples
     --------
@@ -573,6 +635,11 @@ class MSRAPrelu(Xavier):
     slope : float, default 0.25
         Initial negative slope of the PReLU units.
 
+    See Also
+    --------
+    Xavier
+    minigluon.gluon.nn.PReLU
+
     Examples
     --------
     >>> import minigluon as mx
@@ -589,6 +656,11 @@ class MSRAPrelu(Xavier):
 @register
 class Bilinear(Initializer):
     """Bilinear-upsampling kernel for a ``(C, 1, k, k)`` Deconvolution weight.
+
+    See Also
+    --------
+    minigluon.gluon.nn.Conv2DTranspose : The layer it initializes for upsampling.
+    Constant
 
     Examples
     --------
@@ -622,6 +694,11 @@ class Mixed:
         Regular expressions, matched (``re.match``) against the name in order.
     initializers : list of Initializer
         The initializer for each pattern.
+
+    See Also
+    --------
+    InitDesc, create
+    minigluon.gluon.ParameterDict.initialize
 
     Examples
     --------

@@ -2,6 +2,11 @@
 
 An optimizer given ``lr_scheduler=...`` asks it for the learning rate before every update,
 passing ``num_update`` (the largest number of updates applied to any weight).
+
+See Also
+--------
+LRScheduler, FactorScheduler, CosineScheduler
+minigluon.optimizer.Optimizer
 """
 
 from __future__ import annotations
@@ -30,6 +35,11 @@ class LRScheduler:
         Learning rate at the start of warm-up.
     warmup_mode : {'linear', 'constant'}, default 'linear'
         How the rate changes during warm-up.
+
+    See Also
+    --------
+    FactorScheduler, CosineScheduler
+    minigluon.optimizer.Optimizer.learning_rate
 
     Examples
     --------
@@ -78,6 +88,10 @@ class LRScheduler:
         -------
         float
 
+        See Also
+        --------
+        LRScheduler
+
         Examples
         --------
         >>> import minigluon as mx
@@ -117,6 +131,11 @@ class FactorScheduler(LRScheduler):
         Lower bound of the learning rate.
     base_lr, warmup_steps, warmup_begin_lr, warmup_mode
         See :class:`LRScheduler`.
+
+    See Also
+    --------
+    MultiFactorScheduler, CosineScheduler
+    minigluon.gluon.Trainer.set_learning_rate : A manual schedule instead.
 
     Examples
     --------
@@ -170,6 +189,10 @@ class MultiFactorScheduler(LRScheduler):
         Multiplier (<= 1).
     base_lr, warmup_steps, warmup_begin_lr, warmup_mode
         See :class:`LRScheduler`.
+
+    See Also
+    --------
+    FactorScheduler, CosineScheduler
 
     Examples
     --------
@@ -225,6 +248,10 @@ class CosineScheduler(LRScheduler):
         Learning rate at the end.
     warmup_steps, warmup_begin_lr, warmup_mode
         See :class:`LRScheduler`.
+
+    See Also
+    --------
+    FactorScheduler, MultiFactorScheduler
 
     Examples
     --------

@@ -4,6 +4,11 @@ A metric accumulates ``sum_metric`` and ``num_inst`` over calls to ``update(labe
 and reports ``get() -> (name, sum_metric / num_inst)``. Labels and predictions may be
 NDArrays, numpy arrays or lists of them (one entry per output). Each metric also keeps
 "global" totals that :meth:`EvalMetric.reset_local` does not clear.
+
+See Also
+--------
+EvalMetric, Accuracy, create
+minigluon.gluon.loss : Losses to train with; metrics report on the training.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ _REGISTRY: dict[str, type] = {}
 
 def register(klass: type) -> type:
     """Register a metric class under its lowercase class name, for :func:`create`.
+
+    See Also
+    --------
+    create, EvalMetric
 
     Examples
     --------
@@ -75,6 +84,10 @@ def check_label_shapes(labels: Any, preds: Any, wrap: bool = False,
     tuple
         ``(labels, preds)``.
 
+    See Also
+    --------
+    EvalMetric.update
+
     Examples
     --------
     >>> import minigluon as mx
@@ -109,6 +122,10 @@ class EvalMetric:
     output_names, label_names : list of str, optional
         Which entries :meth:`update_dict` uses.
 
+    See Also
+    --------
+    Accuracy, CompositeEvalMetric, CustomMetric, create, register
+
     Examples
     --------
     >>> import minigluon as mx
@@ -132,6 +149,10 @@ class EvalMetric:
     def get_config(self) -> dict:
         """The constructor arguments, for :func:`create` (``create(**m.get_config())``).
 
+        See Also
+        --------
+        create : Recreates a metric from its config.
+
         Examples
         --------
         >>> import minigluon as mx
@@ -145,6 +166,10 @@ class EvalMetric:
 
     def update_dict(self, label: dict, pred: dict) -> None:
         """Update from dicts of named labels and outputs.
+
+        See Also
+        --------
+        EvalMetric.update
 
         Examples
         --------
@@ -162,6 +187,11 @@ class EvalMetric:
 
     def update(self, labels: Any, preds: Any) -> None:
         """Add a batch: ``labels`` and ``preds`` are arrays or equally long lists of arrays.
+
+        See Also
+        --------
+        EvalMetric.get, EvalMetric.reset
+        check_label_shapes
 
         Examples
         --------
@@ -187,6 +217,10 @@ class EvalMetric:
     def reset(self) -> None:
         """Clear the local and global totals.
 
+        See Also
+        --------
+        EvalMetric.reset_local, EvalMetric.update
+
         Examples
         --------
         >>> import minigluon as mx
@@ -204,6 +238,10 @@ class EvalMetric:
     def reset_local(self) -> None:
         """Clear the local totals only (the global ones keep accumulating).
 
+        See Also
+        --------
+        EvalMetric.reset, EvalMetric.get
+
         Examples
         --------
         >>> import minigluon as mx
@@ -218,6 +256,10 @@ class EvalMetric:
 
     def get(self) -> tuple[Any, Any]:
         """``(name, sum_metric / num_inst)``; the value is NaN before any update.
+
+        See Also
+        --------
+        EvalMetric.get_global, EvalMetric.get_name_value
 
         Examples
         --------
@@ -234,6 +276,10 @@ class EvalMetric:
     def get_global(self) -> tuple[Any, Any]:
         """Like :meth:`get`, over everything since the last :meth:`reset`.
 
+        See Also
+        --------
+        EvalMetric.get, EvalMetric.get_global_name_value
+
         Examples
         --------
         >>> import minigluon as mx
@@ -249,6 +295,10 @@ class EvalMetric:
     def get_name_value(self) -> list[tuple[str, Any]]:
         """``[(name, value), ...]`` (several pairs for a composite metric).
 
+        See Also
+        --------
+        EvalMetric.get, EvalMetric.get_global_name_value
+
         Examples
         --------
         >>> import minigluon as mx
@@ -261,6 +311,10 @@ class EvalMetric:
 
     def get_global_name_value(self) -> list[tuple[str, Any]]:
         """Like :meth:`get_name_value`, from the global totals.
+
+        See Also
+        --------
+        EvalMetric.get_global, EvalMetric.get_name_value
 
         Examples
         --------
@@ -292,6 +346,11 @@ class Accuracy(EvalMetric):
         The class axis of the predictions.
     name : str, default 'accuracy'
     output_names, label_names : list of str, optional
+
+    See Also
+    --------
+    TopKAccuracy, CrossEntropy
+    minigluon.ndarray.argmax
 
     Examples
     --------
@@ -333,6 +392,11 @@ class TopKAccuracy(EvalMetric):
     name : str, default 'top_k_accuracy'
     output_names, label_names : list of str, optional
 
+    See Also
+    --------
+    Accuracy
+    minigluon.ndarray.topk
+
     Examples
     --------
     >>> import minigluon as mx
@@ -370,6 +434,11 @@ def _as_2d(a: _numpy.ndarray) -> _numpy.ndarray:
 class MAE(EvalMetric):
     """Mean absolute error, averaged per batch: each update adds ``mean(|label - pred|)``.
 
+    See Also
+    --------
+    MSE, RMSE
+    minigluon.gluon.loss.L1Loss
+
     Examples
     --------
     >>> import minigluon as mx
@@ -391,6 +460,11 @@ class MAE(EvalMetric):
 class MSE(EvalMetric):
     """Mean squared error, averaged per batch: each update adds ``mean((label - pred)**2)``.
 
+    See Also
+    --------
+    RMSE, MAE
+    minigluon.gluon.loss.L2Loss
+
     Examples
     --------
     >>> import minigluon as mx
@@ -411,6 +485,10 @@ class MSE(EvalMetric):
 @register
 class RMSE(EvalMetric):
     """Root mean squared error, averaged per batch: each update adds ``sqrt(MSE of batch)``.
+
+    See Also
+    --------
+    MSE, MAE
 
     Examples
     --------
@@ -441,6 +519,11 @@ class CrossEntropy(EvalMetric):
     name : str, default 'cross-entropy'
     output_names, label_names : list of str, optional
 
+    See Also
+    --------
+    Accuracy
+    minigluon.gluon.loss.SoftmaxCrossEntropyLoss
+
     Examples
     --------
     >>> import minigluon as mx
@@ -468,6 +551,11 @@ class CrossEntropy(EvalMetric):
 class Loss(EvalMetric):
     """Mean of the given loss values (labels are ignored): ``sum(losses) / count``.
 
+    See Also
+    --------
+    minigluon.gluon.loss.Loss : Computes the losses this averages.
+    CrossEntropy
+
     Examples
     --------
     >>> import minigluon as mx
@@ -483,6 +571,10 @@ class Loss(EvalMetric):
 
     def update(self, _: Any, preds: Any) -> None:
         """Add losses: ``preds`` is an array or a list of arrays; the labels are ignored.
+
+        See Also
+        --------
+        EvalMetric.update
 
         Examples
         --------
@@ -513,6 +605,11 @@ class CustomMetric(EvalMetric):
     allow_extra_outputs : bool, default False
         Allow more predictions than labels (extra ones are ignored).
 
+    See Also
+    --------
+    np : Make one from a numpy function.
+    EvalMetric, create
+
     Examples
     --------
     >>> import minigluon as mx
@@ -537,6 +634,10 @@ class CustomMetric(EvalMetric):
     def update(self, labels: Any, preds: Any) -> None:
         """Add a batch, calling ``feval`` on each label/prediction pair.
 
+        See Also
+        --------
+        EvalMetric.update
+
         Examples
         --------
         >>> import minigluon as mx
@@ -560,6 +661,10 @@ class CustomMetric(EvalMetric):
     def get_config(self) -> dict:
         """Not supported: a Python function cannot be recreated from a config.
 
+        See Also
+        --------
+        EvalMetric.get_config
+
         Examples
         --------
         >>> import minigluon as mx
@@ -574,6 +679,10 @@ class CustomMetric(EvalMetric):
 def np(numpy_feval: Callable, name: str | None = None,
        allow_extra_outputs: bool = False) -> CustomMetric:
     """Make a :class:`CustomMetric` from a function of numpy arrays (MXNet's ``metric.np``).
+
+    See Also
+    --------
+    CustomMetric, create
 
     Examples
     --------
@@ -602,6 +711,10 @@ class CompositeEvalMetric(EvalMetric):
     name : str, default 'composite'
     output_names, label_names : list of str, optional
 
+    See Also
+    --------
+    EvalMetric, create
+
     Examples
     --------
     >>> import minigluon as mx
@@ -619,6 +732,10 @@ class CompositeEvalMetric(EvalMetric):
     def add(self, metric: Any) -> None:
         """Add a child metric (an EvalMetric, or anything :func:`create` accepts).
 
+        See Also
+        --------
+        CompositeEvalMetric.get_metric, create
+
         Examples
         --------
         >>> import minigluon as mx
@@ -631,6 +748,10 @@ class CompositeEvalMetric(EvalMetric):
 
     def get_metric(self, index: int) -> EvalMetric:
         """The child metric at ``index``.
+
+        See Also
+        --------
+        CompositeEvalMetric.add
 
         Examples
         --------
@@ -646,6 +767,10 @@ class CompositeEvalMetric(EvalMetric):
 
     def update_dict(self, labels: dict, preds: dict) -> None:
         """Update every child from dicts of named labels and outputs.
+
+        See Also
+        --------
+        CompositeEvalMetric.update, EvalMetric.update_dict
 
         Examples
         --------
@@ -665,6 +790,10 @@ class CompositeEvalMetric(EvalMetric):
     def update(self, labels: Any, preds: Any) -> None:
         """Update every child metric.
 
+        See Also
+        --------
+        EvalMetric.update, CompositeEvalMetric.get
+
         Examples
         --------
         >>> import minigluon as mx
@@ -678,6 +807,10 @@ class CompositeEvalMetric(EvalMetric):
 
     def reset(self) -> None:
         """Reset every child metric.
+
+        See Also
+        --------
+        CompositeEvalMetric.reset_local, EvalMetric.reset
 
         Examples
         --------
@@ -694,6 +827,10 @@ class CompositeEvalMetric(EvalMetric):
     def reset_local(self) -> None:
         """Reset the local totals of every child metric.
 
+        See Also
+        --------
+        CompositeEvalMetric.reset, EvalMetric.reset_local
+
         Examples
         --------
         >>> import minigluon as mx
@@ -709,6 +846,10 @@ class CompositeEvalMetric(EvalMetric):
     def get(self) -> tuple[list, list]:
         """``([names], [values])`` of the children.
 
+        See Also
+        --------
+        CompositeEvalMetric.get_global, EvalMetric.get_name_value
+
         Examples
         --------
         >>> import minigluon as mx
@@ -719,6 +860,10 @@ class CompositeEvalMetric(EvalMetric):
 
     def get_global(self) -> tuple[list, list]:
         """``([names], [values])`` of the children's global totals.
+
+        See Also
+        --------
+        CompositeEvalMetric.get, EvalMetric.get_global
 
         Examples
         --------
@@ -739,6 +884,10 @@ class CompositeEvalMetric(EvalMetric):
 
     def get_config(self) -> dict:
         """The constructor arguments, with each child's config.
+
+        See Also
+        --------
+        EvalMetric.get_config, create
 
         Examples
         --------
@@ -766,6 +915,10 @@ def create(metric: Any, *args: Any, **kwargs: Any) -> EvalMetric:
     Returns
     -------
     EvalMetric
+
+    See Also
+    --------
+    register, EvalMetric.get_config, CompositeEvalMetric
 
     Examples
     --------
@@ -848,6 +1001,12 @@ class VOCMApMetric(EvalMetric):
         ``xmax - xmin + 1``, gluon-cv's convention). Leave False for normalized coordinates
         such as the [0, 1] boxes ``MultiBoxDetection`` outputs.
 
+    See Also
+    --------
+    VOC07MApMetric
+    minigluon.ndarray.contrib.MultiBoxDetection : Produces the detections it scores.
+    minigluon.gluon.model_zoo.ssd.TinySSD
+
     Examples
     --------
     >>> import numpy as np
@@ -885,6 +1044,10 @@ class VOCMApMetric(EvalMetric):
     def reset(self) -> None:
         """Forget all detections and ground truths seen so far.
 
+        See Also
+        --------
+        VOCMApMetric.update, VOCMApMetric.reset_local
+
         Examples
         --------
         >>> import numpy as np
@@ -903,6 +1066,10 @@ class VOCMApMetric(EvalMetric):
 
     def reset_local(self) -> None:
         """Same as :meth:`reset` (AP is computed over everything seen; there is no local part).
+
+        See Also
+        --------
+        VOCMApMetric.reset
 
         Examples
         --------
@@ -931,6 +1098,10 @@ class VOCMApMetric(EvalMetric):
             Ground-truth class ids; negative ids are padding.
         gt_difficults : (B, M), optional
             Nonzero marks a "difficult" box (neither required nor penalized).
+
+        See Also
+        --------
+        VOCMApMetric.get, VOCMApMetric.reset
 
         Examples
         --------
@@ -1024,6 +1195,10 @@ class VOCMApMetric(EvalMetric):
 
         Classes without ground truth are left out of the mean (their AP is NaN).
 
+        See Also
+        --------
+        VOCMApMetric.get_global, VOCMApMetric.update
+
         Examples
         --------
         >>> import numpy as np
@@ -1047,6 +1222,10 @@ class VOCMApMetric(EvalMetric):
     def get_global(self) -> tuple[Any, Any]:
         """Same as :meth:`get`.
 
+        See Also
+        --------
+        VOCMApMetric.get
+
         Examples
         --------
         >>> import minigluon as mx
@@ -1058,6 +1237,10 @@ class VOCMApMetric(EvalMetric):
 
 class VOC07MApMetric(VOCMApMetric):
     """:class:`VOCMApMetric` with the PASCAL VOC 2007 11-point AP (gluon-cv's class name).
+
+    See Also
+    --------
+    VOCMApMetric
 
     Examples
     --------

@@ -2,6 +2,11 @@
 
 MXNet's observable names live here and only here: users pick layers out of ``get_internals()``
 and old parameter files by them. Structural names (``features.0.weight``) do not come from here.
+
+See Also
+--------
+NameManager, Prefix
+minigluon.gluon.Block.name_scope
 """
 
 from __future__ import annotations
@@ -14,6 +19,11 @@ __all__ = ["NameManager", "Prefix", "current"]
 
 class NameManager:
     """Hands out names ``hint + counter`` (``dense0``, ``dense1``); a context manager.
+
+    See Also
+    --------
+    Prefix, current
+    minigluon.gluon.Block.name_scope : Prefixes inside a block.
 
     Examples
     --------
@@ -32,6 +42,10 @@ class NameManager:
 
     def get(self, name: str | None, hint: str) -> str:
         """``name`` if given, else ``hint`` followed by the next counter value.
+
+        See Also
+        --------
+        current, Prefix.get
 
         Examples
         --------
@@ -58,6 +72,11 @@ class NameManager:
     def current() -> NameManager:
         """The active manager (a process-wide default outside any ``with``).
 
+        See Also
+        --------
+        minigluon.name.current : The same, as a function.
+        get
+
         Examples
         --------
         >>> from minigluon.name import NameManager
@@ -69,6 +88,11 @@ class NameManager:
 
 class Prefix(NameManager):
     """A name manager that puts ``prefix`` in front of every name it hands out.
+
+    See Also
+    --------
+    NameManager
+    minigluon.gluon.Block.name_scope : Uses a Prefix for its children.
 
     Examples
     --------
@@ -85,6 +109,10 @@ class Prefix(NameManager):
     def get(self, name: str | None, hint: str) -> str:
         """``prefix`` + the name :meth:`NameManager.get` would give.
 
+        See Also
+        --------
+        NameManager.get
+
         Examples
         --------
         >>> from minigluon.name import Prefix
@@ -96,6 +124,10 @@ class Prefix(NameManager):
 
 def current() -> NameManager:
     """The active :class:`NameManager` (a process-wide default outside any ``with``).
+
+    See Also
+    --------
+    NameManager.current, NameManager
 
     Examples
     --------

@@ -5,6 +5,12 @@ vectorized numpy, following MXNet 1.9.1's update kernels exactly. An :class:`Upd
 one state per index and saves them without pickle: :meth:`Updater.get_states` returns the bytes
 of an ``.npz`` archive (numpy arrays + a JSON header), :meth:`Optimizer.get_states` a JSON-able
 dict of the optimizer's settings and counters.
+
+See Also
+--------
+Optimizer, SGD, Adam
+minigluon.gluon.Trainer : Runs an optimizer over a model's Parameters.
+minigluon.lr_scheduler
 """
 
 from __future__ import annotations
@@ -36,6 +42,10 @@ def register(klass: type) -> type:
 
     Registering a different class under a taken name warns (re-running the same class
     definition, e.g. a notebook cell, does not).
+
+    See Also
+    --------
+    create, Optimizer.create_optimizer, Optimizer
 
     Examples
     --------
@@ -73,6 +83,11 @@ def create(name: str, **kwargs: Any) -> Optimizer:
     Returns
     -------
     Optimizer
+
+    See Also
+    --------
+    register, Optimizer
+    minigluon.gluon.Trainer : Accepts an optimizer name.
 
     Examples
     --------
@@ -156,6 +171,12 @@ class Optimizer:
     param_dict : dict of int to Parameter, optional
         Gives each index's ``lr_mult`` / ``wd_mult``.
 
+    See Also
+    --------
+    SGD, Adam, create
+    minigluon.gluon.Trainer
+    minigluon.lr_scheduler.LRScheduler
+
     Examples
     --------
     >>> import minigluon as mx
@@ -206,6 +227,10 @@ class Optimizer:
     def create_optimizer(name: str, **kwargs: Any) -> Optimizer:
         """Create a registered optimizer by name; the same as :func:`create`.
 
+        See Also
+        --------
+        create, register
+
         Examples
         --------
         >>> import minigluon as mx
@@ -217,6 +242,11 @@ class Optimizer:
     @property
     def learning_rate(self) -> float:
         """The current learning rate (from the scheduler if there is one).
+
+        See Also
+        --------
+        Optimizer.set_learning_rate
+        minigluon.lr_scheduler.LRScheduler
 
         Examples
         --------
@@ -239,6 +269,11 @@ class Optimizer:
     def set_learning_rate(self, lr: float) -> None:
         """Set the learning rate (not allowed when an ``lr_scheduler`` is in charge).
 
+        See Also
+        --------
+        Optimizer.learning_rate
+        minigluon.gluon.Trainer.set_learning_rate
+
         Examples
         --------
         >>> import minigluon as mx
@@ -257,6 +292,11 @@ class Optimizer:
     def set_lr_mult(self, args_lr_mult: dict) -> None:
         """Set learning-rate multipliers, by parameter index or name (replaces earlier ones).
 
+        See Also
+        --------
+        Optimizer.set_wd_mult
+        minigluon.gluon.Parameter
+
         Examples
         --------
         >>> import minigluon as mx
@@ -272,6 +312,10 @@ class Optimizer:
 
         Names from ``param_idx2name`` that do not end in ``_weight`` or ``_gamma`` get 0
         unless given here.
+
+        See Also
+        --------
+        Optimizer.set_lr_mult
 
         Examples
         --------
@@ -311,6 +355,10 @@ class Optimizer:
     def create_state(self, index: Any, weight: Any) -> Any:
         """The auxiliary state for one weight (momentum...): None, an NDArray or a tuple.
 
+        See Also
+        --------
+        Optimizer.update, Optimizer.create_state_multi_precision
+
         Examples
         --------
         >>> import minigluon as mx
@@ -326,6 +374,10 @@ class Optimizer:
 
         With ``multi_precision=True`` and a float16 weight the state is
         ``(weight_float32, create_state(index, weight_float32))``.
+
+        See Also
+        --------
+        Optimizer.create_state, Optimizer.update_multi_precision
 
         Examples
         --------
@@ -355,6 +407,11 @@ class Optimizer:
         state : any
             What :meth:`create_state` returned.
 
+        See Also
+        --------
+        Optimizer.create_state, Optimizer.update_multi_precision
+        Updater : Calls it with each weight's state.
+
         Examples
         --------
         >>> import minigluon as mx
@@ -376,6 +433,10 @@ class Optimizer:
 
     def update_multi_precision(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
         """Like :meth:`update`, updating the float32 master copy of a float16 weight.
+
+        See Also
+        --------
+        Optimizer.update, Optimizer.create_state_multi_precision
 
         Examples
         --------
@@ -401,6 +462,11 @@ class Optimizer:
         ``num_update``, the per-index counts and multipliers...) and the scheduler's state;
         ``param_dict`` is left out (the Trainer sets it again).
 
+        See Also
+        --------
+        Optimizer.set_states, Updater.get_states
+        minigluon.gluon.Trainer.save_states
+
         Examples
         --------
         >>> import minigluon as mx
@@ -424,6 +490,10 @@ class Optimizer:
 
     def set_states(self, states: dict) -> None:
         """Restore what :meth:`get_states` returned (settings, counters, scheduler).
+
+        See Also
+        --------
+        Optimizer.get_states, Updater.set_states
 
         Examples
         --------
@@ -496,6 +566,11 @@ class SGD(Optimizer):
     **kwargs
         See :class:`Optimizer` (``learning_rate`` defaults to 0.01).
 
+    See Also
+    --------
+    NAG, Adam
+    minigluon.gluon.Trainer
+
     Examples
     --------
     >>> import minigluon as mx
@@ -540,6 +615,10 @@ class NAG(Optimizer):
         Momentum.
     **kwargs
         See :class:`Optimizer`.
+
+    See Also
+    --------
+    SGD, Adam
 
     Examples
     --------
@@ -589,6 +668,11 @@ class Adam(Optimizer):
         Accepted for compatibility (there are no sparse gradients).
     **kwargs
         See :class:`Optimizer`.
+
+    See Also
+    --------
+    SGD, RMSProp, AdaGrad
+    minigluon.gluon.Trainer
 
     Examples
     --------
@@ -646,6 +730,10 @@ class RMSProp(Optimizer):
     clip_weights : float, optional
     **kwargs
         See :class:`Optimizer`.
+
+    See Also
+    --------
+    AdaGrad, Adam
 
     Examples
     --------
@@ -707,6 +795,10 @@ class AdaGrad(Optimizer):
     **kwargs
         See :class:`Optimizer` (``learning_rate`` defaults to 0.01).
 
+    See Also
+    --------
+    RMSProp, Adam
+
     Examples
     --------
     >>> import minigluon as mx
@@ -767,6 +859,11 @@ class Updater:
     ----------
     optimizer : Optimizer
 
+    See Also
+    --------
+    get_updater, Optimizer.update
+    minigluon.gluon.Trainer
+
     Examples
     --------
     >>> import minigluon as mx
@@ -798,6 +895,10 @@ class Updater:
         per index, and with ``dump_optimizer`` the optimizer's :meth:`Optimizer.get_states`);
         the other keys are ``'<k>'`` or ``'<k>/<i>'`` for the k-th state's arrays.
 
+        See Also
+        --------
+        Updater.get_states, Updater.set_states
+
         Examples
         --------
         >>> import minigluon as mx
@@ -827,6 +928,11 @@ class Updater:
         bytes
             An ``.npz`` archive of :meth:`state_dict`; write it to a file as is.
 
+        See Also
+        --------
+        Updater.set_states, Updater.state_dict
+        minigluon.gluon.Trainer.save_states
+
         Examples
         --------
         >>> import minigluon as mx
@@ -848,6 +954,11 @@ class Updater:
 
         If the optimizer was saved too, its settings are restored into this updater's
         optimizer (same class) or a new optimizer of the saved class replaces it.
+
+        See Also
+        --------
+        Updater.get_states, Updater.state_dict
+        minigluon.gluon.Trainer.load_states
 
         Examples
         --------
@@ -885,6 +996,11 @@ class Updater:
     def sync_state_context(self, state: Any, context: Any) -> Any:
         """Return ``state`` on ``context`` (a no-op: the CPU is the only device).
 
+        See Also
+        --------
+        Updater.set_states
+        minigluon.context.Context
+
         Examples
         --------
         >>> import minigluon as mx
@@ -897,6 +1013,10 @@ class Updater:
 
 def get_updater(optimizer: Optimizer) -> Updater:
     """An :class:`Updater` for ``optimizer``: ``updater(index, grad, weight)``.
+
+    See Also
+    --------
+    Updater, create
 
     Examples
     --------

@@ -1,4 +1,10 @@
-"""Random numbers: :func:`seed` and the samplers of :mod:`minigluon.ndarray.random`."""
+"""Random numbers: :func:`seed` and the samplers of :mod:`minigluon.ndarray.random`.
+
+See Also
+--------
+seed
+minigluon.ndarray.random : The samplers.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,11 @@ def seed(seed_state: int, ctx: object = "all") -> None:
         The seed.
     ctx : Context or 'all', default 'all'
         Accepted for compatibility (there is one device).
+
+    See Also
+    --------
+    minigluon.ndarray.random.uniform, minigluon.ndarray.random.normal
+    minigluon.gluon.data.RandomSampler, minigluon.gluon.nn.Dropout
 
     Examples
     --------

@@ -3,6 +3,10 @@
 Comparisons accept NDArrays, numpy arrays and numbers, and pick their default tolerances from
 the dtypes compared, like ``mxnet.test_utils``: the less precise dtype decides. Random data
 comes from minigluon's global generator, so ``mx.random.seed`` makes a test reproducible.
+
+See Also
+--------
+assert_almost_equal, check_numeric_gradient
 """
 
 from __future__ import annotations
@@ -38,6 +42,11 @@ __all__ = [
 def default_context() -> Context:
     """The context tests run on: the current context, ``cpu(0)`` unless changed by ``with``.
 
+    See Also
+    --------
+    default_dtype
+    minigluon.context.current_context
+
     Examples
     --------
     >>> from minigluon.test_utils import default_context
@@ -49,6 +58,10 @@ def default_context() -> Context:
 
 def default_dtype() -> type:
     """The dtype tests use by default: float32.
+
+    See Also
+    --------
+    default_context, default_rtols
 
     Examples
     --------
@@ -62,6 +75,10 @@ def default_dtype() -> type:
 def default_rtols() -> dict[np.dtype, float]:
     """Default relative tolerance of comparisons, by dtype (0 for integers and bool).
 
+    See Also
+    --------
+    default_atols, assert_almost_equal
+
     Examples
     --------
     >>> import numpy as np
@@ -74,6 +91,10 @@ def default_rtols() -> dict[np.dtype, float]:
 
 def default_atols() -> dict[np.dtype, float]:
     """Default absolute tolerance of comparisons, by dtype (0 for integers and bool).
+
+    See Also
+    --------
+    default_rtols, assert_almost_equal
 
     Examples
     --------
@@ -311,6 +332,10 @@ def rand_shape_2d(dim0: int = 10, dim1: int = 10, allow_zero_size: bool = False
                   ) -> tuple[int, int]:
     """A random 2-D shape with ``1 <= shape[i] <= dim_i`` (0 allowed if ``allow_zero_size``).
 
+    See Also
+    --------
+    rand_shape_3d, rand_ndarray
+
     Examples
     --------
     >>> import minigluon as mx
@@ -326,6 +351,10 @@ def rand_shape_2d(dim0: int = 10, dim1: int = 10, allow_zero_size: bool = False
 def rand_shape_3d(dim0: int = 10, dim1: int = 10, dim2: int = 10, allow_zero_size: bool = False
                   ) -> tuple[int, int, int]:
     """A random 3-D shape with ``1 <= shape[i] <= dim_i`` (0 allowed if ``allow_zero_size``).
+
+    See Also
+    --------
+    rand_shape_2d, rand_ndarray
 
     Examples
     --------

@@ -1,4 +1,10 @@
-"""Network diagrams and summaries of Symbol graphs: ``plot_network`` and ``print_summary``."""
+"""Network diagrams and summaries of Symbol graphs: ``plot_network`` and ``print_summary``.
+
+See Also
+--------
+plot_network, print_summary
+minigluon.gluon.Block.summary : A summary of a Block, from its forward.
+"""
 
 from __future__ import annotations
 
@@ -83,6 +89,11 @@ def plot_network(symbol: Symbol, title: str = "plot", save_format: str = "pdf",
     hide_weights : bool, default True
         Leave parameter variables out of the picture.
 
+    See Also
+    --------
+    print_summary
+    minigluon.gluon.HybridBlock.export : Get a model's Symbol graph.
+
     Examples
     --------
     >>> from minigluon import gluon, sym, viz
@@ -128,6 +139,11 @@ def plot_network(symbol: Symbol, title: str = "plot", save_format: str = "pdf",
 def print_summary(symbol: Symbol, shape: dict | None = None, line_length: int = 120,
                   positions: tuple = (0.44, 0.64, 0.74, 1.0)) -> None:
     """Print one row per op: name and type, output shape, parameter count, inputs.
+
+    See Also
+    --------
+    plot_network
+    minigluon.gluon.Block.summary
 
     Examples
     --------

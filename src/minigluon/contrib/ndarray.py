@@ -2,6 +2,11 @@
 
 The same function objects as :mod:`minigluon.ndarray.contrib` (``nd.contrib``), under the import
 path MXNet code uses: ``from mxnet.contrib.ndarray import MultiBoxPrior``.
+
+See Also
+--------
+minigluon.ndarray.contrib : Where these functions are documented.
+minigluon.gluon.model_zoo.ssd
 """
 
 from ..ndarray import contrib as _contrib

@@ -1,4 +1,11 @@
-"""``minigluon.gluon``: Blocks, Parameters, layers (``nn``), losses, Trainer, data."""
+"""``minigluon.gluon``: Blocks, Parameters, layers (``nn``), losses, Trainer, data.
+
+See Also
+--------
+Block, HybridBlock, Parameter, Trainer
+minigluon.gluon.nn : Layers and containers.
+minigluon.gluon.loss : Loss functions.
+"""
 
 from . import data, loss, model_zoo, nn, parameter, utils
 from .block import Block, HybridBlock

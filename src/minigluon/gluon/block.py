@@ -64,6 +64,12 @@ class Block:
     params : ParameterDict, optional
         Parameters to share with another block.
 
+    See Also
+    --------
+    HybridBlock : A Block that can be compiled to a graph with ``hybridize()``.
+    minigluon.gluon.nn.Sequential : Chain Blocks without writing a class.
+    Parameter, Trainer
+
     Examples
     --------
     >>> import minigluon as mx
@@ -136,6 +142,11 @@ class Block:
     def register_child(self, block: Block, name: str | None = None) -> None:
         """Register ``block`` as a child, under ``name`` (default: its index as a string).
 
+        See Also
+        --------
+        Block.collect_params, named_blocks
+        minigluon.gluon.nn.Sequential.add : Register children in order.
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -162,6 +173,11 @@ class Block:
     def prefix(self) -> str:
         """Prefix of this block's names (``'dense0_'``).
 
+        See Also
+        --------
+        Block.name, name_scope
+        minigluon.name.NameManager
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -174,6 +190,10 @@ class Block:
     def name(self) -> str:
         """The prefix without its trailing underscore (``'dense0'``).
 
+        See Also
+        --------
+        Block.prefix, name_scope
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -184,6 +204,11 @@ class Block:
 
     def name_scope(self) -> BlockScope:
         """Scope in which new blocks get this block's prefix (``model0_dense0_``).
+
+        See Also
+        --------
+        Block.prefix
+        minigluon.name.Prefix : The name manager it enters.
 
         Examples
         --------
@@ -200,6 +225,11 @@ class Block:
     def params(self) -> ParameterDict:
         """This block's own Parameters (not its children's: see :meth:`collect_params`).
 
+        See Also
+        --------
+        Block.collect_params : This block's Parameters and its children's.
+        ParameterDict
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -213,6 +243,10 @@ class Block:
         """Yield ``(path, block)`` for this block and every descendant, once each.
 
         Paths are structural: ``''`` for this block, ``'0'``, ``'body.1'`` below it.
+
+        See Also
+        --------
+        Block.apply, register_child, collect_params
 
         Examples
         --------
@@ -243,6 +277,12 @@ class Block:
             Regular expression; only Parameters whose full name matches (``re.match``) are kept,
             e.g. ``'.*weight|.*bias'``.
 
+        See Also
+        --------
+        Block.params : This block's own Parameters only.
+        ParameterDict.initialize, ParameterDict.setattr
+        Trainer : Updates the Parameters collected here.
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -272,6 +312,10 @@ class Block:
     def apply(self, fn: Callable[[Block], Any]) -> Block:
         """Call ``fn`` on every child (recursively), then on this block; returns self.
 
+        See Also
+        --------
+        Block.named_blocks, Block.initialize
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -294,6 +338,12 @@ class Block:
 
         Shapes not known yet are initialized at the first forward pass.
 
+        See Also
+        --------
+        ParameterDict.initialize : The same on a chosen set of Parameters.
+        Parameter.initialize
+        minigluon.initializer : The initializers to choose from.
+
         Examples
         --------
         >>> import minigluon as mx
@@ -311,6 +361,11 @@ class Block:
     def zero_grad(self) -> None:
         """Set the gradients of all Parameters to zero (a minigluon convenience).
 
+        See Also
+        --------
+        Parameter.zero_grad, Parameter.grad_req
+        Trainer.step
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -322,6 +377,10 @@ class Block:
 
     def cast(self, dtype: Any) -> None:
         """Convert all Parameters to ``dtype`` (children first).
+
+        See Also
+        --------
+        Parameter.cast, HybridBlock.cast
 
         Examples
         --------
@@ -342,6 +401,12 @@ class Block:
 
         The file is MXNet's NDArray format (no pickle); keys do not depend on name prefixes,
         so any instance of the same architecture can load it.
+
+        See Also
+        --------
+        Block.load_parameters : Read the file back.
+        HybridBlock.export : Save the graph too, for SymbolBlock.imports.
+        minigluon.ndarray.save
 
         Examples
         --------
@@ -369,6 +434,12 @@ class Block:
 
         Every missing, unexpected and mis-shaped name is reported in one error, each with the
         closest names on the other side; nothing is unpickled.
+
+        See Also
+        --------
+        Block.save_parameters
+        ParameterDict.load : Files with full (prefixed) parameter names.
+        SymbolBlock.imports
 
         Examples
         --------
@@ -418,6 +489,11 @@ class Block:
     def save_params(self, filename: str) -> None:
         """Deprecated: use :meth:`save_parameters`.
 
+        See Also
+        --------
+        Block.save_parameters : The name to use.
+        Block.load_params
+
         Examples
         --------
         >>> import os, tempfile, warnings
@@ -433,6 +509,11 @@ class Block:
     def load_params(self, filename: str, ctx: Any = None, allow_missing: bool = False,
                     ignore_extra: bool = False) -> None:
         """Deprecated: use :meth:`load_parameters`.
+
+        See Also
+        --------
+        Block.load_parameters : The name to use.
+        Block.save_params
 
         Examples
         --------
@@ -451,6 +532,11 @@ class Block:
     def register_forward_pre_hook(self, hook: Callable[[Block, tuple], Any]) -> HookHandle:
         """Call ``hook(block, inputs)`` before every forward; returns a detachable handle.
 
+        See Also
+        --------
+        Block.register_forward_hook
+        minigluon.gluon.utils.HookHandle : What it returns.
+
         Examples
         --------
         >>> from minigluon import gluon, nd
@@ -466,6 +552,12 @@ class Block:
 
     def register_forward_hook(self, hook: Callable[[Block, tuple, Any], Any]) -> HookHandle:
         """Call ``hook(block, inputs, output)`` after every forward; returns a handle.
+
+        See Also
+        --------
+        Block.register_forward_pre_hook
+        minigluon.gluon.utils.HookHandle : What it returns.
+        minigluon.gluon.utils.create_feature_extractor : Collect outputs of inner blocks.
 
         Examples
         --------
@@ -535,6 +627,11 @@ class Block:
     def forward(self, *args: Any) -> Any:
         """Compute the output from the inputs (override this).
 
+        See Also
+        --------
+        HybridBlock.hybrid_forward : Write this instead in a HybridBlock.
+        Block.register_forward_hook
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -547,6 +644,10 @@ class Block:
 
     def hybridize(self, active: bool = True, **kwargs: Any) -> None:
         """Hybridize every HybridBlock child (a plain Block itself stays imperative).
+
+        See Also
+        --------
+        HybridBlock.hybridize : What each hybridizable child does.
 
         Examples
         --------
@@ -569,6 +670,11 @@ class Block:
 
     def summary(self, *inputs: Any) -> None:
         """Print each layer's output shape and parameter count for ``inputs``.
+
+        See Also
+        --------
+        minigluon.viz.print_summary : The same table for a Symbol graph.
+        Block.collect_params
 
         Examples
         --------
@@ -602,6 +708,12 @@ class HybridBlock(Block):
     named by the attribute. The same code can be traced into a symbolic graph (``F=sym``) by
     :meth:`hybridize`.
 
+    See Also
+    --------
+    Block, SymbolBlock
+    HybridBlock.hybridize, HybridBlock.export
+    minigluon.gluon.nn.HybridSequential
+
     Examples
     --------
     >>> import minigluon as mx
@@ -633,6 +745,11 @@ class HybridBlock(Block):
         The next call traces ``hybrid_forward`` with ``F = sym`` once; later calls run the
         planned graph (one graph per input structure and train/predict mode).
 
+        See Also
+        --------
+        HybridBlock.export : Save the traced graph.
+        HybridBlock.hybrid_forward, HybridBlock.infer_shape
+
         Examples
         --------
         >>> from minigluon import gluon, nd
@@ -655,6 +772,11 @@ class HybridBlock(Block):
 
         Given Symbols instead of NDArrays, returns the Symbol of the whole computation (the
         way to reach ``get_internals()``).
+
+        See Also
+        --------
+        HybridBlock.hybrid_forward : What it calls.
+        HybridBlock.hybridize
 
         Examples
         --------
@@ -679,6 +801,12 @@ class HybridBlock(Block):
 
         Parameter keys are ``arg:<name>`` and ``aux:<name>`` as in MXNet, so the pair loads with
         :meth:`SymbolBlock.imports`.
+
+        See Also
+        --------
+        SymbolBlock.imports : Load the exported files.
+        Block.save_parameters : Parameters only.
+        minigluon.symbol.load
 
         Examples
         --------
@@ -706,6 +834,11 @@ class HybridBlock(Block):
     def infer_shape(self, *args: Any) -> None:
         """Infer and set the shapes of deferred Parameters from input arrays, without running.
 
+        See Also
+        --------
+        minigluon.symbol.Symbol.infer_shape
+        Parameter.shape, Block.initialize
+
         Examples
         --------
         >>> from minigluon import gluon, nd
@@ -731,6 +864,11 @@ class HybridBlock(Block):
     def register_child(self, block: Block, name: str | None = None) -> None:
         """Register a child, which must be a HybridBlock (else the graph cannot be traced).
 
+        See Also
+        --------
+        Block.register_child
+        minigluon.gluon.nn.HybridSequential.add
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -751,6 +889,10 @@ class HybridBlock(Block):
     def cast(self, dtype: Any) -> None:
         """Convert all Parameters to ``dtype`` and drop traced graphs.
 
+        See Also
+        --------
+        Block.cast, Parameter.cast
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -764,6 +906,12 @@ class HybridBlock(Block):
 
     def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
         """The computation, for ``F`` = ``nd`` (or ``sym`` when traced); override this.
+
+        See Also
+        --------
+        HybridBlock.forward, HybridBlock.hybridize
+        minigluon.ndarray : ``F`` when the block runs imperatively.
+        minigluon.symbol : ``F`` when the block is traced.
 
         Examples
         --------

@@ -38,6 +38,10 @@ def get_graph_node_names(net: Any) -> list[str]:
 
     ``''`` is the whole network.
 
+    See Also
+    --------
+    create_feature_extractor, minigluon.gluon.Block.named_blocks
+
     Examples
     --------
     >>> from minigluon import gluon
@@ -101,6 +105,12 @@ def create_feature_extractor(net: Any, return_nodes: Sequence[str] | Mapping[str
     -------
     FeatureExtractor
         Shares ``net``'s Parameters: training one trains the other.
+
+    See Also
+    --------
+    get_graph_node_names : The paths it accepts.
+    minigluon.gluon.Block.register_forward_hook
+    minigluon.symbol.Symbol.get_internals : The same for a Symbol graph.
 
     Examples
     --------

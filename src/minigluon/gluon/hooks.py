@@ -13,6 +13,11 @@ class HookHandle:
 
     Also a context manager that detaches on exit.
 
+    See Also
+    --------
+    HookHandle.detach
+    minigluon.gluon.Block.register_forward_hook, minigluon.gluon.Block.register_forward_pre_hook
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -33,6 +38,10 @@ class HookHandle:
     def attach(self, hooks_dict: dict, hook: Callable) -> None:
         """Add ``hook`` to ``hooks_dict`` (done by ``register_forward_hook``).
 
+        See Also
+        --------
+        HookHandle.detach, minigluon.gluon.Block.register_forward_hook
+
         Examples
         --------
         >>> from minigluon.gluon.utils import HookHandle
@@ -50,6 +59,10 @@ class HookHandle:
 
     def detach(self) -> None:
         """Remove the hook (a second call does nothing).
+
+        See Also
+        --------
+        HookHandle.attach, minigluon.gluon.Block.register_forward_hook
 
         Examples
         --------

@@ -3,6 +3,12 @@
 Every loss is a HybridBlock ``loss(pred, label[, sample_weight])`` returning one value per sample:
 the element-wise loss, weighted, averaged over every axis except ``batch_axis``. Formulas and
 defaults are MXNet 1.9.1's (``L2Loss`` includes the factor 1/2).
+
+See Also
+--------
+Loss, L2Loss, SoftmaxCrossEntropyLoss
+minigluon.gluon.Trainer : Updates the Parameters from the loss's gradient.
+minigluon.metric : Metrics to watch while training.
 """
 
 from __future__ import annotations
@@ -50,6 +56,12 @@ class Loss(HybridBlock):
     batch_axis : int
         The axis that indexes samples (kept in the output; the others are averaged).
 
+    See Also
+    --------
+    L2Loss, SoftmaxCrossEntropyLoss
+    minigluon.gluon.HybridBlock : What a Loss is.
+    minigluon.metric.Loss : Average loss values for reporting.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -77,6 +89,10 @@ class Loss(HybridBlock):
     def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
         """Compute the loss (override this).
 
+        See Also
+        --------
+        minigluon.gluon.HybridBlock.hybrid_forward
+
         Examples
         --------
         >>> from minigluon import gluon, nd
@@ -98,6 +114,11 @@ class L2Loss(Loss):
     weight : float, default 1.0
     batch_axis : int, default 0
 
+    See Also
+    --------
+    L1Loss, HuberLoss
+    minigluon.metric.MSE
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -115,6 +136,10 @@ class L2Loss(Loss):
 
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None) -> Any:
         """``mean(weight / 2 * (label - pred)^2 * sample_weight)`` over non-batch axes.
+
+        See Also
+        --------
+        L1Loss.hybrid_forward, minigluon.ndarray.square
 
         Examples
         --------
@@ -138,6 +163,11 @@ class L1Loss(Loss):
     weight : float or None, default None
     batch_axis : int, default 0
 
+    See Also
+    --------
+    L2Loss, HuberLoss
+    minigluon.metric.MAE
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -153,6 +183,10 @@ class L1Loss(Loss):
 
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None) -> Any:
         """``mean(|label - pred| * weights)`` over non-batch axes.
+
+        See Also
+        --------
+        L2Loss.hybrid_forward, minigluon.ndarray.abs
 
         Examples
         --------
@@ -182,6 +216,12 @@ class SigmoidBinaryCrossEntropyLoss(Loss):
     weight : float or None, default None
     batch_axis : int, default 0
 
+    See Also
+    --------
+    SoftmaxCrossEntropyLoss : For one class out of many.
+    minigluon.ndarray.sigmoid
+    minigluon.gluon.model_zoo.ssd.FocalLoss
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -201,6 +241,10 @@ class SigmoidBinaryCrossEntropyLoss(Loss):
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None,
                        pos_weight: Any = None) -> Any:
         """The per-sample binary cross-entropy.
+
+        See Also
+        --------
+        SoftmaxCrossEntropyLoss.hybrid_forward, minigluon.ndarray.softrelu
 
         Examples
         --------
@@ -250,6 +294,12 @@ class SoftmaxCrossEntropyLoss(Loss):
     weight : float or None, default None
     batch_axis : int, default 0
 
+    See Also
+    --------
+    SigmoidBinaryCrossEntropyLoss : For independent yes/no labels.
+    minigluon.ndarray.log_softmax, minigluon.ndarray.pick
+    minigluon.metric.Accuracy, minigluon.metric.CrossEntropy
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -270,6 +320,10 @@ class SoftmaxCrossEntropyLoss(Loss):
 
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None) -> Any:
         """The per-sample cross-entropy.
+
+        See Also
+        --------
+        minigluon.ndarray.log_softmax, minigluon.ndarray.pick
 
         Examples
         --------
@@ -304,6 +358,12 @@ class HuberLoss(Loss):
     weight : float or None, default None
     batch_axis : int, default 0
 
+    See Also
+    --------
+    L1Loss, L2Loss
+    minigluon.ndarray.smooth_l1
+    minigluon.gluon.model_zoo.ssd.SmoothL1Loss
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -320,6 +380,10 @@ class HuberLoss(Loss):
 
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None) -> Any:
         """The per-sample Huber loss.
+
+        See Also
+        --------
+        L1Loss.hybrid_forward, minigluon.ndarray.smooth_l1
 
         Examples
         --------

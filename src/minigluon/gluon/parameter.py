@@ -68,6 +68,12 @@ class Parameter:
     differentiable : bool, default True
         False makes ``grad_req`` 'null' (running statistics of BatchNorm).
 
+    See Also
+    --------
+    ParameterDict, Constant
+    Block.collect_params : The Parameters of a model.
+    Trainer : Updates Parameters from their gradients.
+
     Examples
     --------
     >>> import minigluon as mx
@@ -112,6 +118,11 @@ class Parameter:
     def grad_req(self) -> str:
         """How backward treats the gradient: 'write', 'add' or 'null'.
 
+        See Also
+        --------
+        Parameter.grad, Parameter.zero_grad
+        ParameterDict.setattr : Set it for many Parameters (freeze layers).
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -137,6 +148,11 @@ class Parameter:
     @property
     def shape(self) -> tuple | None:
         """Shape (0 for a dimension not known yet).
+
+        See Also
+        --------
+        Parameter.initialize, Parameter.data
+        minigluon.gluon.HybridBlock.infer_shape
 
         Examples
         --------
@@ -170,6 +186,11 @@ class Parameter:
 
         Initializer precedence: ``init`` argument, then ``self.init``, then ``default_init``
         (Uniform(0.07) if none).
+
+        See Also
+        --------
+        Parameter.set_data, Block.initialize
+        minigluon.initializer.Initializer
 
         Examples
         --------
@@ -253,6 +274,10 @@ class Parameter:
     def data(self, ctx: Any = None) -> NDArray:
         """The parameter's array (raises if not initialized).
 
+        See Also
+        --------
+        Parameter.grad, set_data, list_data
+
         Examples
         --------
         >>> import minigluon as mx
@@ -269,6 +294,10 @@ class Parameter:
     def list_data(self) -> list[NDArray]:
         """The data on every device: a one-element list.
 
+        See Also
+        --------
+        Parameter.data, list_grad
+
         Examples
         --------
         >>> import minigluon as mx
@@ -282,6 +311,11 @@ class Parameter:
 
     def grad(self, ctx: Any = None) -> NDArray:
         """The gradient buffer filled by ``backward``.
+
+        See Also
+        --------
+        Parameter.data, zero_grad, grad_req
+        minigluon.ndarray.NDArray.grad
 
         Examples
         --------
@@ -307,6 +341,10 @@ class Parameter:
     def list_grad(self) -> list[NDArray]:
         """The gradients on every device: a one-element list.
 
+        See Also
+        --------
+        Parameter.grad, list_data
+
         Examples
         --------
         >>> import minigluon as mx
@@ -321,6 +359,11 @@ class Parameter:
     def list_ctx(self) -> list[Context]:
         """Devices holding the data: ``[cpu(0)]``.
 
+        See Also
+        --------
+        Parameter.reset_ctx
+        minigluon.context.Context
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -331,6 +374,11 @@ class Parameter:
 
     def zero_grad(self) -> None:
         """Set the gradient to zero (needed with ``grad_req='add'``).
+
+        See Also
+        --------
+        Parameter.grad_req, grad
+        Block.zero_grad : All Parameters of a model.
 
         Examples
         --------
@@ -348,6 +396,11 @@ class Parameter:
 
     def set_data(self, data: Any) -> None:
         """Replace the values (also before a deferred initialization has happened).
+
+        See Also
+        --------
+        Parameter.data, initialize
+        ParameterDict.load_dict
 
         Examples
         --------
@@ -373,6 +426,11 @@ class Parameter:
     def reset_ctx(self, ctx: Any) -> None:
         """Move to another device (only the CPU exists: checks ``ctx``).
 
+        See Also
+        --------
+        Parameter.list_ctx
+        ParameterDict.reset_ctx
+
         Examples
         --------
         >>> import minigluon as mx
@@ -383,6 +441,10 @@ class Parameter:
 
     def cast(self, dtype: Any) -> None:
         """Convert data and gradient to ``dtype``.
+
+        See Also
+        --------
+        Block.cast
 
         Examples
         --------
@@ -403,6 +465,11 @@ class Parameter:
 
     def var(self) -> Any:
         """The symbol variable standing for this parameter in a traced graph.
+
+        See Also
+        --------
+        minigluon.symbol.Variable
+        HybridBlock.hybridize
 
         Examples
         --------
@@ -443,6 +510,11 @@ class Parameter:
 
 class Constant(Parameter):
     """A parameter that never changes (``grad_req`` is always 'null').
+
+    See Also
+    --------
+    Parameter
+    ParameterDict.get_constant
 
     Examples
     --------
@@ -532,6 +604,10 @@ class ParameterDict:
     shared : ParameterDict, optional
         Parameters looked up here before new ones are created (parameter sharing).
 
+    See Also
+    --------
+    Parameter, Block.collect_params
+
     Examples
     --------
     >>> from minigluon import gluon
@@ -568,6 +644,10 @@ class ParameterDict:
     def items(self) -> Any:
         """(name, Parameter) pairs.
 
+        See Also
+        --------
+        ParameterDict.keys, ParameterDict.values
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -580,6 +660,10 @@ class ParameterDict:
     def keys(self) -> Any:
         """Parameter names.
 
+        See Also
+        --------
+        ParameterDict.items, ParameterDict.values
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -590,6 +674,10 @@ class ParameterDict:
 
     def values(self) -> Any:
         """The Parameters.
+
+        See Also
+        --------
+        ParameterDict.items, ParameterDict.keys
 
         Examples
         --------
@@ -602,6 +690,10 @@ class ParameterDict:
     @property
     def prefix(self) -> str:
         """Prefix of the names created by :meth:`get`.
+
+        See Also
+        --------
+        ParameterDict.get, Block.prefix
 
         Examples
         --------
@@ -621,6 +713,11 @@ class ParameterDict:
 
     def get(self, name: str, **kwargs: Any) -> Parameter:
         """The Parameter ``prefix + name``, created with ``kwargs`` if it does not exist.
+
+        See Also
+        --------
+        ParameterDict.get_constant, prefix
+        Parameter
 
         Examples
         --------
@@ -656,6 +753,10 @@ class ParameterDict:
     def get_constant(self, name: str, value: Any = None) -> Constant:
         """The Constant ``prefix + name`` (created from ``value`` if new).
 
+        See Also
+        --------
+        ParameterDict.get, Constant
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -677,6 +778,10 @@ class ParameterDict:
     def update(self, other: ParameterDict | dict) -> None:
         """Add the Parameters of ``other`` (a name may not refer to two different objects).
 
+        See Also
+        --------
+        ParameterDict.get, Block.collect_params
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -695,6 +800,11 @@ class ParameterDict:
     def initialize(self, init: Any = None, ctx: Any = None, verbose: bool = False,
                    force_reinit: bool = False) -> None:
         """Initialize every Parameter (``init`` is the default for those without their own).
+
+        See Also
+        --------
+        Parameter.initialize, Block.initialize
+        minigluon.initializer
 
         Examples
         --------
@@ -717,6 +827,10 @@ class ParameterDict:
     def zero_grad(self) -> None:
         """Set every gradient to zero.
 
+        See Also
+        --------
+        Parameter.zero_grad, Block.zero_grad
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -730,6 +844,10 @@ class ParameterDict:
     def reset_ctx(self, ctx: Any) -> None:
         """Move every Parameter to ``ctx`` (checks ``ctx``; there is one device).
 
+        See Also
+        --------
+        Parameter.reset_ctx, ParameterDict.list_ctx
+
         Examples
         --------
         >>> import minigluon as mx
@@ -742,6 +860,10 @@ class ParameterDict:
     def list_ctx(self) -> list[Context]:
         """Devices used: ``[cpu(0)]``.
 
+        See Also
+        --------
+        ParameterDict.reset_ctx, Parameter.list_ctx
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -752,6 +874,10 @@ class ParameterDict:
 
     def setattr(self, name: str, value: Any) -> None:
         """Set an attribute on every Parameter, e.g. ``('grad_req', 'null')`` to freeze.
+
+        See Also
+        --------
+        Parameter.grad_req, Block.collect_params
 
         Examples
         --------
@@ -766,6 +892,11 @@ class ParameterDict:
 
     def save(self, filename: str, strip_prefix: str = "") -> None:
         """Save with full names (the legacy format; prefer ``Block.save_parameters``).
+
+        See Also
+        --------
+        ParameterDict.load
+        Block.save_parameters : Structural names; the usual way to save a model.
 
         Examples
         --------
@@ -796,6 +927,11 @@ class ParameterDict:
              ignore_extra: bool = False, restore_prefix: str = "", cast_dtype: bool = False,
              dtype_source: str = "current") -> None:
         """Load parameters saved by :meth:`save` (or MXNet's ``export``: ``arg:``/``aux:``).
+
+        See Also
+        --------
+        ParameterDict.save, ParameterDict.load_dict
+        Block.load_parameters
 
         Examples
         --------
@@ -839,6 +975,10 @@ class ParameterDict:
                   ignore_extra: bool = False, cast_dtype: bool = False,
                   dtype_source: str = "current") -> None:
         """Load from a dict of name -> NDArray (names as in this dict).
+
+        See Also
+        --------
+        ParameterDict.load, Parameter.set_data
 
         Examples
         --------

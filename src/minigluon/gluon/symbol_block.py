@@ -30,6 +30,11 @@ class SymbolBlock(HybridBlock):
     params : ParameterDict, optional
         Parameters to use for the graph's other variables (looked up by name).
 
+    See Also
+    --------
+    SymbolBlock.imports, HybridBlock.export
+    minigluon.symbol.Symbol.get_internals : Pick inner outputs to run.
+
     Examples
     --------
     >>> import minigluon as mx
@@ -70,6 +75,11 @@ class SymbolBlock(HybridBlock):
 
     def forward(self, x: Any, *args: Any) -> Any:
         """Run the graph on NDArrays (or compose it with Symbols).
+
+        See Also
+        --------
+        HybridBlock.forward
+        minigluon.symbol.Symbol.eval
 
         Examples
         --------
@@ -123,6 +133,11 @@ class SymbolBlock(HybridBlock):
                 ctx: Any = None, allow_missing: bool = False,
                 ignore_extra: bool = False) -> SymbolBlock:
         """Load a block written by ``HybridBlock.export``.
+
+        See Also
+        --------
+        HybridBlock.export : Writes what this reads.
+        minigluon.symbol.load, Block.load_parameters
 
         Examples
         --------

@@ -38,6 +38,12 @@ class Trainer:
     kvstore, compression_params, update_on_kvstore
         Accepted for compatibility; there is a single device, so no kvstore is used.
 
+    See Also
+    --------
+    Trainer.step, Block.collect_params
+    minigluon.optimizer.SGD, minigluon.optimizer.Adam
+    minigluon.autograd.record : Record the forward pass to get gradients.
+
     Examples
     --------
     >>> import minigluon as mx
@@ -95,6 +101,11 @@ class Trainer:
     def learning_rate(self) -> float:
         """The optimizer's current learning rate.
 
+        See Also
+        --------
+        Trainer.set_learning_rate
+        minigluon.lr_scheduler : Schedules that change it during training.
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -108,6 +119,10 @@ class Trainer:
     def optimizer(self) -> opt.Optimizer:
         """The Optimizer instance in use.
 
+        See Also
+        --------
+        Trainer.learning_rate, minigluon.optimizer.Optimizer
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -119,6 +134,11 @@ class Trainer:
 
     def set_learning_rate(self, lr: float) -> None:
         """Set the learning rate (e.g. for a manual schedule between epochs).
+
+        See Also
+        --------
+        Trainer.learning_rate
+        minigluon.lr_scheduler.FactorScheduler
 
         Examples
         --------
@@ -141,6 +161,11 @@ class Trainer:
         ignore_stale_grad : bool, default False
             Skip (instead of raising for) parameters that ``backward`` did not reach since the
             last step.
+
+        See Also
+        --------
+        Trainer.allreduce_grads, Trainer.update
+        minigluon.autograd.record, minigluon.ndarray.NDArray.backward
 
         Examples
         --------
@@ -170,6 +195,10 @@ class Trainer:
         Call it, then :meth:`update`, instead of :meth:`step` to change the gradients in
         between (e.g. ``gluon.utils.clip_global_norm``).
 
+        See Also
+        --------
+        Trainer.update, Trainer.step
+
         Examples
         --------
         >>> import minigluon as mx
@@ -194,6 +223,11 @@ class Trainer:
 
     def update(self, batch_size: int, ignore_stale_grad: bool = False) -> None:
         """The update part of :meth:`step` (after :meth:`allreduce_grads`).
+
+        See Also
+        --------
+        Trainer.allreduce_grads, Trainer.step
+        minigluon.gluon.utils.clip_global_norm : Clip gradients between the two.
 
         Examples
         --------
@@ -233,6 +267,10 @@ class Trainer:
 
         The file is an ``.npz`` archive: the state arrays plus a JSON header.
 
+        See Also
+        --------
+        Trainer.load_states, Block.save_parameters
+
         Examples
         --------
         >>> import os, tempfile
@@ -251,6 +289,10 @@ class Trainer:
 
     def load_states(self, fname: str) -> None:
         """Load optimizer states and settings written by :meth:`save_states`.
+
+        See Also
+        --------
+        Trainer.save_states, Block.load_parameters
 
         Examples
         --------

@@ -1,4 +1,10 @@
-"""Gluon utilities: hook handles, splitting batches, gradient clipping."""
+"""Gluon utilities: hook handles, splitting batches, gradient clipping.
+
+See Also
+--------
+split_and_load, clip_global_norm, create_feature_extractor
+minigluon.gluon.Trainer
+"""
 
 from __future__ import annotations
 
@@ -23,6 +29,11 @@ __all__ = ["HookHandle", "split_data", "split_and_load", "clip_global_norm", "ch
 def split_data(data: NDArray, num_slice: int, batch_axis: int = 0,
                even_split: bool = True) -> list[NDArray]:
     """Split ``data`` into ``num_slice`` parts along ``batch_axis``.
+
+    See Also
+    --------
+    split_and_load : Split and place each part on its device.
+    minigluon.ndarray.split
 
     Examples
     --------
@@ -49,6 +60,10 @@ def split_and_load(data: Any, ctx_list: Sequence, batch_axis: int = 0,
                    even_split: bool = True) -> list[NDArray]:
     """Split a batch into one part per context (one part here: the CPU is the only device).
 
+    See Also
+    --------
+    split_data, minigluon.gluon.data.DataLoader
+
     Examples
     --------
     >>> import minigluon as mx
@@ -71,6 +86,11 @@ def clip_global_norm(arrays: Sequence[NDArray], max_norm: float,
     """Scale ``arrays`` in place so that their joint L2 norm is at most ``max_norm``.
 
     Returns the norm before clipping.
+
+    See Also
+    --------
+    minigluon.gluon.Trainer.allreduce_grads, minigluon.gluon.Trainer.update
+    minigluon.ndarray.norm
 
     Examples
     --------
@@ -99,6 +119,10 @@ def clip_global_norm(arrays: Sequence[NDArray], max_norm: float,
 
 def check_sha1(filename: str, sha1_hash: str) -> bool:
     """Whether the file's SHA-1 equals ``sha1_hash``.
+
+    See Also
+    --------
+    minigluon.gluon.Block.load_parameters
 
     Examples
     --------

@@ -1,4 +1,12 @@
-"""``minigluon.nd``: NDArray and one function per registered op (generated from the registry)."""
+"""``minigluon.nd``: NDArray and one function per registered op (generated from the registry).
+
+See Also
+--------
+NDArray : The array type.
+minigluon.symbol : The same ops as graph nodes.
+minigluon.ndarray.random : Sampling ops.
+minigluon.ndarray.contrib : Detection ops (MultiBox*, box_nms).
+"""
 
 from __future__ import annotations
 
@@ -25,8 +33,20 @@ def _submodule(name: str, doc: str) -> types.ModuleType:
     return mod
 
 
-random = _submodule("random", "Sampling ops: ``nd.random.uniform``, ``normal``, ``randint``...")
-contrib = _submodule("contrib", "Contributed ops: MultiBox*, box_nms, box_iou, ...")
+random = _submodule("random", """Sampling ops: ``nd.random.uniform``, ``normal``, ``randint``...
+
+See Also
+--------
+minigluon.random.seed : Seed these samplers.
+minigluon.ndarray.random.uniform, minigluon.ndarray.random.normal
+""")
+contrib = _submodule("contrib", """Contributed ops: MultiBox*, box_nms, box_iou, ...
+
+See Also
+--------
+minigluon.contrib.ndarray : The same functions under MXNet's contrib import path.
+minigluon.gluon.model_zoo.ssd : Detectors built on these ops.
+""")
 linalg = _submodule("linalg", "Linear-algebra ops.")
 _internal = _submodule("_internal", "Ops behind NDArray's operators (``_plus_scalar``, ...).")
 

@@ -154,6 +154,13 @@ class NDArray:
     friends rather than the constructor. Arithmetic broadcasts, comparisons return 0/1 arrays of
     the same dtype, and basic slicing returns views that write through.
 
+    See Also
+    --------
+    array : Make an array from data.
+    zeros, ones
+    minigluon.symbol.Symbol : The symbolic counterpart.
+    minigluon.autograd.record : Record operations on NDArrays to differentiate them.
+
     Examples
     --------
     >>> from minigluon import nd
@@ -187,6 +194,10 @@ class NDArray:
     def shape(self) -> tuple[int, ...]:
         """Tuple of array dimensions.
 
+        See Also
+        --------
+        NDArray.reshape, size, ndim
+
         Examples
         --------
         >>> from minigluon import nd
@@ -198,6 +209,10 @@ class NDArray:
     @property
     def dtype(self) -> type:
         """Element type as a numpy type (``numpy.float32`` by default).
+
+        See Also
+        --------
+        astype, minigluon.ndarray.Cast
 
         Examples
         --------
@@ -211,6 +226,10 @@ class NDArray:
     def size(self) -> int:
         """Number of elements.
 
+        See Also
+        --------
+        shape, ndim
+
         Examples
         --------
         >>> from minigluon import nd
@@ -223,6 +242,10 @@ class NDArray:
     def ndim(self) -> int:
         """Number of dimensions.
 
+        See Also
+        --------
+        shape, size
+
         Examples
         --------
         >>> from minigluon import nd
@@ -234,6 +257,10 @@ class NDArray:
     @property
     def context(self) -> Context:
         """Device of the array (always ``cpu(0)``).
+
+        See Also
+        --------
+        as_in_context, copyto, minigluon.context.current_context
 
         Examples
         --------
@@ -249,6 +276,10 @@ class NDArray:
     def stype(self) -> str:
         """Storage type: always ``'default'`` (dense).
 
+        See Also
+        --------
+        tostype
+
         Examples
         --------
         >>> from minigluon import nd
@@ -261,6 +292,10 @@ class NDArray:
     def T(self) -> NDArray:
         """Transpose (axes reversed).
 
+        See Also
+        --------
+        NDArray.transpose, minigluon.ndarray.transpose
+
         Examples
         --------
         >>> from minigluon import nd
@@ -272,6 +307,10 @@ class NDArray:
     @property
     def grad(self) -> NDArray | None:
         """Gradient buffer filled by ``backward`` (``None`` until ``attach_grad``).
+
+        See Also
+        --------
+        attach_grad, backward, minigluon.autograd.record
 
         Examples
         --------
@@ -294,6 +333,10 @@ class NDArray:
     def asnumpy(self) -> np.ndarray:
         """A numpy copy of the data.
 
+        See Also
+        --------
+        asscalar, minigluon.ndarray.array
+
         Examples
         --------
         >>> from minigluon import nd
@@ -304,6 +347,10 @@ class NDArray:
 
     def asscalar(self) -> Any:
         """The single element as a numpy scalar (the array must have size 1).
+
+        See Also
+        --------
+        asnumpy
 
         Examples
         --------
@@ -322,6 +369,10 @@ class NDArray:
     def astype(self, dtype: Any, copy: bool = True) -> NDArray:
         """A copy converted to ``dtype`` (no copy if ``copy=False`` and the dtype matches).
 
+        See Also
+        --------
+        dtype, minigluon.ndarray.Cast
+
         Examples
         --------
         >>> from minigluon import nd
@@ -336,6 +387,10 @@ class NDArray:
 
     def copy(self) -> NDArray:
         """A deep copy (recorded by autograd, so gradients flow through it).
+
+        See Also
+        --------
+        copyto, detach
 
         Examples
         --------
@@ -352,6 +407,10 @@ class NDArray:
 
     def copyto(self, other: Any) -> NDArray:
         """Copy into ``other`` (an NDArray of the same shape) or to a context.
+
+        See Also
+        --------
+        copy, as_in_context
 
         Examples
         --------
@@ -378,6 +437,10 @@ class NDArray:
     def as_in_context(self, context: Any) -> NDArray:
         """This array on ``context`` (the array itself: there is one device).
 
+        See Also
+        --------
+        context, copyto
+
         Examples
         --------
         >>> import minigluon as mx
@@ -391,6 +454,10 @@ class NDArray:
     def as_nd_ndarray(self) -> NDArray:
         """This array (MXNet compatibility for code written against the numpy front end).
 
+        See Also
+        --------
+        asnumpy, minigluon.ndarray.array
+
         Examples
         --------
         >>> from minigluon import nd
@@ -402,6 +469,10 @@ class NDArray:
 
     def tostype(self, stype: str) -> NDArray:
         """Convert storage type; only ``'default'`` (dense) exists here.
+
+        See Also
+        --------
+        stype
 
         Examples
         --------
@@ -415,6 +486,11 @@ class NDArray:
 
     def detach(self) -> NDArray:
         """A view of the data cut from the autograd graph (gradients stop here).
+
+        See Also
+        --------
+        minigluon.ndarray.BlockGrad : The same cut, as an op.
+        minigluon.autograd.pause
 
         Examples
         --------
@@ -434,6 +510,10 @@ class NDArray:
     def wait_to_read(self) -> None:
         """Block until the array is computed (computation is synchronous here).
 
+        See Also
+        --------
+        minigluon.ndarray.waitall
+
         Examples
         --------
         >>> from minigluon import nd
@@ -449,6 +529,12 @@ class NDArray:
             ``'add'`` accumulates over several ``backward`` calls.
         stype : None
             Accepted for compatibility; gradients are dense.
+
+        See Also
+        --------
+        grad, backward
+        minigluon.autograd.mark_variables : The same for several arrays.
+        minigluon.gluon.Parameter : Attaches gradients to layer weights for you.
 
         Examples
         --------
@@ -469,6 +555,12 @@ class NDArray:
     def backward(self, out_grad: NDArray | None = None, retain_graph: bool = False,
                  train_mode: bool = True) -> None:
         """Compute the gradients of this array with respect to the marked variables.
+
+        See Also
+        --------
+        attach_grad, grad
+        minigluon.autograd.backward : Several heads at once.
+        minigluon.autograd.grad : Gradients as new arrays instead of ``.grad``.
 
         Examples
         --------
@@ -491,6 +583,12 @@ class NDArray:
 
         ``x.reshape(2, 3)``, ``x.reshape((2, 3))`` and ``x.reshape(shape=(2, 3))`` are the same;
         ``reverse=True`` matches the codes from the right. See :func:`minigluon.ndarray.reshape`.
+
+        See Also
+        --------
+        shape
+        minigluon.ndarray.reshape : The op behind it (the same codes).
+        minigluon.ndarray.reshape_like, minigluon.ndarray.flatten
 
         Examples
         --------
@@ -674,6 +772,11 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
     NDArray
         A copy of the data.
 
+    See Also
+    --------
+    NDArray, zeros, empty
+    NDArray.asnumpy : Back to numpy.
+
     Examples
     --------
     >>> from minigluon import nd
@@ -704,6 +807,10 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
 def empty(shape: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
     """An uninitialised array of the given shape (float32 by default).
 
+    See Also
+    --------
+    zeros, ones, array
+
     Examples
     --------
     >>> from minigluon import nd
@@ -717,6 +824,10 @@ def empty(shape: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
 
 def waitall() -> None:
     """Wait for all pending computation (computation is synchronous here).
+
+    See Also
+    --------
+    NDArray.wait_to_read
 
     Examples
     --------

@@ -58,7 +58,7 @@ def zeros(*, shape, ctx=None, dtype=None, stype=None):
 
     See Also
     --------
-    ones, full, empty, zeros_like
+    ones, full, minigluon.ndarray.empty, zeros_like
 
     Examples
     --------

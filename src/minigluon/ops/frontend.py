@@ -13,6 +13,7 @@ from typing import Any
 
 from .dispatch import invoke
 from .registry import Op, all_ops
+from .seealso import FRONT_DOORS, function_doc, method_doc
 
 __all__ = ["build_namespaces", "make_function", "make_method"]
 
@@ -68,7 +69,8 @@ def make_function(op: Op, module: str, default: Callable[..., Any], fname: str |
     body = f"return _invoke(_op, {arrays}, {attrs}, out, name, _default)"
     fn = _compile(fname, params, body, {"_invoke": invoke, "_op": op,
                                         "_default": default})
-    fn.__doc__ = op.doc
+    package = module.removesuffix(f".{op.namespace}") if op.namespace else module
+    fn.__doc__ = function_doc(op, package, fname)
     fn.__module__ = module
     fn.__qualname__ = fname
     fn.op = op  # type: ignore[attr-defined]
@@ -83,8 +85,10 @@ def make_method(op: Op, cls_name: str, default: Callable[..., Any], mname: str |
     body = f"return _invoke(_op, {arrays}, {attrs}, out, name, _default)"
     fn = _compile(mname, params, body, {"_invoke": invoke, "_op": op,
                                         "_default": default})
-    fn.__doc__ = op.doc
+    package = next(pkg for pkg, door in FRONT_DOORS.items() if door == cls_name)
+    fn.__doc__ = method_doc(op, package, mname)
     fn.__qualname__ = f"{cls_name}.{mname}"
+    fn.op = op  # type: ignore[attr-defined]
     return fn
 
 
@@ -100,7 +104,5 @@ def build_namespaces(package: str, default: Callable[..., Any]) -> dict[str, dic
         module = f"{package}.{op.namespace}" if op.namespace else package
         space[op.name] = make_function(op, module, default)
         for alias in op.aliases:
-            fn = make_function(op, module, default, fname=alias)
-            fn.__doc__ = f"Alias of :func:`{op.name}`.\n\n" + op.doc
-            space[alias] = fn
+            space[alias] = make_function(op, module, default, fname=alias)
     return spaces

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,6 +81,8 @@ class Op:
     args_fn: Callable[..., Any] | None = None
     cases: list[Case] = field(default_factory=list)
     doc: str = ""
+    family: str = ""  # the module that registered it (minigluon.ops.elemwise)
+    source: tuple[str, int] | None = None  # file and line of the registering statement
 
     def n_visible(self, attrs: dict) -> int:
         """Number of outputs returned to the user for these attributes."""
@@ -164,6 +167,7 @@ def register(
     cases: Sequence[Case] = (),
 ) -> Any:
     """Register ``fn`` as an op; usable as ``@register`` or ``@register(**options)``."""
+    family, source = _registration_site(sys._getframe(1))
 
     def wrap(f: Callable[..., Any]) -> Op:
         op_name = name or f.__name__
@@ -203,11 +207,29 @@ def register(
             shape_fn=shape,
             cases=list(cases),
             doc=inspect.cleandoc(f.__doc__ or ""),
+            family=family,
+            source=source,
         )
         _REGISTRY[op_name] = op
         return op
 
     return wrap(fn) if fn is not None else wrap
+
+
+def _registration_site(frame: Any) -> tuple[str, tuple[str, int] | None]:
+    """The family module calling ``register`` and its module-level statement doing so.
+
+    Ops made by a factory (``_unary("sin", ...)``) are registered from inside the factory;
+    the statement that matters to a reader, and holds the docstring text, is the call of
+    the factory at module level.
+    """
+    family = frame.f_globals.get("__name__", "")
+    f = frame
+    while f is not None and not (f.f_code.co_name == "<module>"
+                                 and f.f_globals.get("__name__") == family):
+        f = f.f_back
+    site = f or frame
+    return family, (site.f_code.co_filename, site.f_lineno)
 
 
 def get(name: str) -> Op:

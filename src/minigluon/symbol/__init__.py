@@ -1,4 +1,11 @@
-"""``minigluon.sym``: Symbol graphs, with one function per registered op (same as ``nd``)."""
+"""``minigluon.sym``: Symbol graphs, with one function per registered op (same as ``nd``).
+
+See Also
+--------
+Symbol, Variable, load
+minigluon.ndarray : The same ops on arrays.
+minigluon.gluon.HybridBlock.hybridize : How a model becomes a Symbol graph.
+"""
 
 from __future__ import annotations
 

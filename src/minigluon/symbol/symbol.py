@@ -35,6 +35,12 @@ class Symbol:
     with ``list_arguments``, ``list_outputs``, ``get_internals``, ``infer_shape``; run it with
     ``eval`` or wrap it in a ``gluon.SymbolBlock``.
 
+    See Also
+    --------
+    Variable, Group, load
+    minigluon.ndarray.NDArray : The array counterpart.
+    minigluon.gluon.HybridBlock.export : Write a model's graph as a Symbol.
+
     Examples
     --------
     >>> from minigluon import sym, nd
@@ -57,6 +63,11 @@ class Symbol:
     @property
     def name(self) -> str | None:
         """Name of the (single-output) symbol's node; None for a group.
+
+        See Also
+        --------
+        list_outputs, attr
+        minigluon.name.NameManager : Where automatic names come from.
 
         Examples
         --------
@@ -104,6 +115,10 @@ class Symbol:
     def list_outputs(self) -> list[str]:
         """Output names (``<node>_output``; variables keep their own name).
 
+        See Also
+        --------
+        name, list_arguments, get_internals
+
         Examples
         --------
         >>> from minigluon import sym
@@ -114,6 +129,10 @@ class Symbol:
 
     def list_arguments(self) -> list[str]:
         """Input variables that are not auxiliary states, in topological order.
+
+        See Also
+        --------
+        list_inputs, list_auxiliary_states, list_outputs
 
         Examples
         --------
@@ -129,6 +148,11 @@ class Symbol:
     def list_auxiliary_states(self) -> list[str]:
         """Variables updated in place by ops (BatchNorm's moving mean and variance).
 
+        See Also
+        --------
+        list_arguments, list_inputs
+        minigluon.ndarray.BatchNorm
+
         Examples
         --------
         >>> from minigluon import sym
@@ -143,6 +167,10 @@ class Symbol:
     def list_inputs(self) -> list[str]:
         """All input variables (arguments and auxiliary states) in topological order.
 
+        See Also
+        --------
+        list_arguments, list_auxiliary_states
+
         Examples
         --------
         >>> from minigluon import sym
@@ -153,6 +181,11 @@ class Symbol:
 
     def get_internals(self) -> Symbol:
         """A group of every node's outputs (variables included), in topological order.
+
+        See Also
+        --------
+        get_children, list_outputs
+        minigluon.gluon.SymbolBlock : Run part of a graph as a block.
 
         Examples
         --------
@@ -167,6 +200,10 @@ class Symbol:
     def get_children(self) -> Symbol | None:
         """The inputs of this symbol's node as a group (None for a variable).
 
+        See Also
+        --------
+        get_internals, list_inputs
+
         Examples
         --------
         >>> from minigluon import sym
@@ -180,6 +217,10 @@ class Symbol:
     def attr(self, key: str) -> str | None:
         """A string attribute of this symbol's node (MXNet stores attributes as strings).
 
+        See Also
+        --------
+        list_attr
+
         Examples
         --------
         >>> from minigluon import sym
@@ -191,6 +232,10 @@ class Symbol:
 
     def list_attr(self) -> dict[str, str]:
         """All attributes of this symbol's node, as strings.
+
+        See Also
+        --------
+        attr
 
         Examples
         --------
@@ -296,6 +341,11 @@ class Symbol:
     def reshape(self, *shape: Any, **kwargs: Any) -> Symbol:
         """Reshape with MXNet's special codes (0, -1, -2, -3, -4), as ``NDArray.reshape``.
 
+        See Also
+        --------
+        minigluon.ndarray.NDArray.reshape : The same codes on NDArrays.
+        infer_shape
+
         Examples
         --------
         >>> from minigluon import sym
@@ -321,6 +371,11 @@ class Symbol:
         ``list_outputs`` and ``list_auxiliary_states``; ``(None, None, None)`` if some shape
         cannot be inferred.
 
+        See Also
+        --------
+        infer_shape_partial, list_arguments
+        minigluon.gluon.HybridBlock.infer_shape
+
         Examples
         --------
         >>> from minigluon import sym
@@ -335,6 +390,10 @@ class Symbol:
 
     def infer_shape_partial(self, *args: Any, **kwargs: Any) -> tuple:
         """Like :meth:`infer_shape`, but unknown shapes are ``()`` instead of failing.
+
+        See Also
+        --------
+        infer_shape
 
         Examples
         --------
@@ -390,6 +449,11 @@ def var(name: str, attr: dict | None = None, shape: Any = None, lr_mult: float |
         stype: str | None = None, **kwargs: Any) -> Symbol:
     """A placeholder variable (graph input or parameter).
 
+    See Also
+    --------
+    Symbol, Group
+    minigluon.gluon.Parameter.var : The variable of a Parameter.
+
     Examples
     --------
     >>> from minigluon import sym
@@ -415,6 +479,10 @@ Variable = var
 def Group(symbols: list[Symbol]) -> Symbol:
     """One Symbol whose outputs are the outputs of ``symbols``.
 
+    See Also
+    --------
+    Symbol.get_internals, Symbol.list_outputs
+
     Examples
     --------
     >>> from minigluon import sym
@@ -432,6 +500,10 @@ def Group(symbols: list[Symbol]) -> Symbol:
 def _tojson(self: Symbol) -> str:
     """The graph as JSON (MXNet's nnvm layout).
 
+    See Also
+    --------
+    save, load_json
+
     Examples
     --------
     >>> import json
@@ -445,6 +517,11 @@ def _tojson(self: Symbol) -> str:
 
 def _save(self: Symbol, fname: str, remove_amp_cast: bool = True) -> None:
     """Write :meth:`tojson` to ``fname``.
+
+    See Also
+    --------
+    tojson, load
+    minigluon.gluon.HybridBlock.export
 
     Examples
     --------
@@ -461,6 +538,11 @@ def _save(self: Symbol, fname: str, remove_amp_cast: bool = True) -> None:
 
 def _eval(self: Symbol, ctx: Any = None, **kwargs: Any) -> list:
     """Run the graph on NDArrays given by input name; returns a list of outputs.
+
+    See Also
+    --------
+    infer_shape
+    minigluon.gluon.SymbolBlock : Run a graph with Parameters, as a block.
 
     Examples
     --------
@@ -488,6 +570,10 @@ Symbol.eval = _eval  # type: ignore[attr-defined]
 def load_json(json_str: str) -> Symbol:
     """The Symbol described by a JSON string (from :meth:`Symbol.tojson`).
 
+    See Also
+    --------
+    load, Symbol.tojson
+
     Examples
     --------
     >>> from minigluon import sym
@@ -500,6 +586,11 @@ def load_json(json_str: str) -> Symbol:
 
 def load(fname: str) -> Symbol:
     """The Symbol saved in ``fname`` by :meth:`Symbol.save` or ``HybridBlock.export``.
+
+    See Also
+    --------
+    load_json, Symbol.save
+    minigluon.gluon.SymbolBlock.imports : Load graph and Parameters as a block.
 
     Examples
     --------

@@ -1,4 +1,10 @@
-"""``gluon.data``: datasets, samplers and the DataLoader (``vision.transforms`` for images)."""
+"""``gluon.data``: datasets, samplers and the DataLoader (``vision.transforms`` for images).
+
+See Also
+--------
+Dataset, DataLoader
+minigluon.gluon.data.vision : Image datasets and transforms.
+"""
 
 from . import vision
 from .dataloader import DataLoader, default_batchify_fn

@@ -30,6 +30,11 @@ def default_batchify_fn(data: list) -> Any:
     -------
     NDArray or list
 
+    See Also
+    --------
+    DataLoader
+    minigluon.gluon.data.vision.detection_batchify_fn
+
     Examples
     --------
     >>> import numpy as np
@@ -78,6 +83,11 @@ class DataLoader:
         Turns a list of samples into a batch; default :func:`default_batchify_fn`.
     num_workers, pin_memory, pin_device_id, prefetch, thread_pool, timeout, try_nopython
         Ignored (single process).
+
+    See Also
+    --------
+    Dataset, BatchSampler, default_batchify_fn
+    minigluon.gluon.data.vision.detection_batchify_fn : Batches with padded detection labels.
 
     Examples
     --------

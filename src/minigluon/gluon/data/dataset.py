@@ -18,6 +18,11 @@ class Dataset:
     :meth:`transform`, :meth:`transform_first`, :meth:`filter`, :meth:`take`, :meth:`sample`
     and :meth:`shard`.
 
+    See Also
+    --------
+    ArrayDataset, SimpleDataset, DataLoader
+    Dataset.transform_first
+
     Examples
     --------
     >>> from minigluon.gluon import data
@@ -45,6 +50,10 @@ class Dataset:
     def filter(self, fn: Callable[[Any], bool]) -> Dataset:
         """The samples for which ``fn(sample)`` is true (indices computed now).
 
+        See Also
+        --------
+        Dataset.take, Dataset.sample, FilterSampler
+
         Examples
         --------
         >>> from minigluon.gluon import data
@@ -55,6 +64,10 @@ class Dataset:
 
     def shard(self, num_shards: int, index: int) -> Dataset:
         """The ``index``-th of ``num_shards`` contiguous parts (sizes differ by at most 1).
+
+        See Also
+        --------
+        Dataset.take, Dataset.sample
 
         Examples
         --------
@@ -76,6 +89,10 @@ class Dataset:
     def take(self, count: int | None) -> Dataset:
         """The first ``count`` samples (all of them if ``count`` is None or too large).
 
+        See Also
+        --------
+        Dataset.shard, Dataset.filter
+
         Examples
         --------
         >>> from minigluon.gluon import data
@@ -88,6 +105,10 @@ class Dataset:
 
     def sample(self, sampler: _sampler.Sampler) -> Dataset:
         """The samples at the indices ``sampler`` yields.
+
+        See Also
+        --------
+        Sampler, Dataset.filter
 
         Examples
         --------
@@ -116,6 +137,11 @@ class Dataset:
         -------
         Dataset
 
+        See Also
+        --------
+        Dataset.transform_first
+        minigluon.gluon.data.vision.transforms.Compose
+
         Examples
         --------
         >>> from minigluon.gluon import data
@@ -130,6 +156,11 @@ class Dataset:
 
     def transform_first(self, fn: Callable, lazy: bool = True) -> Dataset:
         """Each sample with only its first element transformed (e.g. the image, not the label).
+
+        See Also
+        --------
+        Dataset.transform
+        minigluon.gluon.data.vision.transforms.ToTensor
 
         Examples
         --------
@@ -148,6 +179,10 @@ class SimpleDataset(Dataset):
     ----------
     data : sequence
         The samples.
+
+    See Also
+    --------
+    ArrayDataset, Dataset
 
     Examples
     --------
@@ -215,6 +250,10 @@ class ArrayDataset(Dataset):
     ----------
     *args : arrays, lists or datasets
         At least one; all must have the same length.
+
+    See Also
+    --------
+    SimpleDataset, DataLoader
 
     Examples
     --------

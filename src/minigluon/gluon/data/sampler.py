@@ -15,6 +15,10 @@ _LAST_BATCH = ("keep", "discard", "rollover")
 class Sampler:
     """Base class of samplers: ``iter(sampler)`` yields indices, ``len(sampler)`` counts them.
 
+    See Also
+    --------
+    SequentialSampler, RandomSampler, BatchSampler
+
     Examples
     --------
     >>> from minigluon.gluon import data
@@ -46,6 +50,10 @@ class SequentialSampler(Sampler):
     start : int, default 0
         First index.
 
+    See Also
+    --------
+    RandomSampler, BatchSampler
+
     Examples
     --------
     >>> from minigluon.gluon import data
@@ -73,6 +81,11 @@ class RandomSampler(Sampler):
     ----------
     length : int
         Number of indices.
+
+    See Also
+    --------
+    SequentialSampler, BatchSampler
+    minigluon.random.seed : Makes the order reproducible.
 
     Examples
     --------
@@ -104,6 +117,10 @@ class FilterSampler(Sampler):
         Predicate on samples.
     dataset : Dataset
         The samples (all are read once, at construction).
+
+    See Also
+    --------
+    Dataset.filter, Sampler
 
     Examples
     --------
@@ -140,6 +157,11 @@ class BatchSampler(Sampler):
     last_batch : {'keep', 'discard', 'rollover'}, default 'keep'
         What to do with a last incomplete batch: keep it, discard it, or carry its indices
         over to the start of the next iteration.
+
+    See Also
+    --------
+    Sampler, RandomSampler
+    DataLoader : Batches samples itself from ``batch_size``.
 
     Examples
     --------

@@ -18,6 +18,12 @@ Constant would tie the saved parameters to one input size).
 
 :func:`training_targets`, :class:`FocalLoss` and :class:`SmoothL1Loss` are the tutorial's
 training pieces.
+
+See Also
+--------
+TinySSD, ToySSD, training_targets
+minigluon.ndarray.contrib : The MultiBox ops.
+minigluon.metric.VOCMApMetric
 """
 
 from __future__ import annotations
@@ -66,6 +72,11 @@ def class_predictor(num_anchors: int, num_classes: int) -> nn.Conv2D:
     Conv2D
         ``Conv2D(num_anchors * (num_classes + 1), 3, padding=1)``.
 
+    See Also
+    --------
+    box_predictor, flatten_prediction
+    minigluon.gluon.nn.Conv2D
+
     Examples
     --------
     >>> from minigluon import nd
@@ -91,6 +102,11 @@ def box_predictor(num_anchors: int) -> nn.Conv2D:
     Conv2D
         ``Conv2D(num_anchors * 4, 3, padding=1)``.
 
+    See Also
+    --------
+    class_predictor, flatten_prediction
+    minigluon.ndarray.contrib.MultiBoxPrior : The anchors the offsets apply to.
+
     Examples
     --------
     >>> from minigluon import nd
@@ -114,6 +130,10 @@ def down_sample(num_filters: int) -> nn.HybridSequential:
     Returns
     -------
     HybridSequential
+
+    See Also
+    --------
+    body, minigluon.gluon.nn.MaxPool2D, minigluon.gluon.nn.BatchNorm
 
     Examples
     --------
@@ -139,6 +159,10 @@ def flatten_prediction(pred: Any) -> Any:
     The transpose puts the values of one position (all its anchors) next to each other, the
     layout ``MultiBoxPrior`` and ``MultiBoxTarget`` use.
 
+    See Also
+    --------
+    concat_predictions, class_predictor, box_predictor
+
     Examples
     --------
     >>> from minigluon import nd
@@ -152,6 +176,10 @@ def flatten_prediction(pred: Any) -> Any:
 def concat_predictions(preds: Sequence[Any]) -> Any:
     """Join flattened predictions of several scales along axis 1.
 
+    See Also
+    --------
+    flatten_prediction, minigluon.ndarray.concat
+
     Examples
     --------
     >>> from minigluon import nd
@@ -164,6 +192,11 @@ def concat_predictions(preds: Sequence[Any]) -> Any:
 
 def body() -> nn.HybridSequential:
     """The feature extractor: ``down_sample(16)``, ``(32)``, ``(64)``; 1/8 of the input size.
+
+    See Also
+    --------
+    down_sample, toy_ssd_model
+    FeatureExpander : A body from another network's internal outputs.
 
     Examples
     --------
@@ -192,6 +225,10 @@ def toy_ssd_model(num_anchors: int, num_classes: int) -> tuple[Any, Any, Any, An
         Anchors per position.
     num_classes : int
         Object classes (without the background).
+
+    See Also
+    --------
+    toy_ssd_forward, ToySSD
 
     Examples
     --------
@@ -239,6 +276,11 @@ def toy_ssd_forward(x: Any, body: Any, downsamples: Any, class_preds: Any, box_p
     -------
     (default_anchors, predicted_classes, predicted_boxes)
         Lists with one array per scale.
+
+    See Also
+    --------
+    toy_ssd_model, ToySSD.forward
+    minigluon.ndarray.contrib.MultiBoxPrior
 
     Examples
     --------
@@ -292,6 +334,11 @@ class ToySSD(Block):
         From ``net(x)``: anchors ``(1, A, 4)``, class scores ``(N, A, num_classes + 1)``,
         box offsets ``(N, 4 * A)``.
 
+    See Also
+    --------
+    TinySSD : The same network as one HybridBlock.
+    toy_ssd_model, training_targets
+
     Examples
     --------
     >>> from minigluon import nd
@@ -316,6 +363,10 @@ class ToySSD(Block):
 
     def forward(self, x: Any) -> tuple[Any, Any, Any]:
         """``(anchors, class_preds, box_preds)`` of all scales, concatenated.
+
+        See Also
+        --------
+        toy_ssd_forward, TinySSD.hybrid_forward
 
         Examples
         --------
@@ -366,6 +417,13 @@ class TinySSD(HybridBlock):
     (anchors, class_preds, box_preds)
         From ``net(x)``, as for :class:`ToySSD`.
 
+    See Also
+    --------
+    ToySSD : The tutorial's plain-Block version.
+    training_targets, FocalLoss, SmoothL1Loss
+    minigluon.ndarray.contrib.MultiBoxDetection : Turn predictions into boxes.
+    minigluon.gluon.data.vision.SyntheticDetection
+
     Examples
     --------
     >>> from minigluon import nd
@@ -412,6 +470,11 @@ class TinySSD(HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any) -> tuple[Any, Any, Any]:
         """Features, anchors and predictions at every scale, concatenated.
+
+        See Also
+        --------
+        ToySSD.forward, minigluon.ndarray.contrib.MultiBoxPrior
+        minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
@@ -521,6 +584,11 @@ class FeatureExpander(SymbolBlock):
         Name prefix of the new layers' Parameters (``expand_conv0_weight``, as in gluon-cv);
         give each expander of one model its own.
 
+    See Also
+    --------
+    body, minigluon.gluon.SymbolBlock
+    minigluon.symbol.Symbol.get_internals
+
     Examples
     --------
     >>> import minigluon as mx
@@ -619,6 +687,11 @@ def training_targets(default_anchors: Any, class_predicts: Any, labels: Any
     cls_target : NDArray ``(N, A)``
         Class + 1 for positive anchors, 0 for background.
 
+    See Also
+    --------
+    minigluon.ndarray.contrib.MultiBoxTarget : The op it wraps.
+    FocalLoss, SmoothL1Loss
+
     Examples
     --------
     >>> from minigluon import nd
@@ -659,6 +732,11 @@ class FocalLoss(Loss):
     gamma : float, default 2
     batch_axis : int, default 0
 
+    See Also
+    --------
+    SmoothL1Loss, training_targets
+    minigluon.gluon.loss.SoftmaxCrossEntropyLoss : The loss it down-weights.
+
     Examples
     --------
     >>> from minigluon import nd
@@ -680,6 +758,10 @@ class FocalLoss(Loss):
 
     def hybrid_forward(self, F: Any, output: Any, label: Any) -> Any:
         """The per-sample loss of class scores ``output`` against class ids ``label``.
+
+        See Also
+        --------
+        minigluon.ndarray.softmax, minigluon.ndarray.pick
 
         Examples
         --------
@@ -704,6 +786,11 @@ class SmoothL1Loss(Loss):
     ----------
     batch_axis : int, default 0
 
+    See Also
+    --------
+    FocalLoss, training_targets
+    minigluon.gluon.loss.HuberLoss
+
     Examples
     --------
     >>> from minigluon import nd
@@ -720,6 +807,10 @@ class SmoothL1Loss(Loss):
 
     def hybrid_forward(self, F: Any, output: Any, label: Any, mask: Any) -> Any:
         """The per-sample loss of ``output`` against ``label`` where ``mask`` is 1.
+
+        See Also
+        --------
+        minigluon.ndarray.smooth_l1
 
         Examples
         --------

@@ -1,4 +1,11 @@
-"""``gluon.nn``: containers and neural-network layers."""
+"""``gluon.nn``: containers and neural-network layers.
+
+See Also
+--------
+Sequential, HybridSequential, Dense, Conv2D
+minigluon.gluon.Block, minigluon.gluon.HybridBlock
+minigluon.gluon.loss : Losses to train the layers with.
+"""
 
 from ..block import Block, HybridBlock  # noqa: F401 - MXNet exposes them as nn.Block too
 from ..symbol_block import SymbolBlock  # noqa: F401

@@ -14,6 +14,11 @@ class Activation(HybridBlock):
     """Apply an activation function: ``'relu'``, ``'sigmoid'``, ``'tanh'``, ``'softrelu'``,
     ``'softsign'``.
 
+    See Also
+    --------
+    LeakyReLU, PReLU, ELU, SELU, GELU, Swish
+    minigluon.ndarray.Activation : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -35,6 +40,10 @@ class Activation(HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         """``F.Activation(x, act_type=...)``.
+
+        See Also
+        --------
+        minigluon.ndarray.Activation, minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
@@ -58,6 +67,12 @@ class LeakyReLU(HybridBlock):
     alpha : float
         Slope for negative inputs; must be >= 0.
 
+    See Also
+    --------
+    PReLU : The same with a learned slope.
+    Activation, ELU
+    minigluon.ndarray.LeakyReLU : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -79,6 +94,10 @@ class LeakyReLU(HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         """``F.LeakyReLU(x, act_type='leaky', slope=alpha)``.
+
+        See Also
+        --------
+        minigluon.ndarray.LeakyReLU, minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
@@ -103,6 +122,12 @@ class PReLU(HybridBlock):
     in_channels : int, default 1
         Number of slopes: 1 (shared) or one per channel (axis 1).
 
+    See Also
+    --------
+    LeakyReLU : The same with a fixed slope.
+    Activation
+    minigluon.ndarray.LeakyReLU : The op it runs (``act_type='prelu'``).
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -125,6 +150,10 @@ class PReLU(HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any, alpha: Any) -> Any:
         """``F.LeakyReLU(x, gamma=alpha, act_type='prelu')``.
+
+        See Also
+        --------
+        minigluon.ndarray.LeakyReLU, minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
@@ -149,6 +178,11 @@ class ELU(HybridBlock):
     ----------
     alpha : float, default 1.0
 
+    See Also
+    --------
+    SELU, LeakyReLU, Activation
+    minigluon.ndarray.LeakyReLU : The op it runs (``act_type='elu'``).
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -167,6 +201,10 @@ class ELU(HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         """``F.LeakyReLU(x, act_type='elu', slope=alpha)``.
+
+        See Also
+        --------
+        minigluon.ndarray.LeakyReLU, minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
@@ -187,6 +225,11 @@ class SELU(HybridBlock):
 
     ``scale = 1.0507009873554804934193349852946``, ``alpha = 1.6732632423543772848170429916717``.
 
+    See Also
+    --------
+    ELU, Activation
+    minigluon.ndarray.LeakyReLU : The op it runs (``act_type='selu'``).
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -196,6 +239,10 @@ class SELU(HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         """``F.LeakyReLU(x, act_type='selu')``.
+
+        See Also
+        --------
+        minigluon.ndarray.LeakyReLU, minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
@@ -214,6 +261,12 @@ class SELU(HybridBlock):
 class GELU(HybridBlock):
     """Gaussian error linear unit: ``x * Phi(x)``, Phi the standard normal CDF.
 
+    See Also
+    --------
+    Swish, ELU, Activation
+    minigluon.ndarray.LeakyReLU : The op it runs (``act_type='gelu'``).
+    minigluon.ndarray.erf
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -223,6 +276,10 @@ class GELU(HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         """``F.LeakyReLU(x, act_type='gelu')``.
+
+        See Also
+        --------
+        minigluon.ndarray.LeakyReLU, minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
@@ -245,6 +302,11 @@ class Swish(HybridBlock):
     ----------
     beta : float, default 1.0
 
+    See Also
+    --------
+    GELU, Activation
+    minigluon.ndarray.sigmoid
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -261,6 +323,10 @@ class Swish(HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         """``x * F.sigmoid(beta * x)``.
+
+        See Also
+        --------
+        minigluon.ndarray.sigmoid, minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------

@@ -53,6 +53,11 @@ class _SequentialMixin:
 class Sequential(_SequentialMixin, Block):
     """Stack of Blocks run one after another; also a registered list of Blocks.
 
+    See Also
+    --------
+    HybridSequential : The hybridizable version (all children HybridBlocks).
+    BlockList, BlockDict, Lambda
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -69,6 +74,11 @@ class Sequential(_SequentialMixin, Block):
     def add(self, *blocks: Block) -> None:
         """Append blocks (registered as children ``'0'``, ``'1'``, ...).
 
+        See Also
+        --------
+        HybridSequential.add, BlockList.append
+        minigluon.gluon.Block.register_child
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -81,6 +91,10 @@ class Sequential(_SequentialMixin, Block):
 
     def forward(self, x: Any, *args: Any) -> Any:
         """Feed ``x`` through every child in order.
+
+        See Also
+        --------
+        HybridSequential.hybrid_forward, minigluon.gluon.Block.forward
 
         Examples
         --------
@@ -99,6 +113,10 @@ class Sequential(_SequentialMixin, Block):
 
     def hybridize(self, active: bool = True, **kwargs: Any) -> None:
         """Hybridize each child (warns when all are HybridBlocks: use HybridSequential).
+
+        See Also
+        --------
+        HybridSequential, minigluon.gluon.HybridBlock.hybridize
 
         Examples
         --------
@@ -121,6 +139,11 @@ class Sequential(_SequentialMixin, Block):
 class HybridSequential(_SequentialMixin, HybridBlock):
     """Stack of HybridBlocks run in order; can be hybridized as a whole.
 
+    See Also
+    --------
+    Sequential : For children that are plain Blocks.
+    minigluon.gluon.HybridBlock.hybridize, minigluon.gluon.HybridBlock.export
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -139,6 +162,10 @@ class HybridSequential(_SequentialMixin, HybridBlock):
     def add(self, *blocks: Block) -> None:
         """Append HybridBlocks (registered as children ``'0'``, ``'1'``, ...).
 
+        See Also
+        --------
+        Sequential.add, minigluon.gluon.HybridBlock.register_child
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -151,6 +178,10 @@ class HybridSequential(_SequentialMixin, HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any, *args: Any) -> Any:
         """Feed ``x`` through every child in order.
+
+        See Also
+        --------
+        Sequential.forward, minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
@@ -185,6 +216,11 @@ class Dense(HybridBlock):
         ``None`` (the block's ``initialize`` default) and ``'zeros'``.
     in_units : int, default 0
         Input size; 0 means inferred from the first input.
+
+    See Also
+    --------
+    minigluon.ndarray.FullyConnected : The op it runs.
+    Conv2D, Activation, Dropout, Flatten
 
     Examples
     --------
@@ -221,6 +257,11 @@ class Dense(HybridBlock):
     def hybrid_forward(self, F: Any, x: Any, weight: Any, bias: Any = None) -> Any:
         """``FullyConnected`` then the activation.
 
+        See Also
+        --------
+        minigluon.ndarray.FullyConnected, minigluon.ndarray.Activation
+        minigluon.gluon.HybridBlock.hybrid_forward
+
         Examples
         --------
         >>> import minigluon as mx
@@ -255,6 +296,12 @@ class Dropout(HybridBlock):
     axes : tuple of int, default ()
         Axes along which one mask is shared (e.g. ``(2, 3)`` drops whole feature maps).
 
+    See Also
+    --------
+    minigluon.ndarray.Dropout : The op it runs.
+    minigluon.autograd.train_mode : Dropout only drops in training mode.
+    BatchNorm
+
     Examples
     --------
     >>> import minigluon as mx
@@ -281,6 +328,10 @@ class Dropout(HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         """``F.Dropout(x, p=rate, axes=axes)`` (``F.identity`` when ``rate`` is 0).
+
+        See Also
+        --------
+        minigluon.ndarray.Dropout, minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
@@ -337,6 +388,12 @@ class BatchNorm(_NormBase):
     in_channels : int, default 0
         Number of channels; 0 means inferred from the first input.
 
+    See Also
+    --------
+    LayerNorm, InstanceNorm
+    minigluon.ndarray.BatchNorm : The op it runs.
+    minigluon.autograd.train_mode : Batch statistics are used (and the running ones updated) in training mode.
+
     Examples
     --------
     >>> from minigluon import gluon, nd, autograd
@@ -386,6 +443,10 @@ class BatchNorm(_NormBase):
     def cast(self, dtype: Any) -> None:
         """Cast the parameters (float16 is kept as float32, as in MXNet).
 
+        See Also
+        --------
+        minigluon.gluon.Block.cast
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -401,6 +462,10 @@ class BatchNorm(_NormBase):
     def hybrid_forward(self, F: Any, x: Any, gamma: Any, beta: Any, running_mean: Any,
                        running_var: Any) -> Any:
         """``F.BatchNorm(x, gamma, beta, running_mean, running_var, ...)``.
+
+        See Also
+        --------
+        minigluon.ndarray.BatchNorm, minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
@@ -429,6 +494,11 @@ class LayerNorm(_NormBase):
     beta_initializer, gamma_initializer : default 'zeros', 'ones'
     in_channels : int, default 0
         Size of ``axis``; 0 means inferred from the first input.
+
+    See Also
+    --------
+    BatchNorm, InstanceNorm
+    minigluon.ndarray.LayerNorm : The op it runs.
 
     Examples
     --------
@@ -460,6 +530,10 @@ class LayerNorm(_NormBase):
     def hybrid_forward(self, F: Any, data: Any, gamma: Any, beta: Any) -> Any:
         """``F.LayerNorm(data, gamma, beta, axis=..., eps=...)``.
 
+        See Also
+        --------
+        minigluon.ndarray.LayerNorm, minigluon.gluon.HybridBlock.hybrid_forward
+
         Examples
         --------
         >>> from minigluon import gluon, nd
@@ -488,6 +562,11 @@ class InstanceNorm(_NormBase):
         Whether ``gamma`` is learned (MXNet's default is False).
     beta_initializer, gamma_initializer : default 'zeros', 'ones'
     in_channels : int, default 0
+
+    See Also
+    --------
+    BatchNorm, LayerNorm
+    minigluon.ndarray.InstanceNorm : The op it runs.
 
     Examples
     --------
@@ -520,6 +599,10 @@ class InstanceNorm(_NormBase):
     def hybrid_forward(self, F: Any, x: Any, gamma: Any, beta: Any) -> Any:
         """``F.InstanceNorm(x, gamma, beta, eps=...)`` (channel axis swapped to 1 if needed).
 
+        See Also
+        --------
+        minigluon.ndarray.InstanceNorm, minigluon.gluon.HybridBlock.hybrid_forward
+
         Examples
         --------
         >>> from minigluon import gluon, nd
@@ -548,6 +631,12 @@ class Embedding(HybridBlock):
     sparse_grad : bool, default False
         Accepted for compatibility; gradients are dense.
 
+    See Also
+    --------
+    minigluon.ndarray.Embedding : The op it runs.
+    minigluon.ndarray.one_hot, minigluon.ndarray.take
+    Dense
+
     Examples
     --------
     >>> import minigluon as mx
@@ -573,6 +662,10 @@ class Embedding(HybridBlock):
     def hybrid_forward(self, F: Any, x: Any, weight: Any) -> Any:
         """``F.Embedding(x, weight, input_dim=..., output_dim=...)``.
 
+        See Also
+        --------
+        minigluon.ndarray.Embedding, minigluon.gluon.HybridBlock.hybrid_forward
+
         Examples
         --------
         >>> from minigluon import gluon, nd
@@ -594,6 +687,11 @@ class Embedding(HybridBlock):
 class Flatten(HybridBlock):
     """Flatten every axis but the first: shape ``(N, d1, d2)`` becomes ``(N, d1 * d2)``.
 
+    See Also
+    --------
+    minigluon.ndarray.flatten : The op it runs.
+    Dense : Flattens its input itself (``flatten=True``).
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -605,6 +703,10 @@ class Flatten(HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         """``F.flatten(x)``.
+
+        See Also
+        --------
+        minigluon.ndarray.flatten, minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
@@ -626,6 +728,11 @@ class Lambda(Block):
     function : str or callable
         An op name in ``minigluon.nd`` (``'tanh'``) or a function ``f(*args)``.
     prefix : str, optional
+
+    See Also
+    --------
+    HybridLambda : The hybridizable version.
+    Sequential
 
     Examples
     --------
@@ -654,6 +761,10 @@ class Lambda(Block):
     def forward(self, *args: Any) -> Any:
         """Call the function on the inputs.
 
+        See Also
+        --------
+        HybridLambda.hybrid_forward, minigluon.gluon.Block.forward
+
         Examples
         --------
         >>> from minigluon import gluon, nd
@@ -676,6 +787,11 @@ class HybridLambda(HybridBlock):
     function : str or callable
         An op name available as ``F.<name>`` (``'tanh'``) or a function ``f(F, x, *args)``.
     prefix : str, optional
+
+    See Also
+    --------
+    Lambda : For functions of NDArrays only.
+    HybridSequential
 
     Examples
     --------
@@ -706,6 +822,10 @@ class HybridLambda(HybridBlock):
     def hybrid_forward(self, F: Any, x: Any, *args: Any) -> Any:
         """Call the function with ``F`` and the inputs.
 
+        See Also
+        --------
+        Lambda.forward, minigluon.gluon.HybridBlock.hybrid_forward
+
         Examples
         --------
         >>> from minigluon import gluon, nd
@@ -723,6 +843,11 @@ class HybridLambda(HybridBlock):
 class Identity(HybridBlock):
     """Return the input unchanged (a placeholder, e.g. for an optional layer).
 
+    See Also
+    --------
+    HybridSequential, Lambda
+    minigluon.ndarray.identity
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -734,6 +859,10 @@ class Identity(HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         """Return ``x``.
+
+        See Also
+        --------
+        minigluon.ndarray.identity, minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
@@ -787,6 +916,10 @@ class BlockList(_Container):
     prefix, params
         As for :class:`~minigluon.gluon.Block`.
 
+    See Also
+    --------
+    BlockDict, Sequential
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -815,6 +948,10 @@ class BlockList(_Container):
     def append(self, block: Block) -> BlockList:
         """Add ``block`` at the end; returns the list.
 
+        See Also
+        --------
+        BlockList.extend, BlockList.insert, Sequential.add
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -827,6 +964,10 @@ class BlockList(_Container):
 
     def extend(self, blocks: Iterable[Block]) -> BlockList:
         """Append every block of ``blocks``; returns the list.
+
+        See Also
+        --------
+        BlockList.append, BlockList.insert
 
         Examples
         --------
@@ -841,6 +982,10 @@ class BlockList(_Container):
 
     def insert(self, index: int, block: Block) -> None:
         """Insert ``block`` before position ``index`` (later blocks are renumbered).
+
+        See Also
+        --------
+        BlockList.append, BlockList.extend
 
         Examples
         --------
@@ -902,6 +1047,10 @@ class BlockDict(_Container):
     prefix, params
         As for :class:`~minigluon.gluon.Block`.
 
+    See Also
+    --------
+    BlockList, Sequential
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -944,6 +1093,10 @@ class BlockDict(_Container):
     def keys(self) -> Any:
         """The keys, in insertion order.
 
+        See Also
+        --------
+        BlockDict.values, BlockDict.items
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -954,6 +1107,10 @@ class BlockDict(_Container):
 
     def values(self) -> Any:
         """The blocks, in insertion order.
+
+        See Also
+        --------
+        BlockDict.keys, BlockDict.items
 
         Examples
         --------
@@ -966,6 +1123,10 @@ class BlockDict(_Container):
     def items(self) -> Any:
         """``(key, block)`` pairs, in insertion order.
 
+        See Also
+        --------
+        BlockDict.keys, BlockDict.values
+
         Examples
         --------
         >>> from minigluon import gluon
@@ -976,6 +1137,10 @@ class BlockDict(_Container):
 
     def update(self, blocks: Any) -> None:
         """Add (or replace) blocks from a dict or an iterable of ``(key, block)`` pairs.
+
+        See Also
+        --------
+        BlockDict.pop, BlockDict.items
 
         Examples
         --------
@@ -991,6 +1156,10 @@ class BlockDict(_Container):
 
     def pop(self, key: str) -> Block:
         """Remove the block under ``key`` and return it.
+
+        See Also
+        --------
+        BlockDict.update, BlockDict.keys
 
         Examples
         --------

@@ -155,6 +155,11 @@ class Conv1D(_Conv):
 
     ``out_width = floor((width + 2*padding - dilation*(kernel_size-1) - 1) / stride) + 1``.
     {params}
+    See Also
+    --------
+    Conv2D, Conv1DTranspose, MaxPool1D
+    minigluon.ndarray.Convolution : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -186,6 +191,11 @@ class Conv2D(_Conv):
     ``out_height = floor((height + 2*padding[0] - dilation[0]*(kernel_size[0]-1) - 1) /
     stride[0]) + 1``, the same for the width.
     {params}
+    See Also
+    --------
+    Conv1D, Conv3D, Conv2DTranspose, MaxPool2D, Dense
+    minigluon.ndarray.Convolution : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -216,6 +226,11 @@ class Conv3D(_Conv):
 
     Output sizes follow the Conv2D formula on each of D, H, W.
     {params}
+    See Also
+    --------
+    Conv2D, Conv3DTranspose, MaxPool3D
+    minigluon.ndarray.Convolution : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -245,6 +260,11 @@ class Conv1DTranspose(_Conv):
     ``out_width = (width-1)*stride - 2*padding + dilation*(kernel_size-1) + 1 +
     output_padding``. The weight is ``(in_channels, channels / groups, kernel)``.
     {params}
+    See Also
+    --------
+    Conv1D, Conv2DTranspose
+    minigluon.ndarray.Deconvolution : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -278,6 +298,12 @@ class Conv2DTranspose(_Conv):
     + output_padding[0]``, the same for the width. The weight is
     ``(in_channels, channels / groups, kh, kw)``.
     {params}
+    See Also
+    --------
+    Conv2D, Conv1DTranspose, Conv3DTranspose
+    minigluon.ndarray.Deconvolution : The op it runs.
+    minigluon.initializer.Bilinear : A weight that makes it a bilinear upsampler.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -313,6 +339,11 @@ class Conv3DTranspose(_Conv):
     Output sizes follow the Conv2DTranspose formula on each of D, H, W. The weight is
     ``(in_channels, channels / groups, kd, kh, kw)``.
     {params}
+    See Also
+    --------
+    Conv3D, Conv2DTranspose
+    minigluon.ndarray.Deconvolution : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -403,6 +434,11 @@ _COUNT_PAD = """
 class MaxPool1D(_Pooling):
     """Max pooling over ``(N, C, W)``: ``out_width = floor((W + 2p - k) / s) + 1``.
     {params}
+    See Also
+    --------
+    MaxPool2D, AvgPool1D, GlobalMaxPool1D
+    minigluon.ndarray.Pooling : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -423,6 +459,11 @@ class MaxPool1D(_Pooling):
 class MaxPool2D(_Pooling):
     """Max pooling over ``(N, C, H, W)``: ``out = floor((H + 2p - k) / s) + 1`` per axis.
     {params}
+    See Also
+    --------
+    MaxPool1D, MaxPool3D, AvgPool2D, GlobalMaxPool2D, Conv2D
+    minigluon.ndarray.Pooling : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -449,6 +490,11 @@ class MaxPool2D(_Pooling):
 class MaxPool3D(_Pooling):
     """Max pooling over ``(N, C, D, H, W)``.
     {params}
+    See Also
+    --------
+    MaxPool2D, AvgPool3D, GlobalMaxPool3D
+    minigluon.ndarray.Pooling : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -467,6 +513,11 @@ class MaxPool3D(_Pooling):
 class AvgPool1D(_Pooling):
     """Average pooling over ``(N, C, W)``.
     {params}
+    See Also
+    --------
+    AvgPool2D, MaxPool1D, GlobalAvgPool1D
+    minigluon.ndarray.Pooling : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -488,6 +539,11 @@ class AvgPool1D(_Pooling):
 class AvgPool2D(_Pooling):
     """Average pooling over ``(N, C, H, W)``.
     {params}
+    See Also
+    --------
+    AvgPool1D, AvgPool3D, MaxPool2D, GlobalAvgPool2D
+    minigluon.ndarray.Pooling : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -515,6 +571,11 @@ class AvgPool2D(_Pooling):
 class AvgPool3D(_Pooling):
     """Average pooling over ``(N, C, D, H, W)``.
     {params}
+    See Also
+    --------
+    AvgPool2D, MaxPool3D, GlobalAvgPool3D
+    minigluon.ndarray.Pooling : The op it runs.
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -547,6 +608,11 @@ class GlobalMaxPool1D(_Pooling):
     ----------
     layout : str, default 'NCW'
 
+    See Also
+    --------
+    GlobalAvgPool1D, MaxPool1D, GlobalMaxPool2D
+    minigluon.ndarray.Pooling : The op it runs (``global_pool=True``).
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -565,6 +631,11 @@ class GlobalMaxPool2D(_Pooling):
     Parameters
     ----------
     layout : str, default 'NCHW'
+
+    See Also
+    --------
+    GlobalAvgPool2D, MaxPool2D, GlobalMaxPool1D, GlobalMaxPool3D
+    minigluon.ndarray.Pooling : The op it runs (``global_pool=True``).
 
     Examples
     --------
@@ -585,6 +656,11 @@ class GlobalMaxPool3D(_Pooling):
     ----------
     layout : str, default 'NCDHW'
 
+    See Also
+    --------
+    GlobalAvgPool3D, MaxPool3D, GlobalMaxPool2D
+    minigluon.ndarray.Pooling : The op it runs (``global_pool=True``).
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -603,6 +679,11 @@ class GlobalAvgPool1D(_Pooling):
     Parameters
     ----------
     layout : str, default 'NCW'
+
+    See Also
+    --------
+    GlobalMaxPool1D, AvgPool1D, GlobalAvgPool2D
+    minigluon.ndarray.Pooling : The op it runs (``global_pool=True``).
 
     Examples
     --------
@@ -623,6 +704,11 @@ class GlobalAvgPool2D(_Pooling):
     ----------
     layout : str, default 'NCHW'
 
+    See Also
+    --------
+    GlobalMaxPool2D, AvgPool2D, GlobalAvgPool1D, GlobalAvgPool3D, Flatten
+    minigluon.ndarray.Pooling : The op it runs (``global_pool=True``).
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -641,6 +727,11 @@ class GlobalAvgPool3D(_Pooling):
     Parameters
     ----------
     layout : str, default 'NCDHW'
+
+    See Also
+    --------
+    GlobalMaxPool3D, AvgPool3D, GlobalAvgPool2D
+    minigluon.ndarray.Pooling : The op it runs (``global_pool=True``).
 
     Examples
     --------

@@ -1,4 +1,11 @@
-"""``gluon.data.vision``: image transforms and synthetic image datasets (no downloads)."""
+"""``gluon.data.vision``: image transforms and synthetic image datasets (no downloads).
+
+See Also
+--------
+SyntheticDigits, SyntheticDetection
+minigluon.gluon.data.vision.transforms
+minigluon.gluon.data.DataLoader
+"""
 
 from . import transforms
 from .datasets import SyntheticDigits

@@ -67,6 +67,12 @@ class SyntheticDigits(Dataset):
     transform : callable, optional
         Applied as ``transform(image, label)`` (use ``transform_first`` for images only).
 
+    See Also
+    --------
+    SyntheticDetection
+    minigluon.gluon.model_zoo.vision.LeNet : A model to train on it.
+    minigluon.gluon.data.DataLoader
+
     Examples
     --------
     >>> from minigluon.gluon.data.vision import SyntheticDigits

@@ -134,6 +134,12 @@ class SyntheticDetection(Dataset):
     transform : callable, optional
         Applied as ``transform(image, label)``.
 
+    See Also
+    --------
+    detection_batchify_fn, SyntheticDigits
+    minigluon.gluon.model_zoo.ssd.TinySSD : A detector to train on it.
+    minigluon.metric.VOCMApMetric
+
     Examples
     --------
     >>> from minigluon.gluon.data.vision import SyntheticDetection
@@ -221,6 +227,10 @@ class SyntheticDetection(Dataset):
     def images(self) -> np.ndarray:
         """All images as one uint8 numpy array ``(N, size, size, 3)`` (no copy).
 
+        See Also
+        --------
+        SyntheticDetection.labels
+
         Examples
         --------
         >>> from minigluon.gluon.data.vision import SyntheticDetection
@@ -232,6 +242,11 @@ class SyntheticDetection(Dataset):
     @property
     def labels(self) -> np.ndarray:
         """All labels as one float32 numpy array ``(N, max_objects, 5)`` (no copy).
+
+        See Also
+        --------
+        SyntheticDetection.images
+        minigluon.ndarray.contrib.MultiBoxTarget : Reads labels of this layout.
 
         Examples
         --------
@@ -291,6 +306,12 @@ def detection_batchify_fn(data: list) -> Any:
     -------
     list of NDArray
         ``[images, labels]``; labels are float32.
+
+    See Also
+    --------
+    SyntheticDetection
+    minigluon.gluon.data.default_batchify_fn
+    minigluon.gluon.data.DataLoader
 
     Examples
     --------

@@ -5,6 +5,11 @@ into ``(C, H, W)`` float32 in ``[0, 1]``. Each transform is a plain callable tak
 (or a numpy array) and returning an NDArray; in MXNet they are Blocks, which matters only for
 hybridizing a :class:`Compose` (not supported here). Use them with
 ``dataset.transform_first(Compose([...]))``.
+
+See Also
+--------
+Compose, ToTensor, Normalize
+minigluon.gluon.data.Dataset.transform_first
 """
 
 from __future__ import annotations
@@ -42,6 +47,11 @@ class Compose:
     transforms : list of callable
         The transforms, applied in order.
 
+    See Also
+    --------
+    ToTensor, Normalize
+    minigluon.gluon.nn.HybridSequential
+
     Examples
     --------
     >>> import numpy as np
@@ -72,6 +82,11 @@ class Cast:
     ----------
     dtype : str, default 'float32'
 
+    See Also
+    --------
+    ToTensor
+    minigluon.ndarray.Cast
+
     Examples
     --------
     >>> from minigluon import nd
@@ -94,6 +109,11 @@ class ToTensor:
     """``(H, W, C)`` image with values in ``[0, 255]`` → ``(C, H, W)`` float32 in ``[0, 1]``.
 
     Batches ``(N, H, W, C)`` become ``(N, C, H, W)``. The values are divided by 255.
+
+    See Also
+    --------
+    Normalize, Compose, Cast
+    minigluon.gluon.data.Dataset.transform_first
 
     Examples
     --------
@@ -127,6 +147,10 @@ class Normalize:
         One value, or one per channel.
     std : float or sequence of float, default 1.0
         One value, or one per channel.
+
+    See Also
+    --------
+    ToTensor, Compose
 
     Examples
     --------
@@ -187,6 +211,10 @@ class Resize:
     interpolation : int, default 1
         0 nearest neighbour, 1 bilinear; 2 (area), 3 (bicubic) and 4 (Lanczos) are computed
         as bilinear here.
+
+    See Also
+    --------
+    RandomFlipLeftRight, ToTensor
 
     Examples
     --------
@@ -249,6 +277,11 @@ class RandomFlipLeftRight:
     """Flip the image (or the whole batch) horizontally with probability 0.5.
 
     Draws from the global generator (``mx.random.seed`` makes it reproducible).
+
+    See Also
+    --------
+    Compose, Resize
+    minigluon.random.seed
 
     Examples
     --------

@@ -1,4 +1,10 @@
-"""``gluon.model_zoo.vision``: LeNet and the ResNet v1 basic block, as in the Gluon tutorials."""
+"""``gluon.model_zoo.vision``: LeNet and the ResNet v1 basic block, as in the Gluon tutorials.
+
+See Also
+--------
+get_model, LeNet, BasicBlockV1
+minigluon.gluon.model_zoo.ssd
+"""
 
 from __future__ import annotations
 
@@ -22,6 +28,10 @@ def get_model(name: str, **kwargs: Any) -> HybridBlock:
         Model name, case-insensitive.
     **kwargs
         Passed to the model's constructor (``classes=10``, ``prefix=...``).
+
+    See Also
+    --------
+    get_lenet, LeNet
 
     Examples
     --------

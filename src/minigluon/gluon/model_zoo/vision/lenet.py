@@ -27,6 +27,12 @@ class LeNet(HybridBlock):
     **kwargs
         ``prefix``, ``params`` as for any Block.
 
+    See Also
+    --------
+    get_lenet, get_model
+    minigluon.gluon.data.vision.SyntheticDigits : Digits to train it on.
+    minigluon.gluon.nn.Conv2D, minigluon.gluon.nn.MaxPool2D
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -54,6 +60,10 @@ class LeNet(HybridBlock):
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         """``output(features(x))``.
 
+        See Also
+        --------
+        minigluon.gluon.HybridBlock.hybrid_forward
+
         Examples
         --------
         >>> from minigluon import gluon, nd
@@ -66,6 +76,10 @@ class LeNet(HybridBlock):
 
 def get_lenet(classes: int = 10, **kwargs: Any) -> LeNet:
     """A :class:`LeNet` with ``classes`` outputs (``pretrained`` weights are not available).
+
+    See Also
+    --------
+    LeNet, get_model
 
     Examples
     --------

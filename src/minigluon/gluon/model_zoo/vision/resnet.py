@@ -37,6 +37,11 @@ class BasicBlockV1(HybridBlock):
     in_channels : int, default 0
         Input channels (0: inferred from the first input).
 
+    See Also
+    --------
+    LeNet
+    minigluon.gluon.nn.Conv2D, minigluon.gluon.nn.BatchNorm
+
     Examples
     --------
     >>> from minigluon import gluon, nd
@@ -65,6 +70,10 @@ class BasicBlockV1(HybridBlock):
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         """``relu(body(x) + downsample(x))`` (identity shortcut without downsampling).
+
+        See Also
+        --------
+        minigluon.gluon.HybridBlock.hybrid_forward
 
         Examples
         --------
