@@ -474,7 +474,7 @@ def Convolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=()
 
     See Also
     --------
-    Deconvolution, Pooling, FullyConnected
+    Deconvolution, Pooling, FullyConnected, minigluon.gluon.nn.Conv2D
 
     Examples
     --------
@@ -643,7 +643,7 @@ def Deconvolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=
 
     See Also
     --------
-    Convolution
+    Convolution, minigluon.gluon.nn.Conv2DTranspose
 
     Examples
     --------
@@ -846,7 +846,7 @@ def Pooling(data, *, kernel=(), pool_type="max", global_pool=False, cudnn_off=Fa
 
     See Also
     --------
-    Convolution
+    Convolution, minigluon.gluon.nn.MaxPool2D
 
     Examples
     --------

@@ -80,7 +80,7 @@ def FullyConnected(data, weight, bias=None, *, num_hidden, no_bias=False, flatte
 
     See Also
     --------
-    dot, Convolution, Embedding
+    dot, Convolution, Embedding, minigluon.gluon.nn.Dense
 
     Examples
     --------
@@ -159,7 +159,7 @@ def Activation(data, *, act_type):
 
     See Also
     --------
-    relu, sigmoid, tanh, softrelu, softsign, LeakyReLU
+    relu, sigmoid, tanh, softrelu, softsign, LeakyReLU, minigluon.gluon.nn.Activation
 
     Examples
     --------
@@ -322,7 +322,7 @@ def LeakyReLU(data, gamma=None, *, act_type="leaky", slope=0.25, lower_bound=0.1
 
     See Also
     --------
-    Activation, relu, erf
+    Activation, relu, erf, minigluon.gluon.nn.LeakyReLU
 
     Examples
     --------
@@ -410,7 +410,7 @@ def Dropout(data, *, p=0.5, mode="training", axes=(), cudnn_off=False, is_train=
 
     See Also
     --------
-    BatchNorm
+    BatchNorm, minigluon.gluon.nn.Dropout
 
     Examples
     --------
@@ -520,7 +520,7 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, *, eps=1e-3, momentum=
 
     See Also
     --------
-    LayerNorm, InstanceNorm
+    LayerNorm, InstanceNorm, minigluon.gluon.nn.BatchNorm
 
     Examples
     --------
@@ -671,7 +671,7 @@ def LayerNorm(data, gamma, beta, *, axis=-1, eps=1e-5, output_mean_var=False):
 
     See Also
     --------
-    BatchNorm, InstanceNorm
+    BatchNorm, InstanceNorm, minigluon.gluon.nn.LayerNorm
 
     Examples
     --------
@@ -754,7 +754,7 @@ def InstanceNorm(data, gamma, beta, *, eps=1e-3):
 
     See Also
     --------
-    BatchNorm, LayerNorm
+    BatchNorm, LayerNorm, minigluon.gluon.nn.InstanceNorm
 
     Examples
     --------
@@ -832,7 +832,7 @@ def Embedding(data, weight, *, input_dim, output_dim, dtype="float32", sparse_gr
 
     See Also
     --------
-    take, one_hot, FullyConnected
+    take, one_hot, FullyConnected, minigluon.gluon.nn.Embedding
 
     Examples
     --------
