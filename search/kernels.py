@@ -179,6 +179,7 @@ class KernelPool:
 
         ``doctest`` shows the value of every top-level expression, as a ``>>>`` session
         does, not only the last one's.
+
         Raises ValueError for a malformed tab id, page or code; :class:`TabBusyError` if the tab
         is still running a cell; :class:`PoolBusyError` if the pool is full of running kernels;
         :class:`KernelStartError` if a kernel would not start.
@@ -206,6 +207,12 @@ class KernelPool:
             spare = self._spare
             return spare is not None and spare.done() and spare.exception() is None
         return self._call(ready())
+
+    def busy_tabs(self) -> list[str]:
+        """Tabs whose kernel is running a cell (or starting for one)."""
+        async def tabs() -> list[str]:
+            return [k.tab for k in self._kernels.values() if k.lock.locked()]
+        return self._call(tabs())
 
     def live_tabs(self) -> list[str]:
         """Tabs that hold a kernel, oldest use first."""
@@ -238,8 +245,8 @@ class KernelPool:
             coro.close()
             raise RuntimeError("the kernel pool is closed")
         future = asyncio.run_coroutine_threadsafe(coro, self._loop)
-        # A run takes at most its limit, a grace period and two kernel starts; more is a bug,
-        # and a request must not hang on it.
+        # A run takes at most its limit, a grace period and two kernel starts (a new page,
+        # then a restart); far more is a bug, and a request must not hang on it.
         limit = self.run_timeout + self.interrupt_grace + 3 * self.start_timeout + 30
         try:
             return future.result(limit)
@@ -319,11 +326,10 @@ class KernelPool:
             kernel = "reused"
             if k.km is None:
                 kernel = "started"
+                await self._start(k)
             elif k.page != page:
                 kernel = "restarted"
-                await self._stop(k)
-            if k.km is None:
-                await self._start(k)
+                await self._replace(k)
             k.page = page
             try:
                 status, outputs, count = await self._execute(k, code, doctest)
@@ -340,10 +346,16 @@ class KernelPool:
             k.cancel = False
             if k.closed or k.km is None:
                 return False
-            await self._stop(k)
-            await self._start(k)
+            await self._replace(k)
             k.last_used = time.monotonic()
             return True
+
+    async def _replace(self, k: _Kernel) -> None:
+        """Give ``k`` a fresh kernel; its old one is shut down meanwhile, in the background."""
+        old = _Kernel(k.tab, km=k.km, kc=k.kc, root=k.root)
+        k.km = k.kc = k.root = None
+        self._spawn(self._stop(old))
+        await self._start(k)
 
     async def _start(self, k: _Kernel) -> None:
         """Give ``k`` a running kernel: the spare one if it is ready and alive, else a new one."""
@@ -409,7 +421,6 @@ class KernelPool:
         self._reaper_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._reaper_task
-        await asyncio.gather(*self._tasks)  # evictions under way finish their shutdown
         kernels = list(self._kernels.values())
         for k in kernels:
             self._detach(k)
@@ -417,6 +428,8 @@ class KernelPool:
         for k in kernels:
             await self._retire(k)
         await self._drop_spare()
+        while self._tasks:  # shutdowns under way (evictions, replaced kernels) finish
+            await asyncio.gather(*self._tasks)
         self._ctx.destroy(linger=0)
 
     async def _execute(self, k: _Kernel, code: str, doctest: bool
@@ -452,8 +465,7 @@ class KernelPool:
                 status, stop_by = "timeout", now + self.interrupt_grace
                 await km.interrupt_kernel()
             if stop_by is not None and now >= stop_by:
-                await self._stop(k)
-                await self._start(k)
+                await self._replace(k)
                 out.notice(self._stopped(status, restarted=True))
                 return status, out.items, count
             wait = min(POLL_SECONDS, (stop_by or deadline) - now)
@@ -464,8 +476,7 @@ class KernelPool:
                     out.notice(f"The kernel died while running this cell "
                                f"({await _exit_reason(km)}); it was restarted, so variables "
                                "from earlier cells are gone.")
-                    await self._stop(k)
-                    await self._start(k)
+                    await self._replace(k)
                     return "died", out.items, count
                 continue
             if msg["parent_header"].get("msg_id") != msg_id:

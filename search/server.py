@@ -348,7 +348,7 @@ class SearchHandler(SimpleHTTPRequestHandler):
 
     def _refuse_host(self) -> bool:
         """On loopback, refuse other Host names (a DNS-rebinding page cannot read the docs)."""
-        if self.server.server_address[0] not in ("127.0.0.1", "::1"):
+        if not ipaddress.ip_address(self.server.server_address[0]).is_loopback:
             return False
         host = (self.headers.get("Host") or "127.0.0.1").rsplit(":", 1)[0].strip("[]")
         if host.lower() in _LOOPBACK_NAMES:

@@ -23,8 +23,8 @@ EXAMPLE = "api/_autosummary/minigluon.autograd.grad.html"
 
 @pytest.fixture(scope="module")
 def served(sphinx_site):
-    # 4 s: enough for the guide's imports on a busy machine, short for the time-limit test
-    with KernelPool(run_timeout=4, interrupt_grace=2, max_kernels=2) as pool:
+    # 3 s: enough for the guide's imports on a busy machine, short for the time-limit test
+    with KernelPool(run_timeout=3, interrupt_grace=2, max_kernels=2) as pool:
         server = make_server(port=0, html_dir=sphinx_site["html"],
                              index_dir=sphinx_site["index"], quiet=True, kernels=pool)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -122,7 +122,7 @@ def test_time_limit_message(browser, served):
     editor.send_keys("while True: pass")
     press(bars(browser)[2], "Run")
     text = output_of(browser, 2)
-    assert "longer than the 4 s time limit" in text and "interrupted" in text
+    assert "longer than the 3 s time limit" in text and "interrupted" in text
     assert "time limit" in bars(browser)[2].text
 
 

@@ -36,6 +36,14 @@ def texts(result, kind: str = "text") -> list[str]:
     return [o["text"] for o in result.outputs if o["type"] == kind]
 
 
+def wait_until_busy(pool, tab: str) -> None:
+    deadline = time.monotonic() + 30
+    while tab not in pool.busy_tabs():
+        assert time.monotonic() < deadline, f"{tab} never started running"
+        time.sleep(0.02)
+    time.sleep(0.2)  # and the cell reached the kernel
+
+
 def notice(result) -> str:
     found = texts(result, "notice")
     assert len(found) == 1, result.outputs
@@ -129,9 +137,9 @@ def test_a_second_run_of_a_busy_tab_is_refused(pool):
     pool.run(TAB, PAGE, "import time")
     done = []
     worker = threading.Thread(target=lambda: done.append(
-        pool.run(TAB, PAGE, "time.sleep(0.8)")))
+        pool.run(TAB, PAGE, "time.sleep(1)")))
     worker.start()
-    time.sleep(0.3)
+    wait_until_busy(pool, TAB)
     with pytest.raises(TabBusyError, match="still running"):
         pool.run(TAB, PAGE, "1")
     worker.join()
@@ -169,7 +177,7 @@ def test_restart_cancels_a_running_cell(pool):
     worker = threading.Thread(target=lambda: done.append(
         pool.run(TAB, PAGE, "while True: pass")))
     worker.start()
-    time.sleep(0.5)
+    wait_until_busy(pool, TAB)
     assert pool.restart(TAB) is True
     worker.join()
     assert done[0].status == "cancelled" and "restarted" in notice(done[0])
@@ -194,7 +202,7 @@ def test_full_pool_of_running_kernels_is_busy(pool):
     worker = threading.Thread(target=pool.run,
                               args=("second-tab", PAGE, "import time; time.sleep(1)"))
     worker.start()
-    time.sleep(0.4)
+    wait_until_busy(pool, "second-tab")
     with pytest.raises(PoolBusyError, match=r"all kernels \(1 at most\) are running"):
         pool.run(TAB, PAGE, "0")
     worker.join()
@@ -210,10 +218,11 @@ def test_idle_kernels_are_shut_down(pool):
 @pytest.mark.slow
 def test_a_spare_kernel_makes_a_new_page_instant_and_goes_when_idle():
     """Three kernel starts: the tab's, the spare, and the spare after it (in the background)."""
-    with KernelPool(idle_timeout=2) as p:
+    with KernelPool(idle_timeout=1) as p:
         p.run(TAB, PAGE, "here = 1")
         deadline = time.monotonic() + 30
         while not p.spare_ready() and time.monotonic() < deadline:
+            p.run(TAB, PAGE, "0")  # in use: not reaped while the spare starts
             time.sleep(0.05)
         r = p.run(TAB, "/other.html", "'here' in dir()")
         assert r.kernel == "restarted" and texts(r) == ["False"]
