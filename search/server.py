@@ -17,6 +17,9 @@ of a :class:`search.kernels.KernelPool`, one per browser tab:
 - ``POST /api/restart`` with ``{"tab": ID}`` gives the tab a fresh kernel now, cancelling a
   running cell, and answers ``{"restarted": bool}`` (False: the tab had no kernel).
 
+Ctrl-C, SIGTERM and SIGHUP stop the server and shut every kernel down, removing their
+temporary directories.
+
 Running code is what this server guards. With kernels on it refuses to bind anything but a
 loopback address (``--no-kernels`` serves the docs anywhere, without live code). It makes a
 secret token per run of the server and puts it in a ``<meta name="minigluon-live-token">``
@@ -40,6 +43,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import socket
 import sys
 import threading
@@ -397,14 +401,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     g.add_argument("--max-kernels", type=_positive(int), default=live.DEFAULT_MAX_KERNELS,
                    metavar="N", help="live kernels at most (default %(default)d)")
     args = p.parse_args(argv)
-    pool = None if args.no_kernels else live.KernelPool(
-        run_timeout=args.run_timeout, output_cap=args.output_cap,
-        idle_timeout=args.idle_timeout, max_kernels=args.max_kernels)
+    # SIGTERM and SIGHUP (a closed terminal, a stopped nox) end the server like Ctrl-C does:
+    # the kernels' shutdown and the removal of their directories are in the finally below.
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    pool = None
     try:
+        if not args.no_kernels:
+            pool = live.KernelPool(run_timeout=args.run_timeout, output_cap=args.output_cap,
+                                   idle_timeout=args.idle_timeout, max_kernels=args.max_kernels)
         return _serve(args, pool)
     finally:
         if pool is not None:
             pool.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _serve(args: argparse.Namespace, pool: live.KernelPool | None) -> int:
@@ -429,6 +439,10 @@ def _serve(args: argparse.Namespace, pool: live.KernelPool | None) -> int:
     finally:
         server.server_close()
     return 0
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _positive(kind: type) -> Any:

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +21,7 @@ from search import server as srv
 from search.kernels import KernelPool
 
 TAB = "server-tab-01"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +222,33 @@ def test_busy_tab_gets_409(live, pool, monkeypatch):
     monkeypatch.setattr(pool, "run", busy)
     status, _, body = request(live, "POST", "/api/run", run_body("1"), good_headers(live))
     assert status == 409 and b"still running" in body
+
+
+@pytest.mark.slow
+def test_sigterm_shuts_the_kernels_down_and_removes_their_directories(site, tmp_path):
+    """``python -m search.server`` stopped by SIGTERM (a stopped nox, a closed terminal)
+    leaves no kernel process and no kernel directory behind. One kernel start (and a spare)."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1", TMPDIR=str(tmp_path))
+    with subprocess.Popen([sys.executable, "-m", "search.server", "--port", "0",
+                           "--html", str(site), "--index", str(tmp_path / "no-index")],
+                          cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True) as proc:
+        try:
+            port = int(re.search(r"http://127\.0\.0\.1:(\d+)/",
+                                 proc.stdout.readline()).group(1))
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", "/index.html")
+            page = conn.getresponse().read().decode()
+            token = re.search(r'live-token" content="([^"]+)"', page).group(1)
+            conn.request("POST", "/api/run", run_body("import os; os.getpid()"), {
+                "Content-Type": "application/json", "Origin": f"http://127.0.0.1:{port}",
+                srv.TOKEN_HEADER: token})
+            kernel_pid = int(json.loads(conn.getresponse().read())["outputs"][0]["text"])
+            conn.close()
+            assert list(tmp_path.glob("minigluon-kernel-*"))
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(60) == 0
+    assert not list(tmp_path.glob("minigluon-kernel-*"))
+    with pytest.raises(ProcessLookupError):
+        os.kill(kernel_pid, 0)
