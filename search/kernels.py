@@ -8,14 +8,12 @@ dies is reported and restarted. Idle kernels are shut down, and when the pool is
 tab evicts the kernel idle longest. A spare kernel, started ahead once live code is in use,
 makes a new tab, a new page or a restart take milliseconds instead of a kernel's start.
 
-Kernels are ``ipykernel`` processes managed by ``jupyter_client``, all driven from one asyncio
-loop on a thread of its own (the server's request threads wait on it), because zmq sockets
-must not be shared between threads. They talk over Unix sockets (IPC) in a private directory,
-never TCP, and run in a temporary working directory of their own with the server's
-environment plus ``OPENBLAS_NUM_THREADS=1`` and matplotlib's inline backend.
-
-A run's outputs come back as JSON-ready items (stream text, results, errors, PNG images,
-notices from the pool): see :mod:`search.run_outputs`.
+Kernels are ``ipykernel`` processes managed by ``jupyter_client`` (one kernel and one run:
+search.kernel_cell), all driven from one asyncio loop on a thread of its own, because zmq
+sockets must not be shared between threads; the server's request threads wait on it. Kernels
+get the server's environment plus ``OPENBLAS_NUM_THREADS=1`` and matplotlib's inline
+backend. A run's outputs come back as JSON-ready items (stream text, results, errors, PNG
+images, notices from the pool): see search.run_outputs.
 """
 
 from __future__ import annotations
@@ -24,17 +22,15 @@ import asyncio
 import concurrent.futures
 import contextlib
 import os
-import queue
 import re
-import shutil
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .run_outputs import RunOutputs
+from . import kernel_cell as cell
+from .kernel_cell import KernelStartError
 
 __all__ = ["KernelPool", "RunResult", "PoolBusyError", "TabBusyError", "KernelStartError",
            "DEFAULT_RUN_TIMEOUT", "DEFAULT_OUTPUT_CAP", "DEFAULT_IDLE_TIMEOUT",
@@ -48,14 +44,10 @@ DEFAULT_INTERRUPT_GRACE = 3.0
 DEFAULT_START_TIMEOUT = 60.0
 MAX_CODE_CHARS = 100_000
 MAX_PAGE_CHARS = 1_000
-#: How often a waiting run checks that its kernel is alive and not cancelled (seconds).
-POLL_SECONDS = 0.1
 
 # Where the `search` package lives: pages import it (searching.md), and it is not installed.
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 _TAB_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
-# History off: no sqlite file shared (and locked) by every kernel, and a faster start.
-_KERNEL_ARGS = ["--HistoryManager.enabled=False"]
 
 
 class PoolBusyError(RuntimeError):
@@ -64,10 +56,6 @@ class PoolBusyError(RuntimeError):
 
 class TabBusyError(RuntimeError):
     """The tab's kernel is still running an earlier cell."""
-
-
-class KernelStartError(RuntimeError):
-    """A kernel did not start (or did not answer) within the start timeout."""
 
 
 @dataclass
@@ -92,23 +80,16 @@ class RunResult:
 
 
 @dataclass(eq=False)
-class _Kernel:
-    """A tab's slot in the pool; ``km``/``kc`` are None until its kernel starts."""
+class _Slot:
+    """A tab's place in the pool; ``proc`` is None until its kernel starts."""
 
     tab: str
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    km: Any = None
-    kc: Any = None
-    root: Path | None = None
+    proc: cell.KernelProcess | None = None
     page: str | None = None
     last_used: float = field(default_factory=time.monotonic)
-    show: str = "last_expr"  # IPython's ast_node_interactivity in this kernel
     cancel: bool = False
     closed: bool = False
-
-
-def _megabytes(n: int) -> str:
-    return f"{n / 1e6:g} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
 class KernelPool:
@@ -162,8 +143,8 @@ class KernelPool:
         self.interrupt_grace = float(interrupt_grace)
         self.start_timeout = float(start_timeout)
         self.spare = bool(spare)
-        self._spare: asyncio.Task[_Kernel] | None = None
-        self._kernels: dict[str, _Kernel] = {}  # touched only on the loop's thread
+        self._spare: asyncio.Task[cell.KernelProcess] | None = None
+        self._slots: dict[str, _Slot] = {}  # touched only on the loop's thread
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
         self._loop = asyncio.new_event_loop()
@@ -211,13 +192,13 @@ class KernelPool:
     def busy_tabs(self) -> list[str]:
         """Tabs whose kernel is running a cell (or starting for one)."""
         async def tabs() -> list[str]:
-            return [k.tab for k in self._kernels.values() if k.lock.locked()]
+            return [k.tab for k in self._slots.values() if k.lock.locked()]
         return self._call(tabs())
 
     def live_tabs(self) -> list[str]:
         """Tabs that hold a kernel, oldest use first."""
         async def tabs() -> list[str]:
-            live = [k for k in self._kernels.values() if k.km is not None]
+            live = [k for k in self._slots.values() if k.proc is not None]
             return [k.tab for k in sorted(live, key=lambda k: k.last_used)]
         return self._call(tabs())
 
@@ -281,39 +262,39 @@ class KernelPool:
             self._spawn(self._reap(time.monotonic()))
 
     async def _reap(self, now: float) -> list[str]:
-        idle = [k for k in self._kernels.values()
+        idle = [k for k in self._slots.values()
                 if not k.lock.locked() and now - k.last_used >= self.idle_timeout]
         for k in idle:
             self._detach(k)
         for k in idle:
             await self._retire(k)
-        if not self._kernels and self._spare is not None and self._spare.done():
+        if not self._slots and self._spare is not None and self._spare.done():
             await self._drop_spare()  # nobody has used live code for a while
         return [k.tab for k in idle]
 
-    def _detach(self, k: _Kernel) -> None:
+    def _detach(self, k: _Slot) -> None:
         k.closed = True
-        if self._kernels.get(k.tab) is k:
-            del self._kernels[k.tab]
+        if self._slots.get(k.tab) is k:
+            del self._slots[k.tab]
 
-    async def _retire(self, k: _Kernel) -> None:
+    async def _retire(self, k: _Slot) -> None:
         async with k.lock:
             await self._stop(k)
 
-    def _slot(self, tab: str) -> _Kernel:
+    def _slot(self, tab: str) -> _Slot:
         """The tab's slot, made room for by evicting the kernel idle longest if need be."""
-        k = self._kernels.get(tab)
+        k = self._slots.get(tab)
         if k is not None:
             return k
-        if len(self._kernels) >= self.max_kernels:
-            idle = [k for k in self._kernels.values() if not k.lock.locked()]
+        if len(self._slots) >= self.max_kernels:
+            idle = [k for k in self._slots.values() if not k.lock.locked()]
             if not idle:
                 raise PoolBusyError(f"all kernels ({self.max_kernels} at most) are running "
                                     "cells; try again when one finishes")
             victim = min(idle, key=lambda k: k.last_used)
             self._detach(victim)
             self._spawn(self._retire(victim))
-        k = self._kernels[tab] = _Kernel(tab)
+        k = self._slots[tab] = _Slot(tab)
         return k
 
     async def _run(self, tab: str, page: str, code: str, doctest: bool) -> RunResult:
@@ -324,7 +305,7 @@ class KernelPool:
             started = time.monotonic()
             k.last_used = started
             kernel = "reused"
-            if k.km is None:
+            if k.proc is None:
                 kernel = "started"
                 await self._start(k)
             elif k.page != page:
@@ -332,192 +313,79 @@ class KernelPool:
                 await self._replace(k)
             k.page = page
             try:
-                status, outputs, count = await self._execute(k, code, doctest)
+                assert k.proc is not None
+                limits = cell.Limits(self.run_timeout, self.output_cap, self.interrupt_grace)
+                run = await cell.run_cell(k.proc, code, doctest, limits, lambda: k.cancel)
+                if run.replace:
+                    await self._replace(k)
             finally:
                 k.last_used = time.monotonic()
-            return RunResult(status, outputs, kernel, count, k.last_used - started)
+            return RunResult(run.status, run.outputs.items, kernel, run.execution_count,
+                             k.last_used - started)
 
     async def _restart_tab(self, tab: str) -> bool:
-        k = self._kernels.get(tab)
+        k = self._slots.get(tab)
         if k is None:
             return False
-        k.cancel = True  # a running cell gives up the lock within POLL_SECONDS
+        k.cancel = True  # a running cell gives up the lock within cell.POLL_SECONDS
         async with k.lock:
             k.cancel = False
-            if k.closed or k.km is None:
+            if k.closed or k.proc is None:
                 return False
             await self._replace(k)
             k.last_used = time.monotonic()
             return True
 
-    async def _replace(self, k: _Kernel) -> None:
+    async def _replace(self, k: _Slot) -> None:
         """Give ``k`` a fresh kernel; its old one is shut down meanwhile, in the background."""
-        old = _Kernel(k.tab, km=k.km, kc=k.kc, root=k.root)
-        k.km = k.kc = k.root = None
-        self._spawn(self._stop(old))
+        if k.proc is not None:
+            self._spawn(cell.stop(k.proc))
+            k.proc = None
         await self._start(k)
 
-    async def _start(self, k: _Kernel) -> None:
+    async def _start(self, k: _Slot) -> None:
         """Give ``k`` a running kernel: the spare one if it is ready and alive, else a new one."""
         spare, self._spare = self._spare, None
-        ready = None
+        proc = None
         if spare is not None:
             with contextlib.suppress(KernelStartError):
-                ready = await spare  # done by now, usually; if not, ahead of a new one
-            if ready is not None and not await ready.km.is_alive():
-                await self._stop(ready)
-                ready = None
-        if ready is None:
-            ready = await self._launch()
-        k.km, k.kc, k.root, k.show = ready.km, ready.kc, ready.root, ready.show
+                proc = await spare  # done by now, usually; if not, ahead of a new one
+            if proc is not None and not await cell.alive(proc):
+                await cell.stop(proc)
+                proc = None
+        k.proc = proc or await self._launch()
         if self.spare:
             self._spare = self._loop.create_task(self._launch())
 
-    async def _launch(self) -> _Kernel:
-        """A new kernel, started and answering, in a slot of its own."""
-        from jupyter_client.manager import AsyncKernelManager
+    async def _launch(self) -> cell.KernelProcess:
+        return await cell.launch(self._ctx, self._env, self.start_timeout)
 
-        k = _Kernel("new-kernel")
-        k.root = Path(tempfile.mkdtemp(prefix="minigluon-kernel-"))
-        (k.root / "work").mkdir()
-        (k.root / "run").mkdir()
-        k.km = AsyncKernelManager(context=self._ctx, transport="ipc",
-                                  ip=str(k.root / "run" / "kernel"),
-                                  connection_file=str(k.root / "run" / "kernel.json"))
-        try:
-            await asyncio.wait_for(
-                k.km.start_kernel(cwd=str(k.root / "work"), env=self._env,
-                                  extra_arguments=_KERNEL_ARGS),
-                self.start_timeout)
-            k.kc = k.km.client()
-            k.kc.start_channels()
-            await k.kc.wait_for_ready(timeout=self.start_timeout)
-        except Exception as e:
-            await self._stop(k)
-            why = (f"no answer within {self.start_timeout:g} s" if isinstance(e, TimeoutError)
-                   else str(e) or type(e).__name__)
-            raise KernelStartError(f"the kernel did not start: {why}") from e
-        return k
+    async def _stop(self, k: _Slot) -> None:
+        if k.proc is not None:
+            proc, k.proc = k.proc, None
+            await cell.stop(proc)
 
     async def _drop_spare(self) -> None:
         spare, self._spare = self._spare, None
         if spare is not None:
             with contextlib.suppress(KernelStartError):
-                await self._stop(await spare)
-
-    async def _stop(self, k: _Kernel) -> None:
-        if k.kc is not None:
-            k.kc.stop_channels()
-        if k.km is not None:
-            with contextlib.suppress(Exception):  # a kernel that already died is fine
-                await k.km.shutdown_kernel(now=True)
-        if k.root is not None:
-            shutil.rmtree(k.root, ignore_errors=True)
-        k.km = k.kc = k.root = None
-        k.show = "last_expr"
+                await cell.stop(await spare)
 
     async def _shutdown_all(self) -> None:
         self.spare = False
         self._reaper_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._reaper_task
-        kernels = list(self._kernels.values())
-        for k in kernels:
+        slots = list(self._slots.values())
+        for k in slots:
             self._detach(k)
             k.cancel = True
-        for k in kernels:
+        for k in slots:
             await self._retire(k)
         await self._drop_spare()
         while self._tasks:  # shutdowns under way (evictions, replaced kernels) finish
             await asyncio.gather(*self._tasks)
         self._ctx.destroy(linger=0)
-
-    async def _execute(self, k: _Kernel, code: str, doctest: bool
-                       ) -> tuple[str, list[dict[str, str]], int | None]:
-        """Send ``code``, collect its outputs until the kernel is idle or a limit is hit."""
-        out = RunOutputs(self.output_cap)
-        if k.cancel:
-            out.notice("Cancelled: the kernel was restarted.")
-            return "cancelled", out.items, None
-        await _drain(k.kc.get_shell_msg)  # replies to cells cut short earlier
-        show = "all" if doctest else "last_expr"
-        if k.show != show:
-            # IPython setting, sent as its own silent cell: a doctest shows every value
-            await self._collect(k, f"get_ipython().ast_node_interactivity = {show!r}",
-                                RunOutputs(self.output_cap), silent=True)
-            k.show = show
-        return await self._collect(k, code, out)
-
-    async def _collect(self, k: _Kernel, code: str, out: RunOutputs, silent: bool = False
-                       ) -> tuple[str, list[dict[str, str]], int | None]:
-        kc, km = k.kc, k.km
-        msg_id = kc.execute(code, silent=silent, store_history=not silent, allow_stdin=False,
-                            stop_on_error=False)
-        deadline = time.monotonic() + self.run_timeout
-        stop_by: float | None = None  # set once interrupted: the grace period's end
-        status, count = "ok", None
-        while True:
-            now = time.monotonic()
-            if k.cancel:
-                out.notice("Cancelled: the kernel was restarted.")
-                return "cancelled", out.items, count
-            if stop_by is None and now >= deadline:
-                status, stop_by = "timeout", now + self.interrupt_grace
-                await km.interrupt_kernel()
-            if stop_by is not None and now >= stop_by:
-                await self._replace(k)
-                out.notice(self._stopped(status, restarted=True))
-                return status, out.items, count
-            wait = min(POLL_SECONDS, (stop_by or deadline) - now)
-            try:
-                msg = await kc.get_iopub_msg(timeout=max(wait, 0.001))
-            except queue.Empty:
-                if not await km.is_alive():
-                    out.notice(f"The kernel died while running this cell "
-                               f"({await _exit_reason(km)}); it was restarted, so variables "
-                               "from earlier cells are gone.")
-                    await self._replace(k)
-                    return "died", out.items, count
-                continue
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue  # output of a cell cut short earlier
-            kind, content = msg["msg_type"], msg["content"]
-            if kind == "status" and content.get("execution_state") == "idle":
-                break
-            if kind == "execute_input":
-                count = content.get("execution_count")
-            elif kind == "error":
-                if stop_by is not None and content.get("ename") == "KeyboardInterrupt":
-                    continue  # our own interrupt: the notice says it better
-                status = "error" if status == "ok" else status
-            out.add_message(kind, content)
-            if out.full and stop_by is None:
-                status, stop_by = "output-cap", time.monotonic() + self.interrupt_grace
-                await km.interrupt_kernel()
-        if stop_by is not None:
-            out.notice(self._stopped(status, restarted=False))
-        return status, out.items, count
-
-    def _stopped(self, status: str, restarted: bool) -> str:
-        lost = "so the kernel was restarted: variables from earlier cells are gone."
-        if status == "timeout":
-            why = f"Stopped: the cell ran longer than the {self.run_timeout:g} s time limit"
-            return (f"{why} and did not stop when interrupted, {lost}" if restarted
-                    else f"{why} and was interrupted (the kernel keeps its variables).")
-        why = f"Output stopped at the {_megabytes(self.output_cap)} output limit"
-        return (f"{why}; the cell did not stop when interrupted, {lost}" if restarted
-                else f"{why} and the cell was interrupted (the kernel keeps its variables).")
-
-
-async def _exit_reason(km: Any) -> str:
-    code = await km.provisioner.poll() if km.provisioner is not None else None
-    return f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-
-
-async def _drain(get: Any) -> None:
-    with contextlib.suppress(queue.Empty):
-        while True:
-            await get(timeout=0)
 
 
 def _check_tab(tab: Any) -> None:

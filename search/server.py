@@ -12,7 +12,7 @@ of a :class:`search.kernels.KernelPool`, one per browser tab:
 - ``POST /api/run`` with JSON ``{"tab": ID, "page": PATH, "code": TEXT}`` runs the code in the
   tab's kernel (a fresh one when the tab moved to another page; ``"doctest": true`` shows every
   top-level value, as the ``>>>`` examples do) and answers
-  ``{"status", "kernel", "outputs", "execution_count", "elapsed"}`` (see search.kernels for
+  ``{"status", "kernel", "outputs", "execution_count", "elapsed"}`` (see search.run_outputs for
   the output items). 409 if the tab is still running a cell, 503 if every kernel is busy.
 - ``POST /api/restart`` with ``{"tab": ID}`` gives the tab a fresh kernel now, cancelling a
   running cell, and answers ``{"restarted": bool}`` (False: the tab had no kernel).
