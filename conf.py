@@ -39,8 +39,9 @@ extensions += [
 
 templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too
 html_static_path = ["docs/_static"]
-html_js_files = ["search.js"]  # the site's search box uses `nox -s serve`'s search API
-html_css_files = ["search.css"]
+# search.js: the search box uses `nox -s serve`'s search API; live.js: Edit/Run on its kernels
+html_js_files = ["search.js", "live.js"]
+html_css_files = ["search.css", "live.css"]
 exclude_patterns = ["_build", "_templates", "_ext", "**.ipynb_checkpoints", "jupyter_execute"]
 html_theme = "furo"
 html_title = "minigluon"

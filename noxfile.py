@@ -55,11 +55,13 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def serve(session: nox.Session) -> None:
-    """Serve build/html on http://127.0.0.1:8000 with its search API (after ``nox -s docs``).
+    """Serve build/html on http://127.0.0.1:8000 with its search API and live code cells
+    (after ``nox -s docs``).
 
     ``nox -s serve -- 8080`` picks the port; ``-- --help`` lists the server's options.
     """
-    session.install(*CONSTRAINTS, "whoosh-reloaded", "numpy", env=ENV)
+    # the kernels run the pages' code: the library, ipykernel, matplotlib (the docs extras)
+    _install(session, "docs")
     args = session.posargs
     if args and not args[0].startswith("-"):
         args = ["--port", args[0], *args[1:]]

@@ -1,4 +1,5 @@
-"""Fixtures: one search index of this checkout's docs, built once per test session.
+"""Fixtures: one search index of this checkout's docs, built once per test session; a small
+real Sphinx build; headless Chromium.
 
 The index is built from the same records the docs build indexes, collected without Sphinx
 (search.sources: the public API and the MyST pages); test_search_collect.py checks that this
@@ -7,7 +8,9 @@ collection agrees with the one from a real Sphinx build.
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,3 +81,31 @@ def sphinx_site(tmp_path_factory) -> dict:
     assert status == 0, "the Sphinx build of the small site failed"
     return {"src": src, "html": out / "html", "index": out / "search-index",
             "modules": SITE_MODULES}
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by selenium (skipped, saying why, when either is missing)."""
+    if not CHROMIUM or not CHROMEDRIVER:
+        pytest.skip("chromium and chromedriver are not installed "
+                    "(apt-get install -y chromium chromium-driver)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1000",
+                f"--user-data-dir={profile}"]:
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER),
+                              options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)

@@ -2,13 +2,12 @@
 search box and must see the right object first; without the server, Sphinx's search works.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them) and the
-``selenium`` package; skipped with the reason when they are missing.
+``selenium`` package; skipped with the reason when they are missing (the ``browser`` fixture
+of conftest.py).
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import threading
 import urllib.parse
 
@@ -17,33 +16,6 @@ import pytest
 from search.server import make_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM or not CHROMEDRIVER:
-        pytest.skip("chromium and chromedriver are not installed "
-                    "(apt-get install -y chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000",
-                f"--user-data-dir={profile}"]:
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER),
-                              options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
 
 @pytest.fixture(scope="module")
 def served(sphinx_site):

@@ -1,0 +1,393 @@
+"""Jupyter kernels for the docs' live code cells: a pool with one kernel per browser tab.
+
+A tab's kernel starts on its first run and keeps its state across the cells of one page; the
+same tab asking for another page gets a restarted kernel, so a page never sees the variables
+of the page before. Every run has a time limit (interrupt, then restart if the interrupt does
+not land within a grace period) and an output cap (stop collecting, interrupt); a kernel that
+dies is reported and restarted. Idle kernels are shut down, and when the pool is full a new
+tab evicts the kernel idle longest. A spare kernel, started ahead once live code is in use,
+makes a new tab, a new page or a restart take milliseconds instead of a kernel's start.
+
+Kernels are ``ipykernel`` processes managed by ``jupyter_client`` (one kernel and one run:
+search.kernel_cell), all driven from one asyncio loop on a thread of its own, because zmq
+sockets must not be shared between threads; the server's request threads wait on it. Kernels
+get the server's environment plus ``OPENBLAS_NUM_THREADS=1`` and matplotlib's inline
+backend. A run's outputs come back as JSON-ready items (stream text, results, errors, PNG
+images, notices from the pool): see search.run_outputs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import kernel_cell as cell
+from .kernel_cell import KernelStartError
+
+__all__ = ["KernelPool", "RunResult", "PoolBusyError", "TabBusyError", "KernelStartError",
+           "DEFAULT_RUN_TIMEOUT", "DEFAULT_OUTPUT_CAP", "DEFAULT_IDLE_TIMEOUT",
+           "DEFAULT_MAX_KERNELS", "MAX_CODE_CHARS"]
+
+DEFAULT_RUN_TIMEOUT = 30.0
+DEFAULT_OUTPUT_CAP = 1_000_000
+DEFAULT_IDLE_TIMEOUT = 600.0
+DEFAULT_MAX_KERNELS = 4
+DEFAULT_INTERRUPT_GRACE = 3.0
+DEFAULT_START_TIMEOUT = 60.0
+MAX_CODE_CHARS = 100_000
+MAX_PAGE_CHARS = 1_000
+
+# Where the `search` package lives: pages import it (searching.md), and it is not installed.
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+_TAB_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+class PoolBusyError(RuntimeError):
+    """Every kernel of a full pool is running a cell; nothing can be evicted."""
+
+
+class TabBusyError(RuntimeError):
+    """The tab's kernel is still running an earlier cell."""
+
+
+@dataclass
+class RunResult:
+    """What one run produced.
+
+    ``status`` is ``ok``, ``error`` (the cell raised), ``timeout``, ``output-cap``, ``died``
+    (the kernel process ended) or ``cancelled`` (a restart was asked for while it ran).
+    ``kernel`` says whether the tab's kernel was ``reused`` or ``started``/``restarted`` for
+    this run (then earlier cells of the page have not run in it).
+    """
+
+    status: str
+    outputs: list[dict[str, str]]
+    kernel: str
+    execution_count: int | None = None
+    elapsed: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "kernel": self.kernel, "outputs": self.outputs,
+                "execution_count": self.execution_count, "elapsed": round(self.elapsed, 4)}
+
+
+@dataclass(eq=False)
+class _Slot:
+    """A tab's place in the pool; ``proc`` is None until its kernel starts."""
+
+    tab: str
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    proc: cell.KernelProcess | None = None
+    page: str | None = None
+    last_used: float = field(default_factory=time.monotonic)
+    cancel: bool = False
+    closed: bool = False
+
+
+class KernelPool:
+    """Jupyter kernels, one per browser tab, with limits on time, output, idleness and number.
+
+    Parameters
+    ----------
+    run_timeout : float, default 30
+        Seconds a cell may run; then it is interrupted (and the kernel restarted if the
+        interrupt does not land within ``interrupt_grace``).
+    output_cap : int, default 1_000_000
+        Bytes of output kept per run; past it collecting stops and the cell is interrupted.
+    idle_timeout : float, default 600
+        Seconds after its last run that a kernel is shut down.
+    max_kernels : int, default 4
+        Live kernels at most; a new tab evicts the kernel idle longest, or gets
+        :class:`PoolBusyError` if all are running.
+    interrupt_grace : float, default 3
+        Seconds an interrupted cell has to stop before its kernel is restarted.
+    start_timeout : float, default 60
+        Seconds a kernel has to start and answer.
+    spare : bool, default True
+        Once a kernel has been started, keep one more started ahead, so that the next new
+        tab or page (or restart) gets a kernel at once, not in 1-3 s. It is not counted in
+        ``max_kernels``, and goes when the last tab's kernel is shut down for idleness.
+
+    Examples
+    --------
+    >>> with KernelPool(run_timeout=5) as pool:  # doctest: +SKIP
+    ...     _ = pool.run("tab-0001", "/index.html", "x = 20")
+    ...     print(pool.run("tab-0001", "/index.html", "x * 2").outputs)
+    [{'type': 'text', 'text': '40'}]
+    """
+
+    def __init__(self, run_timeout: float = DEFAULT_RUN_TIMEOUT,
+                 output_cap: int = DEFAULT_OUTPUT_CAP,
+                 idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+                 max_kernels: int = DEFAULT_MAX_KERNELS,
+                 interrupt_grace: float = DEFAULT_INTERRUPT_GRACE,
+                 start_timeout: float = DEFAULT_START_TIMEOUT, spare: bool = True) -> None:
+        for name, value in [("run_timeout", run_timeout), ("output_cap", output_cap),
+                            ("idle_timeout", idle_timeout), ("max_kernels", max_kernels),
+                            ("interrupt_grace", interrupt_grace),
+                            ("start_timeout", start_timeout)]:
+            if not value > 0:
+                raise ValueError(f"KernelPool: {name} must be positive, got {value!r}")
+        self.run_timeout = float(run_timeout)
+        self.output_cap = int(output_cap)
+        self.idle_timeout = float(idle_timeout)
+        self.max_kernels = int(max_kernels)
+        self.interrupt_grace = float(interrupt_grace)
+        self.start_timeout = float(start_timeout)
+        self.spare = bool(spare)
+        self._spare: asyncio.Task[cell.KernelProcess] | None = None
+        self._slots: dict[str, _Slot] = {}  # touched only on the loop's thread
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closed = False
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kernel-pool",
+                                        daemon=True)
+        self._thread.start()
+        self._call(self._setup())
+
+    # -- the API, called from any thread ---------------------------------------------------
+
+    def run(self, tab: str, page: str, code: str, doctest: bool = False) -> RunResult:
+        """Run ``code`` in ``tab``'s kernel for ``page`` (restarting it if the page changed).
+
+        ``doctest`` shows the value of every top-level expression, as a ``>>>`` session
+        does, not only the last one's.
+
+        Raises ValueError for a malformed tab id, page or code; :class:`TabBusyError` if the tab
+        is still running a cell; :class:`PoolBusyError` if the pool is full of running kernels;
+        :class:`KernelStartError` if a kernel would not start.
+        """
+        _check_tab(tab)
+        if not isinstance(page, str) or len(page) > MAX_PAGE_CHARS:
+            raise ValueError(f"page must be a string of at most {MAX_PAGE_CHARS} characters")
+        if not isinstance(code, str) or len(code) > MAX_CODE_CHARS:
+            raise ValueError(f"code must be a string of at most {MAX_CODE_CHARS:,} characters")
+        return self._call(self._run(tab, page, code, bool(doctest)))
+
+    def restart(self, tab: str) -> bool:
+        """Give ``tab`` a fresh kernel now, cancelling a running cell; False if it had none."""
+        _check_tab(tab)
+        return self._call(self._restart_tab(tab))
+
+    def reap_idle(self, now: float | None = None) -> list[str]:
+        """Shut down kernels idle for ``idle_timeout`` at ``now`` (time.monotonic()); the
+        tabs whose kernels went. The pool also does this by itself, periodically."""
+        return self._call(self._reap(time.monotonic() if now is None else now))
+
+    def spare_ready(self) -> bool:
+        """Whether a spare kernel is started and waiting for the next new tab or page."""
+        async def ready() -> bool:
+            spare = self._spare
+            return spare is not None and spare.done() and spare.exception() is None
+        return self._call(ready())
+
+    def busy_tabs(self) -> list[str]:
+        """Tabs whose kernel is running a cell (or starting for one)."""
+        async def tabs() -> list[str]:
+            return [k.tab for k in self._slots.values() if k.lock.locked()]
+        return self._call(tabs())
+
+    def live_tabs(self) -> list[str]:
+        """Tabs that hold a kernel, oldest use first."""
+        async def tabs() -> list[str]:
+            live = [k for k in self._slots.values() if k.proc is not None]
+            return [k.tab for k in sorted(live, key=lambda k: k.last_used)]
+        return self._call(tabs())
+
+    def close(self) -> None:
+        """Shut down every kernel and the pool's thread (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            asyncio.run_coroutine_threadsafe(self._shutdown_all(), self._loop).result(60)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+            if not self._thread.is_alive():
+                self._loop.close()
+
+    def __enter__(self) -> KernelPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, coro: Any) -> Any:
+        if self._closed:
+            coro.close()
+            raise RuntimeError("the kernel pool is closed")
+        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        # A run takes at most its limit, a grace period and two kernel starts (a new page,
+        # then a restart); far more is a bug, and a request must not hang on it.
+        limit = self.run_timeout + self.interrupt_grace + 3 * self.start_timeout + 30
+        try:
+            return future.result(limit)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise KernelStartError(f"the kernel pool did not answer within {limit:g} s") from None
+
+    # -- on the loop --------------------------------------------------------------------------
+
+    async def _setup(self) -> None:
+        import zmq.asyncio
+
+        self._ctx = zmq.asyncio.Context()
+        self._env = dict(os.environ, OPENBLAS_NUM_THREADS="1",
+                         MPLBACKEND="module://matplotlib_inline.backend_inline")
+        # absolute: kernels run in a directory of their own, where `src` means nothing
+        path = [str(_REPO_ROOT), *(os.path.abspath(p) for p in
+                                   self._env.get("PYTHONPATH", "").split(os.pathsep) if p)]
+        self._env["PYTHONPATH"] = os.pathsep.join(path)
+        self._reaper_task = self._loop.create_task(self._reaper())
+
+    def _spawn(self, coro: Any) -> None:
+        task = self._loop.create_task(coro)
+        self._tasks.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(self._tasks.discard)
+
+    async def _reaper(self) -> None:
+        interval = max(0.05, min(self.idle_timeout / 4, 30.0))
+        while True:
+            await asyncio.sleep(interval)
+            # a task of its own: closing the pool cancels this loop, never a half-done shutdown
+            self._spawn(self._reap(time.monotonic()))
+
+    async def _reap(self, now: float) -> list[str]:
+        idle = [k for k in self._slots.values()
+                if not k.lock.locked() and now - k.last_used >= self.idle_timeout]
+        for k in idle:
+            self._detach(k)
+        for k in idle:
+            await self._retire(k)
+        if not self._slots and self._spare is not None and self._spare.done():
+            await self._drop_spare()  # nobody has used live code for a while
+        return [k.tab for k in idle]
+
+    def _detach(self, k: _Slot) -> None:
+        k.closed = True
+        if self._slots.get(k.tab) is k:
+            del self._slots[k.tab]
+
+    async def _retire(self, k: _Slot) -> None:
+        async with k.lock:
+            await self._stop(k)
+
+    def _slot(self, tab: str) -> _Slot:
+        """The tab's slot, made room for by evicting the kernel idle longest if need be."""
+        k = self._slots.get(tab)
+        if k is not None:
+            return k
+        if len(self._slots) >= self.max_kernels:
+            idle = [k for k in self._slots.values() if not k.lock.locked()]
+            if not idle:
+                raise PoolBusyError(f"all kernels ({self.max_kernels} at most) are running "
+                                    "cells; try again when one finishes")
+            victim = min(idle, key=lambda k: k.last_used)
+            self._detach(victim)
+            self._spawn(self._retire(victim))
+        k = self._slots[tab] = _Slot(tab)
+        return k
+
+    async def _run(self, tab: str, page: str, code: str, doctest: bool) -> RunResult:
+        k = self._slot(tab)
+        if k.lock.locked():
+            raise TabBusyError("this tab's kernel is still running a cell")
+        async with k.lock:
+            started = time.monotonic()
+            k.last_used = started
+            kernel = "reused"
+            if k.proc is None:
+                kernel = "started"
+                await self._start(k)
+            elif k.page != page:
+                kernel = "restarted"
+                await self._replace(k)
+            k.page = page
+            try:
+                assert k.proc is not None
+                limits = cell.Limits(self.run_timeout, self.output_cap, self.interrupt_grace)
+                run = await cell.run_cell(k.proc, code, doctest, limits, lambda: k.cancel)
+                if run.replace:
+                    await self._replace(k)
+            finally:
+                k.last_used = time.monotonic()
+            return RunResult(run.status, run.outputs.items, kernel, run.execution_count,
+                             k.last_used - started)
+
+    async def _restart_tab(self, tab: str) -> bool:
+        k = self._slots.get(tab)
+        if k is None:
+            return False
+        k.cancel = True  # a running cell gives up the lock within cell.POLL_SECONDS
+        async with k.lock:
+            k.cancel = False
+            if k.closed or k.proc is None:
+                return False
+            await self._replace(k)
+            k.last_used = time.monotonic()
+            return True
+
+    async def _replace(self, k: _Slot) -> None:
+        """Give ``k`` a fresh kernel; its old one is shut down meanwhile, in the background."""
+        if k.proc is not None:
+            self._spawn(cell.stop(k.proc))
+            k.proc = None
+        await self._start(k)
+
+    async def _start(self, k: _Slot) -> None:
+        """Give ``k`` a running kernel: the spare one if it is ready and alive, else a new one."""
+        spare, self._spare = self._spare, None
+        proc = None
+        if spare is not None:
+            with contextlib.suppress(KernelStartError):
+                proc = await spare  # done by now, usually; if not, ahead of a new one
+            if proc is not None and not await cell.alive(proc):
+                await cell.stop(proc)
+                proc = None
+        k.proc = proc or await self._launch()
+        if self.spare:
+            self._spare = self._loop.create_task(self._launch())
+
+    async def _launch(self) -> cell.KernelProcess:
+        return await cell.launch(self._ctx, self._env, self.start_timeout)
+
+    async def _stop(self, k: _Slot) -> None:
+        if k.proc is not None:
+            proc, k.proc = k.proc, None
+            await cell.stop(proc)
+
+    async def _drop_spare(self) -> None:
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            with contextlib.suppress(KernelStartError):
+                await cell.stop(await spare)
+
+    async def _shutdown_all(self) -> None:
+        self.spare = False
+        self._reaper_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._reaper_task
+        slots = list(self._slots.values())
+        for k in slots:
+            self._detach(k)
+            k.cancel = True
+        for k in slots:
+            await self._retire(k)
+        await self._drop_spare()
+        while self._tasks:  # shutdowns under way (evictions, replaced kernels) finish
+            await asyncio.gather(*self._tasks)
+        self._ctx.destroy(linger=0)
+
+
+def _check_tab(tab: Any) -> None:
+    if not isinstance(tab, str) or not _TAB_ID.fullmatch(tab):
+        raise ValueError("tab must be 8 to 64 letters, digits, '-' or '_'")
