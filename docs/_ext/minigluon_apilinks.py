@@ -8,7 +8,9 @@ where it is introduced without the author writing a role for every name. Rules:
 - the mention names exactly one documented object: a dotted suffix of its full name
   (``gluon.nn.Dense``, ``Dense``), also with ``mx``/``nd``/``sym`` for the module names; a
   trailing call (``(...)``) is ignored; ``variable.member`` (``net.collect_params()``) names the
-  one public method or property called ``member``, if there is only one;
+  one public method or property called ``member``, if there is only one (a module is not a
+  variable: ``sym.var`` is not ``Parameter.var``); a bare lowercase word that only a method
+  is called (``summary``) links only when written as a call (``summary()``);
 - never inside a title, a caption, a rubric or an existing link, and not on the API pages;
 - once per object and page; an explicit role (``{py:class}`...```) earlier on the page already
   counts as its first mention.
@@ -30,10 +32,12 @@ __all__ = ["setup", "setup_apilinks", "FirstMentionLinks", "NameIndex", "ALIASES
 #: Short names code uses for minigluon's modules (``mx.nd.relu``).
 ALIASES = {"minigluon": "mx", "ndarray": "nd", "symbol": "sym"}
 _MEMBER_TYPES = {"method", "property", "attribute", "classmethod", "staticmethod"}
-_MENTION = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?:\(.*\))?")
+_MENTION = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(\(.*\))?")
 # A lowercase name before the dot is a variable holding an instance (net, x, trainer); an
 # upper-case one is a namespace parameter (F.relu) or a class, whose members are keys already.
 _VARIABLE = re.compile(r"[a-z_][a-z0-9_]*")
+# ... unless it names a module: sym.var is not a method "var" of some instance
+_NOT_VARIABLES = {"np", "numpy", "plt", "math", "os", "sys", "json", "time", "random"}
 _NO_LINKS_IN = (nodes.title, nodes.subtitle, nodes.rubric, nodes.caption, nodes.reference,
                 nodes.literal_block, addnodes.pending_xref, addnodes.desc_signature,
                 addnodes.toctree)
@@ -69,13 +73,23 @@ class NameIndex:
         match = _MENTION.fullmatch(text.strip())
         if match is None:
             return None
-        name = match.group(1)
+        name, called = match.group(1), bool(match.group(2))
         found = self._by_key.get(name)
         if found is None and "." in name:
             head, _, rest = name.partition(".")
-            if _VARIABLE.fullmatch(head) and "." not in rest:
+            if (_VARIABLE.fullmatch(head) and "." not in rest and head not in self._by_key
+                    and head not in _NOT_VARIABLES):
                 found = self._members.get(rest)
-        return next(iter(found)) if found and len(found) == 1 else None
+        if not found or len(found) != 1:
+            return None
+        target = next(iter(found))
+        # A bare word naming only a method (``summary``, ``setattr``) is as often a plain
+        # word of the text (a JSON field, Python's setattr): linked when written as a call
+        # or as an identifier no prose uses (``collect_params``).
+        if (name.isalpha() and name.islower() and not called
+                and self.objects[target] in _MEMBER_TYPES):
+            return None
+        return target
 
 
 def keys(name: str) -> Iterator[str]:

@@ -26,6 +26,9 @@ OBJECTS = {
     "minigluon.ndarray.NDArray.grad": "property",
     "minigluon.ndarray.NDArray.asnumpy": "method",
     "minigluon.gluon.Parameter.grad": "method",
+    "minigluon.gluon.Parameter.var": "method",
+    "minigluon.gluon.Block.summary": "method",
+    "minigluon.symbol": "module",
 }
 
 
@@ -45,6 +48,9 @@ def index():
     ("x.asnumpy()", "minigluon.ndarray.NDArray.asnumpy"),
     ("nd.relu", "minigluon.ndarray.relu"),
     ("mx.sym.relu(x)", "minigluon.symbol.relu"),
+    ("summary()", "minigluon.gluon.Block.summary"),
+    ("net.summary", "minigluon.gluon.Block.summary"),
+    ("sym", "minigluon.symbol"),
 ])
 def test_a_mention_names_one_object(index, text, target):
     assert index.lookup(text) == target
@@ -59,6 +65,9 @@ def test_a_mention_names_one_object(index, text, target):
     "np.zeros",  # not minigluon
     "net[0]", "x + 1", "'add'", "",  # not names
     "record.autograd",
+    "summary",  # a bare word naming only a method: as often a word of the text
+    "sym.var('data')",  # sym is a module, not an instance: not Parameter.var
+    "np.summary",
 ])
 def test_an_ambiguous_or_unknown_mention_names_nothing(index, text):
     assert index.lookup(text) is None
