@@ -95,3 +95,9 @@ os.environ["IPYTHONDIR"] = str(_IPYTHONDIR)
 # One BLAS thread per kernel: page timings stay comparable, and OpenBLAS's threads collapse
 # (10x slower GEMMs) when anything else runs on the machine's two cores.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+# -- guides <-> API: "Used in" lists from the calls the executed guides make, and links from
+# a guide's first mention of an object to its API entry (docs/_ext/minigluon_usage,
+# docs/_ext/minigluon_apilinks.py). The kernels' recording of calls uses the IPython profile
+# above; recordings are kept in the jupyter cache next to the outputs they belong to.
+extensions += ["minigluon_usage", "minigluon_apilinks"]

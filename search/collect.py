@@ -47,6 +47,8 @@ class Record:
     text: str = ""  # docstring without examples, or the section's prose
     code: str = ""  # a section's code cells (and their output)
     errors: str = ""  # messages it raises (or a page shows): people paste them into search
+    # An API object's "Used in": URLs of the guide sections whose executed code calls it
+    used_in: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -62,11 +64,27 @@ def collect(app: Any) -> list[Record]:
 
 def _api_records(app: Any) -> Iterator[Record]:
     domain = app.env.get_domain("py")
+    used_in = _used_in(app)
     for name, entry in sorted(domain.objects.items()):
         if entry.aliased:  # the same object under its defining module's name (NDArray twice)
             continue
         url = f"{app.builder.get_target_uri(entry.docname)}#{entry.node_id}"
-        yield api_record(name, KIND_OF_OBJTYPE.get(entry.objtype, entry.objtype), url)
+        record = api_record(name, KIND_OF_OBJTYPE.get(entry.objtype, entry.objtype), url)
+        record.used_in = tuple(used_in.get(name, ()))
+        yield record
+
+
+def _used_in(app: Any) -> dict[str, list[str]]:
+    """Object name -> URLs of the guide sections that call it, from the docs extension
+    ``minigluon_usage`` (``env.minigluon_usage``: docname -> name -> [(anchor, titles)];
+    empty when the extension is not loaded or the pages were not executed)."""
+    out: dict[str, list[str]] = {}
+    for docname, names in sorted(getattr(app.env, "minigluon_usage", {}).items()):
+        page = app.builder.get_target_uri(docname)
+        for name, places in names.items():
+            urls = out.setdefault(name, [])
+            urls += [f"{page}#{anchor}" if anchor else page for anchor, _ in places]
+    return out
 
 
 def api_record(name: str, kind: str, url: str) -> Record:

@@ -37,12 +37,12 @@ from .text import compact, pairs, terms, trigrams, words
 
 __all__ = ["SCHEMA", "SCORED_FIELDS", "FORMAT", "DEFAULT_INDEX_DIR", "SearchIndexError",
            "IndexMissingError", "OpenIndex", "document", "exact_keys", "write_index",
-           "open_index"]
+           "open_index", "read_used_in"]
 
 #: Where ``nox -s docs`` leaves the index (next to build/html) and where readers look.
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parent.parent / "build" / "search-index"
 #: Bump when the layout of the index directory changes.
-FORMAT = 2
+FORMAT = 3
 
 
 def _analysis_fingerprint() -> str:
@@ -91,6 +91,9 @@ SCORED_FIELDS = ("joined", "leaf", "title", "qual", "params", "summ", "body", "c
 LENGTHS = "lengths.bin"  # array('H') per scored field, in docnum order
 PRIORS = "priors.bin"  # array('B'): tie-break data per document (see prior())
 VOCABULARY = "vocabulary.txt"  # "word doc_frequency" lines: the spelling dictionary
+# {"names": {api name: [section urls]}, "docs": {api docnum: [section docnums]}}: the guide
+# sections whose code calls an API object (search.query puts them right after it)
+USED_IN = "used-in.json"
 
 # Where two results tie (nd.relu and sym.relu share a docstring), the kind and namespace
 # people reach for first wins: classes and functions before methods, ndarray before symbol,
@@ -186,6 +189,7 @@ def write_index(records: Iterable[Record], target: Path | str) -> Path:
     allows it (Linux ``renameat2``), otherwise renamed over it in two; the old index is
     deleted afterwards. Readers that opened the old index keep reading it until they reopen.
     """
+    records = list(records)
     target = Path(target).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
@@ -218,6 +222,7 @@ def write_index(records: Iterable[Record], target: Path | str) -> Path:
             priors.tofile(f)
         (staging / VOCABULARY).write_text(
             "".join(f"{w} {n}\n" for w, n in sorted(vocabulary.items())), encoding="utf-8")
+        (staging / USED_IN).write_text(json.dumps(_used_in(records)), encoding="utf-8")
         marker = {"format": FORMAT, "analysis": ANALYSIS, "records": len(priors),
                   "fields": list(SCORED_FIELDS),
                   "id": uuid.uuid4().hex, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
@@ -227,6 +232,22 @@ def write_index(records: Iterable[Record], target: Path | str) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _used_in(records: list[Record]) -> dict[str, dict[str, list[Any]]]:
+    """The USED_IN sidecar: by name (to read back, see read_used_in) and by docnum (docnums
+    are insertion order, see write_index). A URL no section has is dropped."""
+    section_doc: dict[str, int] = {}
+    for i, r in enumerate(records):
+        if r.source == "page":
+            section_doc.setdefault(r.url, i)
+    names, docs = {}, {}
+    for i, r in enumerate(records):
+        found = [u for u in dict.fromkeys(r.used_in) if u in section_doc]
+        if r.source == "api" and found:
+            names[r.name] = found
+            docs[str(i)] = [section_doc[u] for u in found]
+    return {"names": names, "docs": docs}
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
@@ -312,6 +333,7 @@ class OpenIndex:
     average_lengths: dict[str, float]
     priors: np.ndarray  # uint8 per document, see prior()
     vocabulary: dict[str, int]
+    used_in: dict[int, list[int]]  # API docnum -> docnums of the sections that use it
 
     @property
     def doc_count(self) -> int:
@@ -357,6 +379,11 @@ def _open(path: Path) -> OpenIndex:
     for line in (path / VOCABULARY).read_text(encoding="utf-8").splitlines():
         word, _, count = line.partition(" ")
         vocabulary[word] = int(count)
+    used_in = {int(d): [int(s) for s in sections]
+               for d, sections in _read_used_in_file(path)["docs"].items()}
+    if any(not 0 <= d < n for d in used_in) or any(
+            not 0 <= s < n for sections in used_in.values() for s in sections):
+        raise SearchIndexError(f"search index at {path} is inconsistent; {BUILD_HINT}")
     storage = _ClosingStorage(str(path), readonly=True)
     try:
         searcher = storage.open_index(schema=SCHEMA).searcher()
@@ -373,4 +400,25 @@ def _open(path: Path) -> OpenIndex:
     for f in SCORED_FIELDS:
         present = int(np.count_nonzero(lengths[f]))
         average[f] = float(lengths[f].sum()) / present if present else 1.0
-    return OpenIndex(path, marker, searcher, reader, lengths, average, priors, vocabulary)
+    return OpenIndex(path, marker, searcher, reader, lengths, average, priors, vocabulary,
+                     used_in)
+
+
+def _read_used_in_file(path: Path) -> dict[str, Any]:
+    data = json.loads((path / USED_IN).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not {"names", "docs"} <= data.keys():
+        raise ValueError(f"{USED_IN} has no names and docs")
+    return data
+
+
+def read_used_in(path: Path | str | None = None) -> dict[str, list[str]]:
+    """The "Used in" of a built index (API name -> section URLs), for example to give
+    :func:`search.sources.source_records` what the last docs build recorded. Raises like
+    :func:`open_index` if there is no usable index at ``path``."""
+    path = Path(path) if path is not None else DEFAULT_INDEX_DIR
+    read_marker(path)
+    try:
+        return {name: list(urls) for name, urls in _read_used_in_file(path)["names"].items()}
+    except (OSError, ValueError) as e:
+        raise SearchIndexError(f"search index at {path} is unreadable ({e}); "
+                               f"{BUILD_HINT}") from e

@@ -5,7 +5,9 @@ one, an ``mx.nd.`` alias or a compact leaf such as ``multiboxprior``) come first
 spelled with the same case first among them; (2) everything else by BM25 with per-field
 boosts (name and title > error messages > summary > body > code), scaled by the share of
 the query's concepts the result matches, so a page matching one word many times does not
-beat a name matching all of them.
+beat a name matching all of them; (3) when the first result is an API object, the guide
+sections whose executed code calls it (recorded by the docs build, at most ``MAX_USED_IN``)
+come right after it, before other objects: how it is used is the next thing people look for.
 
 Scoring reads Whoosh's postings and sums BM25 itself instead of running a Whoosh query:
 Whoosh's matcher trees cost several microseconds per posting and node, which at 50,000
@@ -31,7 +33,7 @@ from .spell import Speller
 from .synonyms import EXPANSIONS, SYNONYMS
 from .text import compact, split_identifier, stem, trigrams, words
 
-__all__ = ["SearchEngine", "SearchResponse", "FIELD_BOOSTS", "search"]
+__all__ = ["SearchEngine", "SearchResponse", "FIELD_BOOSTS", "MAX_USED_IN", "search"]
 
 #: Boost of a matching query word by field.
 FIELD_BOOSTS = {"leaf": 6.0, "title": 6.0, "errors": 3.0, "summ": 2.5, "qual": 1.5,
@@ -53,6 +55,9 @@ POSTINGS_BUDGET = 20_000
 # variable names and deliberate mistakes (the typos on "Searching these docs", for one).
 _KNOWN_FROM = [f for f in FIELD_BOOSTS if f != "code"]
 RERANK_DEPTH = 200  # candidates whose concept coverage is worked out
+# Guide sections that call the top result (an API object), placed right after it: the most
+# relevant to the query first. Capped, since nd.array is used in nearly every section.
+MAX_USED_IN = 3
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 
 
@@ -129,10 +134,29 @@ class SearchEngine:
             rest = [(d, s) for d, s in ranked if d not in seen][:limit]
             top = rest[0][1] if rest else 0.0
             ordered = [(d, top + len(exact) - i) for i, d in enumerate(exact)] + rest
+            ordered = self._with_usage(ordered, ranked)
             response.results = [self._describe(d, s) for d, s in ordered[:limit]]
         if response.did_you_mean and response.results:
             response.did_you_mean = _spell_like_names(plan, response.results)
         return response
+
+    def _with_usage(self, ordered: list[tuple[int, float]], ranked: list[tuple[int, float]]
+                    ) -> list[tuple[int, float]]:
+        """``ordered`` with the guide sections that use its first result right after it.
+
+        A moved section keeps scores non-increasing: its own score, raised to the score of
+        the result now below it, capped by the first result's."""
+        assert self._ix is not None
+        if not ordered or ordered[0][0] not in self._ix.used_in:
+            return ordered
+        relevance = dict(ranked)
+        sections = self._ix.used_in[ordered[0][0]]
+        chosen = sorted(sections, key=lambda d: -relevance.get(d, 0.0))[:MAX_USED_IN]
+        rest = [(d, s) for d, s in ordered[1:] if d not in chosen]
+        below = rest[0][1] if rest else 0.0
+        first_score = ordered[0][1]
+        moved = [(d, min(first_score, max(relevance.get(d, 0.0), below))) for d in chosen]
+        return [ordered[0], *moved, *rest]
 
     def _known(self, word: str) -> bool:
         if self._ix is None:

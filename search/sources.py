@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from .collect import Record, api_record, first_sentence
@@ -39,9 +39,22 @@ def api_records(modules: list[str] | None = None) -> list[Record]:
     return records
 
 
-def source_records(docs_dir: Path | str, modules: list[str] | None = None) -> list[Record]:
-    """The API and every section of the MyST pages under ``docs_dir``."""
-    return api_records(modules) + list(page_records(docs_dir))
+def source_records(docs_dir: Path | str, modules: list[str] | None = None,
+                   used_in: Mapping[str, Sequence[str]] | None = None) -> list[Record]:
+    """The API and every section of the MyST pages under ``docs_dir``.
+
+    Which sections use which object is known only from executing the pages, which this
+    module does not do: ``used_in`` (object name -> section URLs) supplies it, for example
+    :func:`search.index.read_used_in` of the last docs build's index. Without it the records
+    have no "Used in", so results do not depend on whether a build happens to exist.
+    """
+    records = api_records(modules)
+    pages = list(page_records(docs_dir))
+    if used_in:
+        known = {r.url for r in pages}
+        for r in records:
+            r.used_in = tuple(u for u in used_in.get(r.name, ()) if u in known)
+    return records + pages
 
 
 def page_records(docs_dir: Path | str) -> Iterator[Record]:

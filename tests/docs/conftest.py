@@ -1,5 +1,9 @@
-"""Small real Sphinx builds (this checkout's conf.py, notebook execution off) for the tests of
-the docs extensions in docs/_ext: a few API modules and guides instead of the whole site."""
+"""Small real Sphinx builds of this checkout's docs for the tests of docs/_ext.
+
+``build_docs`` builds a few API modules and guides (notebook execution off unless asked);
+``usage_site`` is a small build with three guides executed, a page of links and a few API
+objects, built twice (clean, then from the cache with one recording deleted, and indexed).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 if str(DOCS / "_ext") not in sys.path:
     sys.path.insert(0, str(DOCS / "_ext"))
 
@@ -69,3 +75,85 @@ def build_docs(out: Path, modules: list[str], guides: tuple[str, ...] = (),
 def docs_build():
     """:func:`build_docs`, for tests (a conftest is not importable as a module)."""
     return build_docs
+
+
+#: Guides of the small site (short ones: each runs in a few seconds).
+GUIDES = ["blocks", "hybridize", "autograd"]
+#: The API objects it documents (a few, not whole modules: autodoc is most of a build's time).
+OBJECTS = ["minigluon.gluon.nn.HybridSequential", "minigluon.gluon.nn.Dense",
+           "minigluon.gluon.nn.Conv3DTranspose", "minigluon.gluon.Block",
+           "minigluon.gluon.HybridBlock", "minigluon.autograd.record",
+           "minigluon.autograd.grad"]
+
+LINKS_PAGE = """\
+# Links and `nn.Dense`
+
+A title does not link: the first mention is this one, `nn.Dense(4)`, not the next, `Dense`.
+[A link to `autograd.grad`](https://example.org) stays as written, so `autograd.grad`
+after it is the first mention. An explicit role such as {py:func}`minigluon.autograd.record`
+counts as the first mention: `autograd.record()` stays plain.
+
+A variable's method, `net.collect_params()`, names the one public method of that name;
+`hybridize()` is ambiguous (Block's and HybridBlock's), `F.relu` is a namespace parameter
+and `no_such_name` names nothing.
+"""
+
+
+def build(src: Path, out: Path, cache: Path, index: Path | None = None) -> tuple[int, str]:
+    """Build ``src`` into ``out`` with conf.py, executing notebooks with ``cache``; write
+    the search index to ``index`` (None: no index)."""
+    from io import StringIO
+
+    from sphinx.cmd.build import build_main
+
+    sys.path.insert(0, str(DOCS / "_ext"))
+    import minigluon_apipages
+
+    log = StringIO()
+    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
+        warnings.simplefilter("default")  # Sphinx's own extensions warn about Sphinx 11
+        mp.setattr(minigluon_apipages, "PUBLIC_MODULES", [])  # api/objects.rst instead
+        mp.delenv("MINIGLUON_NB_EXECUTION_MODE", raising=False)  # the default: cache
+        # the kernels run in the docs directory: they need this checkout's src/ absolutely
+        mp.setenv("PYTHONPATH", os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
+        mp.setattr(sys, "stdout", log)
+        status = build_main(["-E", "-c", str(ROOT), "-b", "html",
+                             "-D", f"nb_execution_cache_path={cache}",
+                             "-D", f"minigluon_search_enabled={int(index is not None)}",
+                             "-D", f"minigluon_search_index_dir={index or ''}",
+                             str(src), str(out)])
+    return status, log.getvalue()
+
+
+@pytest.fixture(scope="session")
+def usage_site(tmp_path_factory) -> dict:
+    """Built twice: ``first`` (clean clone: every guide runs) and ``second`` (outputs from
+    the cache, except blocks, whose recording was deleted in between). ~30 s."""
+    pytest.importorskip("myst_nb")
+    out = tmp_path_factory.mktemp("usage-site")
+    src = out / "docs"
+    shutil.copytree(DOCS, src, ignore=shutil.ignore_patterns(
+        "_autosummary", "jupyter_execute", "*.md", "minigluon*.rst"))
+    for guide in GUIDES:
+        shutil.copy(DOCS / f"{guide}.md", src)
+    (src / "links.md").write_text(LINKS_PAGE)
+    (src / "api" / "objects.rst").write_text(
+        "API objects\n===========\n\n.. autosummary::\n   :toctree: _autosummary\n\n"
+        + "".join(f"   {name}\n" for name in OBJECTS))
+    (src / "index.md").write_text(
+        "# Index\n\n```{toctree}\n" + "\n".join([*GUIDES, "links", "api/objects"]) + "\n```\n")
+    cache = out / "jupyter-cache"
+    first = build(src, out / "html-1", cache)
+    recordings = recordings_by_page(cache)
+    recordings["blocks"].unlink()
+    second = build(src, out / "html-2", cache, index=out / "search-index")
+    return {"first": first, "second": second, "html": [out / "html-1", out / "html-2"],
+            "recordings": recordings, "index": out / "search-index"}
+
+
+def recordings_by_page(cache: Path) -> dict[str, Path]:
+    """Guide name -> its recording, through jupyter-cache's records (source path, hash)."""
+    from jupyter_cache import get_cache
+
+    return {Path(r.uri).stem: cache / "minigluon-usage" / f"{r.hashkey}.json"
+            for r in get_cache(str(cache)).list_cache_records()}
