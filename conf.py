@@ -26,15 +26,13 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
-    "minigluon_apipages",
-    "search.sphinx_ext",
-]
-
-# -- release checks (issue 7): verified examples, See Also links, guide downloads -----------
-extensions += [
+    "minigluon_apipages",  # API pages written from minigluon._api
     "minigluon_examplecheck",  # every docstring example runs; a changed output is a warning
     "minigluon_seealso",  # a See Also entry that links nowhere is a warning
     "minigluon_downloads",  # each guide as .ipynb (with this build's outputs) and .py
+    "minigluon_usage",  # "Used in": the calls each executed guide cell makes (see below)
+    "minigluon_apilinks",  # a guide's first mention of an object links to its API entry
+    "search.sphinx_ext",  # the search index, when the build finishes
 ]
 
 templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too
@@ -96,8 +94,5 @@ os.environ["IPYTHONDIR"] = str(_IPYTHONDIR)
 # (10x slower GEMMs) when anything else runs on the machine's two cores.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-# -- guides <-> API: "Used in" lists from the calls the executed guides make, and links from
-# a guide's first mention of an object to its API entry (docs/_ext/minigluon_usage,
-# docs/_ext/minigluon_apilinks.py). The kernels' recording of calls uses the IPython profile
+# "Used in" (docs/_ext/minigluon_usage): the kernels record calls through the IPython profile
 # above; recordings are kept in the jupyter cache next to the outputs they belong to.
-extensions += ["minigluon_usage", "minigluon_apilinks"]
