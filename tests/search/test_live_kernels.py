@@ -132,14 +132,19 @@ def test_html_output_is_passed_on_as_text_only(pool):
     assert r.outputs == [{"type": "text", "text": "<IPython.core.display.HTML object>"}]
 
 
+def run_in_background(pool, code: str) -> tuple[threading.Thread, list]:
+    """Start ``code`` on TAB in a thread; returns the thread and the list its result joins."""
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(pool.run(TAB, PAGE, code)))
+    worker.start()
+    wait_until_busy(pool, TAB)
+    return worker, done
+
+
 @pytest.mark.slow
 def test_a_second_run_of_a_busy_tab_is_refused(pool):
     pool.run(TAB, PAGE, "import time")
-    done = []
-    worker = threading.Thread(target=lambda: done.append(
-        pool.run(TAB, PAGE, "time.sleep(1)")))
-    worker.start()
-    wait_until_busy(pool, TAB)
+    worker, done = run_in_background(pool, "time.sleep(1)")
     with pytest.raises(TabBusyError, match="still running"):
         pool.run(TAB, PAGE, "1")
     worker.join()
@@ -173,11 +178,7 @@ def test_cell_that_ignores_the_interrupt_gets_a_restart(pool):
 def test_restart_cancels_a_running_cell(pool):
     """One kernel start."""
     pool.run(TAB, PAGE, "gone = 1")
-    done = []
-    worker = threading.Thread(target=lambda: done.append(
-        pool.run(TAB, PAGE, "while True: pass")))
-    worker.start()
-    wait_until_busy(pool, TAB)
+    worker, done = run_in_background(pool, "while True: pass")
     assert pool.restart(TAB) is True
     worker.join()
     assert done[0].status == "cancelled" and "restarted" in notice(done[0])
