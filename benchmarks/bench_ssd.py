@@ -13,6 +13,8 @@ loss on the predictions (what PyTorch runs); "SSD step" adds the tutorial's
 
 from __future__ import annotations
 
+import statistics
+import time
 from typing import Any
 
 import numpy as np
@@ -21,7 +23,7 @@ import minigluon as mx
 from minigluon import autograd, gluon, nd
 from minigluon.gluon.model_zoo import ssd
 
-from .common import median_time, print_table, torch_or_none
+from .common import print_table, torch_or_none
 
 BATCH, SIZE, CLASSES = 32, 256, 2
 
@@ -66,9 +68,23 @@ def _labels(rng: np.random.Generator) -> nd.NDArray:
     return nd.array(np.concatenate([cls, boxes], axis=-1))
 
 
-def _minigluon(net: Any, x: Any, y: Any) -> tuple[float, float, float]:
-    net(x)
-    fwd = median_time(lambda: net(x), min_time=0.0, repeat=3)
+def _interleaved(fns: dict[str, Any], rounds: int) -> dict[str, float]:
+    """Median seconds per call of each function, the functions taking turns every round.
+
+    This machine's speed drifts by +-30% over minutes (a shared VM), and PyTorch run right
+    after itself is faster than after other work: taking turns gives every contestant the same
+    conditions, so the ratios mean something.
+    """
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def _minigluon_steps(net: Any, x: Any, y: Any) -> dict[str, Any]:
     trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.01})
     cls_loss, box_loss = ssd.FocalLoss(), ssd.SmoothL1Loss()
 
@@ -87,30 +103,27 @@ def _minigluon(net: Any, x: Any, y: Any) -> tuple[float, float, float]:
         loss.backward()
         trainer.step(BATCH)
 
-    net_step()
-    step = median_time(net_step, min_time=0.0, repeat=3)
-    full = median_time(ssd_step, min_time=0.0, repeat=3)
-    return fwd, step, full
+    return {"net_step": net_step, "ssd_step": ssd_step}
 
 
-def _torch(torch: Any) -> tuple[float, float]:
+def _torch_fns(torch: Any) -> dict[str, Any]:
     model = _torch_ssd(torch)
     tx = torch.rand(BATCH, 3, SIZE, SIZE)
-    model.eval()
-    with torch.no_grad():
-        model(tx)
-        fwd = median_time(lambda: model(tx), min_time=0.0, repeat=3)
-    model.train()
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
 
+    def forward() -> None:
+        model.eval()
+        with torch.no_grad():
+            model(tx)
+
     def step() -> None:
+        model.train()
         opt.zero_grad()
         cls, box = model(tx)
         ((cls * cls).mean() + (box * box).mean()).backward()
         opt.step()
 
-    step()
-    return fwd, median_time(step, min_time=0.0, repeat=3)
+    return {"torch_fwd": forward, "torch_step": step}
 
 
 def run() -> None:
@@ -121,28 +134,34 @@ def run() -> None:
     tiny = ssd.TinySSD(CLASSES)
     tiny.initialize(mx.init.Xavier(magnitude=2))
     tiny.hybridize()
-    tiny_fwd, tiny_step, tiny_full = _minigluon(tiny, x, y)
-
     toy = ssd.ToySSD(CLASSES)
     toy.initialize(mx.init.Xavier(magnitude=2))
-    toy_fwd = median_time(lambda: toy(x), min_time=0.0, repeat=3)
-    toy.hybridize()
-    toy(x)
-    toy_hyb = median_time(lambda: toy(x), min_time=0.0, repeat=3)
-
+    toy_hyb = ssd.ToySSD(CLASSES)
+    toy_hyb.initialize(mx.init.Xavier(magnitude=2))
+    toy_hyb.hybridize()
     torch = torch_or_none()
-    t_fwd, t_step = _torch(torch) if torch is not None else (None, None)
+    extra = _torch_fns(torch) if torch is not None else {}
 
-    def ratio(a: float, b: float | None) -> Any:
-        return None if b is None else a / b
+    fwd = {"tiny": lambda: tiny(x), "toy": lambda: toy(x), "toy_hyb": lambda: toy_hyb(x),
+           **{k: v for k, v in extra.items() if k == "torch_fwd"}}
+    steps = {**_minigluon_steps(tiny, x, y),
+             **{k: v for k, v in extra.items() if k == "torch_step"}}
+    for fn in [*fwd.values(), *steps.values()]:  # warm up: graphs, caches, allocators
+        fn()
+    t = {**_interleaved(fwd, rounds=5), **_interleaved(steps, rounds=3)}
+
+    def ratio(a: str, b: str) -> Any:
+        return t[a] / t[b] if b in t else None
 
     rows = [
-        ["forward (eval)", tiny_fwd, toy_fwd, toy_hyb, t_fwd, ratio(tiny_fwd, t_fwd)],
-        ["network step (fwd+bwd+sgd)", tiny_step, None, None, t_step,
-         ratio(tiny_step, t_step)],
-        ["SSD step (+ targets, losses)", tiny_full, None, None, None, None],
+        ["forward (eval)", t["tiny"], t["toy"], t["toy_hyb"], t.get("torch_fwd"),
+         ratio("tiny", "torch_fwd")],
+        ["network step (fwd+bwd+sgd)", t["net_step"], None, None, t.get("torch_step"),
+         ratio("net_step", "torch_step")],
+        ["SSD step (+ targets, losses)", t["ssd_step"], None, None, None, None],
     ]
-    print_table(f"Toy SSD, batch {BATCH}x3x{SIZE}x{SIZE} (seconds, median; 1 thread)",
+    print_table(f"Toy SSD, batch {BATCH}x3x{SIZE}x{SIZE} (seconds, median of runs taking "
+                "turns; 1 thread)",
                 ["workload", "TinySSD hybridized", "ToySSD (Block)", "ToySSD, children hybridized",
                  "torch", "TinySSD/torch"],
                 rows)
