@@ -13,6 +13,7 @@ from ..context import Context, check_ctx, cpu
 from ..ops import registry
 from ..ops.dispatch import register_handler
 from ..ops.frontend import make_method
+from ..ops.shape import reshape_method_attrs
 
 __all__ = ["NDArray", "array", "empty", "waitall"]
 
@@ -597,16 +598,7 @@ class NDArray:
         >>> x.reshape(-3, 0).shape, x.reshape(0, -1).shape, x.reshape((-4, 1, 2, -2)).shape
         ((6, 4), (2, 12), (1, 2, 3, 4))
         """
-        unknown = set(kwargs) - {"shape", "reverse"}
-        if unknown:
-            raise TypeError(f"Got unknown keywords in reshape: {', '.join(sorted(unknown))}. "
-                            "Accepted keyword arguments are 'shape' and 'reverse'.")
-        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
-            shape = tuple(shape[0])
-        if not shape:
-            shape = kwargs.get("shape", ())
-        return run(_RESHAPE, (self,), {"shape": tuple(shape),
-                                       "reverse": kwargs.get("reverse", False)}, None, None)
+        return run(_RESHAPE, (self,), reshape_method_attrs(shape, kwargs), None, None)
 
     # -- indexing ---------------------------------------------------------------------------
     def __getitem__(self, key: Any) -> NDArray:

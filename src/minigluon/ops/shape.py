@@ -16,7 +16,7 @@ import numpy as np
 from ..base import MXNetError
 from .registry import Case, register
 
-__all__ = ["ShapeError", "infer_reshape"]
+__all__ = ["ShapeError", "infer_reshape", "reshape_method_attrs"]
 
 
 class ShapeError(MXNetError, ValueError):
@@ -100,6 +100,20 @@ def infer_reshape(dshape: tuple, shape: tuple, reverse: bool = False) -> tuple:
     if int(np.prod(out)) != size:
         raise ShapeError(f"Cannot reshape array of size {size} into shape {tuple(out)}")
     return tuple(out)
+
+
+def reshape_method_attrs(shape: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The ``reshape`` op's attributes from ``x.reshape(*shape, **kwargs)`` (NDArray and
+    Symbol): ``x.reshape(2, 3)``, ``x.reshape((2, 3))`` and ``x.reshape(shape=(2, 3))`` alike,
+    with MXNet's error for any keyword but ``shape`` and ``reverse``."""
+    unknown = set(kwargs) - {"shape", "reverse"}
+    if unknown:
+        raise TypeError(f"Got unknown keywords in reshape: {', '.join(sorted(unknown))}. "
+                        "Accepted keyword arguments are 'shape' and 'reverse'.")
+    if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+        shape = tuple(shape[0])
+    return {"shape": tuple(shape or kwargs.get("shape", ())),
+            "reverse": kwargs.get("reverse", False)}
 
 
 @register(method=False, higher_order=True, aliases=("Reshape",),

@@ -16,6 +16,7 @@ from ..base import MXNetError, NotImplementedForSymbol, numeric_types
 from ..ops import registry
 from ..ops.dispatch import register_handler
 from ..ops.frontend import make_method
+from ..ops.shape import reshape_method_attrs
 from .executor import CachedGraph
 from .graph import Entry, Node, aux_vars, topo_order
 from .serialize import from_json, to_json
@@ -353,15 +354,7 @@ class Symbol:
         >>> y.infer_shape(x=(2, 3, 4))[1]
         [(2, 12)]
         """
-        unknown = set(kwargs) - {"shape", "reverse"}
-        if unknown:
-            raise TypeError(f"Got unknown keywords in reshape: {', '.join(sorted(unknown))}. "
-                            "Accepted keyword arguments are 'shape' and 'reverse'.")
-        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
-            shape = tuple(shape[0])
-        return build(registry.get("reshape"), (self,), {
-            "shape": tuple(shape or kwargs.get("shape", ())),
-            "reverse": kwargs.get("reverse", False)}, None)
+        return build(registry.get("reshape"), (self,), reshape_method_attrs(shape, kwargs), None)
 
     # -- graph utilities defined in their own modules ----------------------------------------
     def infer_shape(self, *args: Any, **kwargs: Any) -> tuple:
