@@ -53,40 +53,39 @@ def fuse_for_inference(plan: Sequence[Any], keep: set[int]) -> list[Any] | None:
     original's.
     """
     readers: Counter[int] = Counter(s for step in plan for s in step.ins if s >= 0)
-    producer = {step.outs[0]: k for k, step in enumerate(plan)}
+    reader_of = {s: k for k, step in enumerate(plan) for s in step.ins if s >= 0}
 
-    def sole_reader(slot: int) -> Any:
-        """The step that alone reads ``slot`` (a private intermediate), else None."""
-        if slot in keep or readers[slot] != 1:
+    def next_step(k: int) -> int | None:
+        """The index of the step that alone reads step ``k``'s (private) output, else None."""
+        out = plan[k].outs[0]
+        if out in keep or readers[out] != 1 or plan[reader_of[out]].ins[0] != out:
             return None
-        return next((s for s in plan if slot in s.ins), None)
+        return reader_of[out]
+
+    def folds(k: int) -> bool:
+        bn = plan[k]
+        return (bn.op.name == "BatchNorm" and bn.fwd_attrs["axis"] in (1, -3)
+                and not bn.fwd_attrs["output_mean_var"] and not bn.fwd_attrs.get("is_train")
+                and all(s not in keep and readers[s] == 0 for s in bn.outs[1:]))
 
     fused: dict[int, FusedStep] = {}  # plan index of the chain's last step -> fused step
-    absorbed: set[int] = set()
+    absorbed: set[int] = set()  # plan indices of every step of a fused chain
     for k, step in enumerate(plan):
-        if step.op.name != "Convolution" or k in absorbed:
+        if step.op.name != "Convolution":
             continue
-        tail, bn, relu = step, None, False
-        nxt = sole_reader(step.outs[0])
-        if (nxt is not None and nxt.op.name == "BatchNorm" and nxt.ins[0] == step.outs[0]
-                and nxt.fwd_attrs["axis"] in (1, -3) and not nxt.fwd_attrs["output_mean_var"]
-                and not nxt.fwd_attrs.get("is_train", False)
-                and all(s not in keep and readers[s] == 0 for s in nxt.outs[1:])):
-            tail, bn = nxt, {"eps": nxt.fwd_attrs["eps"], "fix_gamma": nxt.fwd_attrs["fix_gamma"]}
-            nxt = sole_reader(nxt.outs[0])
-        if nxt is not None and _is_relu(nxt) and nxt.ins[0] == tail.outs[0]:
-            tail, relu = nxt, True
-        if tail is step:
-            continue
-        ins = list(step.ins) + [-1] * (3 - len(step.ins))
-        if bn is not None:
-            bn_step = plan[producer[tail.ins[0]]] if relu else tail
-            ins += bn_step.ins[1:5]
-        last = producer[tail.outs[0]]
-        fused[last] = FusedStep(step, ins, tail.outs[0], bn, relu)
-        absorbed.update(i for i in range(k, last + 1)
-                        if plan[i] is step or plan[i] is tail or
-                        (bn is not None and relu and i == producer[tail.ins[0]]))
+        chain, ins, bn = [k], list(step.ins) + [-1] * (3 - len(step.ins)), None
+        nxt = next_step(k)
+        if nxt is not None and folds(nxt):
+            chain.append(nxt)
+            ins += plan[nxt].ins[1:5]  # gamma, beta, moving mean, moving var
+            bn = {"eps": plan[nxt].fwd_attrs["eps"], "fix_gamma": plan[nxt].fwd_attrs["fix_gamma"]}
+            nxt = next_step(nxt)
+        relu = nxt is not None and _is_relu(plan[nxt])
+        if relu:
+            chain.append(nxt)
+        if len(chain) > 1:
+            fused[chain[-1]] = FusedStep(step, ins, plan[chain[-1]].outs[0], bn, relu)
+            absorbed.update(chain)
     if not fused:
         return None
     new = [fused.get(k) or copy.copy(s) for k, s in enumerate(plan)
