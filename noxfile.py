@@ -42,9 +42,26 @@ def doctest(session: nox.Session) -> None:
     session.run("pytest", "-q", "tests/test_api_docs.py", *session.posargs)
 
 
+#: Programs the docs build needs from the operating system, and how to install each.
+SYSTEM_PROGRAMS = {
+    "dot": "Graphviz's `dot` (draws the network diagrams) is not installed: "
+           "`sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS), "
+           "`conda install -c conda-forge graphviz` (conda)",
+}
+
+
+def _require_programs(session: nox.Session) -> None:
+    """Stop at once, in one line, when a program the build needs is missing (rather than
+    minutes later inside a notebook)."""
+    for program, message in SYSTEM_PROGRAMS.items():
+        if shutil.which(program) is None:
+            session.error(message)
+
+
 @nox.session(python=PYTHON)
 def docs(session: nox.Session) -> None:
     """Build the executed HTML docs into build/html (clean, strict: -W --keep-going)."""
+    _require_programs(session)
     _install(session, "docs")
     shutil.rmtree(ROOT / "docs" / "api" / "_autosummary", ignore_errors=True)
     # -E: re-read every page, so a warning cannot hide in an unchanged page. Executed notebook
