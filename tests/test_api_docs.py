@@ -6,14 +6,8 @@ import re
 
 import pytest
 
-from minigluon._api import (
-    docstring,
-    page_context,
-    public_objects,
-    resolve,
-    run_examples,
-    source_location,
-)
+from minigluon._api import docstring, page_context, public_objects, resolve, source_location
+from minigluon._examples import run_examples
 
 API = public_objects()
 _EXAMPLES = re.compile(r"^Examples\n-{8,}\n", re.M)

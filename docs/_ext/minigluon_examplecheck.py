@@ -1,8 +1,9 @@
 """Sphinx extension: run every public object's docstring Examples while the docs build.
 
 The API pages show each example with the output written in its docstring. This check runs
-those examples (``minigluon._api.example_failures``: doctest with ELLIPSIS and
-NORMALIZE_WHITESPACE, a fresh NameManager and a seeded RNG per object) and turns every
+those examples (``minigluon._examples.example_failures``: doctest with ELLIPSIS,
+NORMALIZE_WHITESPACE and float32 tolerances for printed floats, the same checker as the tests;
+a fresh NameManager and a seeded RNG per object) and turns every
 mismatch into a Sphinx warning naming the object, the docstring line, the source file and line,
 and the expected and actual output. With ``-W --keep-going`` a page that would show an output
 the code no longer produces fails the build.
@@ -23,13 +24,8 @@ import minigluon_apipages
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from minigluon._api import (
-    ApiObject,
-    ExampleFailure,
-    example_failures,
-    public_objects,
-    source_location,
-)
+from minigluon._api import ApiObject, public_objects, source_location
+from minigluon._examples import ExampleFailure, example_failures
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,6 @@ the public methods and properties of a public class are public too.
 
 from __future__ import annotations
 
-import doctest
 import importlib
 import inspect
 import linecache
@@ -15,14 +14,10 @@ from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from . import autograd, random
-from .name import NameManager
 from .ops.registry import all_ops
 
-__all__ = ["PUBLIC_MODULES", "ApiObject", "ExampleFailure", "public_objects", "docstring",
-           "example_failures", "run_examples", "source_location", "page_context", "resolve"]
+__all__ = ["PUBLIC_MODULES", "ApiObject", "public_objects", "docstring", "source_location",
+           "page_context", "resolve"]
 
 #: Modules whose ``__all__`` is public API, in the order the API reference shows them.
 PUBLIC_MODULES = [
@@ -150,66 +145,6 @@ def docstring(obj: Any) -> str:
     if isinstance(obj, property):
         return inspect.cleandoc(obj.fget.__doc__ or "") if obj.fget else ""
     return inspect.cleandoc(getattr(obj, "__doc__", None) or "")
-
-
-@dataclass(frozen=True)
-class ExampleFailure:
-    """One docstring example whose output differs from the docstring (or that raised)."""
-
-    name: str  # the public object's documented name
-    line: int  # 1-based line of the example's ``>>>`` in the (cleaned) docstring
-    source: str
-    expected: str
-    got: str  # what it printed, or ``raised Error: message``
-
-    def __str__(self) -> str:
-        return (f"line {self.line}: {self.source}\n  expected: {self.expected}\n"
-                f"  got:      {self.got}")
-
-
-def _fresh_state() -> None:
-    # The state every test starts from (tests/conftest.py): outputs of random ops and of
-    # train-mode layers are then the same in the docs build, the tests and a user's session.
-    random.seed(0)
-    np.random.seed(0)
-    autograd.set_recording(False)
-    autograd.set_training(False)
-
-
-def example_failures(api: ApiObject) -> list[ExampleFailure]:
-    """Run the doctest examples of one public object; the examples whose output differs.
-
-    Each object's examples run in a fresh session: automatic names (``dense0_``) start from 0
-    and the random state is seeded, so the outputs are the ones the pages show.
-    """
-    parser = doctest.DocTestParser()
-    test = parser.get_doctest(docstring(api.obj), {}, api.name, api.module, 0)
-    failures: list[ExampleFailure] = []
-
-    def failure(example: doctest.Example, got: str) -> ExampleFailure:
-        return ExampleFailure(api.name, example.lineno + 1, example.source.strip(),
-                              example.want.strip(), got)
-
-    class _Collect(doctest.DocTestRunner):
-        def report_failure(self, out, test, example, got):
-            failures.append(failure(example, got.strip()))
-
-        def report_unexpected_exception(self, out, test, example, exc_info):
-            failures.append(failure(example, f"raised {exc_info[0].__name__}: {exc_info[1]}"))
-
-    runner = _Collect(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    _fresh_state()
-    with NameManager():
-        runner.run(test, out=lambda s: None, clear_globs=True)
-    return failures
-
-
-def run_examples(api: ApiObject) -> None:
-    """Run the doctest examples of one public object; any failure raises ``AssertionError``."""
-    failures = example_failures(api)
-    if failures:
-        raise AssertionError(f"{api.name}: docstring example failed\n"
-                             + "\n".join(map(str, failures)))
 
 
 def _definition(obj: Any) -> Any:

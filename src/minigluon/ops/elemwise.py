@@ -539,7 +539,7 @@ _unary("cbrt", np.cbrt, lambda g, x, y: g / (3 * y * y), "Cube root.",
 _unary("exp", np.exp, lambda g, x, y: g * y, "Exponential, ``e ** data``.",
        """    >>> nd.exp(nd.array([0, 1]))
     <BLANKLINE>
-    [1.       2.718282]
+    [1.        2.7182817]
     <NDArray 2 @cpu(0)>""", see="log, expm1")
 _unary("expm1", np.expm1, lambda g, x, y: g * (y + 1), "``exp(data) - 1``, accurate near 0.",
        """    >>> nd.expm1(nd.array([0, 1e-5]))
@@ -559,7 +559,7 @@ _unary("log2", np.log2, lambda g, x, y: g / (x * float(np.log(2))), "Base-2 loga
 _unary("log10", np.log10, lambda g, x, y: g / (x * float(np.log(10))), "Base-10 logarithm.",
        """    >>> nd.log10(nd.array([1, 100]))
     <BLANKLINE>
-    [0.        2.0000002]
+    [0. 2.]
     <NDArray 2 @cpu(0)>""", see="log", cases=[Case(positive((3, 4)))])
 _unary("log1p", np.log1p, lambda g, x, y: g / (1 + x), "``log(1 + data)``, accurate near 0.",
        """    >>> nd.log1p(nd.array([0, 1e-5]))
@@ -653,7 +653,7 @@ def _sigmoid(x: Any) -> Any:
 _unary("sigmoid", _sigmoid, lambda g, x, y: g * y * (1 - y),
        "Logistic sigmoid, ``1 / (1 + exp(-data))``.", """    >>> nd.sigmoid(nd.array([0, 2]))
     <BLANKLINE>
-    [0.5      0.880797]
+    [0.5       0.8807971]
     <NDArray 2 @cpu(0)>""", see="tanh, relu, softrelu")
 _unary("softsign", lambda x: x / (1 + np.abs(x)), lambda g, x, y: g / ((1 + G.abs(x)) ** 2),
        "Softsign, ``data / (1 + |data|)``.", """    >>> nd.softsign(nd.array([-1, 3]))
