@@ -115,6 +115,13 @@ def plot_network(symbol: Symbol, title: str = "plot", save_format: str = "pdf",
              "fontname": "Helvetica", "fontsize": "11", **(node_attrs or {})}
     dot = Digraph(name=title, format=save_format)
     hidden = params if hide_weights else set()
+    # Graphviz ids are the nodes' own names (they show as tooltips), made unique by position:
+    # never id(), which changes from run to run and would put addresses into the drawings.
+    # (":" would read as a Graphviz port.)
+    key: dict[int, str] = {}
+    for i, n in enumerate(order):
+        name = n.name.replace(":", "_")
+        key[id(n)] = name if name not in key.values() else f"{name}#{i}"
     for n in order:
         if id(n) in hidden:
             continue
@@ -123,7 +130,7 @@ def plot_network(symbol: Symbol, title: str = "plot", save_format: str = "pdf",
         if counts.get(id(n)):
             label += f"\n{counts[id(n)]:,} params"
         fill = "#8dd3c7" if n.is_var else _COLOURS.get(op, "#fccde5")
-        dot.node(name=str(id(n)), label=label, fillcolor=fill, **attrs)
+        dot.node(name=key[id(n)], label=label, fillcolor=fill, **attrs)
     for n in order:
         if n.is_var or id(n) in hidden:
             continue
@@ -132,7 +139,7 @@ def plot_network(symbol: Symbol, title: str = "plot", save_format: str = "pdf",
                 continue
             s = shapes.get(id(e[0]), [None] * (e[1] + 1))[e[1]] if shapes else None
             edge_label = "x".join(str(d) for d in s[1:]) if s else ""
-            dot.edge(str(id(e[0])), str(id(n)), label=edge_label, dir="back", arrowtail="open")
+            dot.edge(key[id(e[0])], key[id(n)], label=edge_label, dir="back", arrowtail="open")
     return dot
 
 
