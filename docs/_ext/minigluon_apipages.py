@@ -7,6 +7,12 @@ git-ignored, so the reference always matches the code (and grows with the op reg
 Incremental builds: Sphinx re-reads a page whose file is newer than its last reading, so a page
 is written only when its text changes, and only pages of objects that no longer exist are
 removed (autosummary itself leaves an unchanged stub alone).
+
+Navigation: the module pages are in the table of contents (``api/index``); the object pages are
+not. Each is reached from its module page's table, and is ``:orphan:`` (the templates in
+``docs/_templates/autosummary``). In the toctree, the ~600 object pages were part of the
+navigation tree furo renders into every page (hidden entries too): 116 KB a page, most of a
+build's writing time.
 """
 
 from __future__ import annotations
@@ -15,12 +21,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.ext.autosummary import autosummary_toc
 
 from minigluon._api import PUBLIC_MODULES, public_objects
 
 __all__ = ["setup", "setup_apipages", "PUBLIC_MODULES", "STUBS", "module_pages",
-           "write_module_pages", "write_if_changed"]
+           "write_module_pages", "write_if_changed", "drop_stub_toctrees",
+           "no_generated_source"]
 
 #: Folder of the object pages, relative to ``api/`` (the module pages' ``:toctree:``).
 STUBS = "_autosummary"
@@ -34,6 +43,9 @@ _TITLES = {
 def setup_apipages(app: Sphinx) -> None:
     # at config-inited: before Sphinx lists the source files and before autosummary reads them
     app.connect("config-inited", write_module_pages, priority=100)
+    # before the toctree collector (priority 500) records the autosummary tables' toctrees
+    app.connect("doctree-read", drop_stub_toctrees, priority=400)
+    app.connect("html-page-context", no_generated_source)
 
 
 def module_pages(modules: Iterable[str]) -> dict[str, list[str]]:
@@ -87,6 +99,21 @@ def write_module_pages(app: Sphinx, config: Any = None) -> None:
     for old in (api_dir / STUBS).glob("*.rst"):
         if old.stem not in stubs:
             old.unlink()
+
+
+def drop_stub_toctrees(app: Sphinx, doctree: nodes.document) -> None:
+    """Take the (hidden) toctree of each autosummary table out of the page: the object pages
+    stay linked from the table but out of the site's navigation."""
+    for node in list(doctree.findall(autosummary_toc)):
+        node.parent.remove(node)
+
+
+def no_generated_source(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                        doctree: nodes.document | None) -> None:
+    """No "show source" link (and no copy in ``_sources/``) for the generated API pages: their
+    source is a few directives, not what a reader looks for (viewcode links the code)."""
+    if pagename.startswith("api/minigluon") or pagename.startswith(f"api/{STUBS}/"):
+        context["sourcename"] = ""
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

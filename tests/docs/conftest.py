@@ -77,6 +77,13 @@ def docs_build():
     return build_docs
 
 
+@pytest.fixture(scope="session")
+def api_site(tmp_path_factory) -> Build:
+    """:func:`build_docs` of two API modules and the autograd guide (not executed). ~3 s."""
+    return build_docs(tmp_path_factory.mktemp("api-site"),
+                      ["minigluon.autograd", "minigluon.random"], guides=("autograd",))
+
+
 #: Guides of the small site (short ones: each runs in a few seconds).
 GUIDES = ["blocks", "hybridize", "autograd"]
 #: The API objects it documents (a few, not whole modules: autodoc is most of a build's time).
