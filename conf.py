@@ -33,6 +33,7 @@ extensions = [
     "minigluon_usage",  # "Used in": the calls each executed guide cell makes (see below)
     "minigluon_apilinks",  # a guide's first mention of an object links to its API entry
     "search.sphinx_ext",  # the search index, when the build finishes
+    "minigluon_warnings",  # an incremental build reads again the pages that warned last time
 ]
 
 templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too
