@@ -1,11 +1,20 @@
 """Incremental builds (``nox -s docs`` without ``--clean``): a warning keeps failing the build
-until it is fixed."""
+until it is fixed, and "Used in" lists follow a guide whose code changed."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 MODULES = ["minigluon.random"]  # the smallest module: two objects
+
+
+def mtimes(html: Path) -> dict[str, int]:
+    """Every page's mtime, except those Sphinx writes on every build (indices, search)."""
+    always = {"genindex.html", "search.html", "py-modindex.html", "_modules/index.html"}
+    return {name: p.stat().st_mtime_ns for p in html.rglob("*.html")
+            if (name := str(p.relative_to(html))) not in always}
 
 
 @pytest.fixture
@@ -39,3 +48,54 @@ def test_a_warning_fails_every_build_until_it_is_fixed(built, problem, message):
     for _ in range(2):
         fixed = again()
         assert fixed.status == 0 and fixed.warnings == ""
+
+
+CALLS = """\
+---
+file_format: mystnb
+kernelspec:
+  name: python3
+  display_name: Python 3
+---
+
+# Calls
+
+```{{code-cell}} ipython3
+from minigluon import autograd
+autograd.{name}()
+```
+"""
+
+
+def used_in(html: Path, name: str) -> bool:
+    page = (html / "api" / "_autosummary" / f"minigluon.autograd.{name}.html").read_text()
+    return "minigluon-used-in" in page and 'href="../../calls.html"' in page
+
+
+@pytest.mark.slow
+def test_used_in_lists_follow_a_guide_whose_code_changed(tmp_path, docs_copy, docs_sphinx):
+    """Runs a one-cell guide twice (~10 s)."""
+    modules = ["minigluon.autograd"]
+    src = docs_copy(tmp_path, modules)
+    (src / "calls.md").write_text(CALLS.format(name="is_recording"))
+    (src / "index.md").write_text("# Index\n\n```{toctree}\ncalls\napi/index\n```\n")
+
+    def build(fresh: bool):
+        done = docs_sphinx(src, tmp_path / "html", modules, fresh=fresh, cache=tmp_path / "cache")
+        assert done.status == 0, done.warnings
+        return done.html
+
+    html = build(fresh=True)
+    assert used_in(html, "is_recording") and not used_in(html, "is_training")
+    pages = mtimes(html)
+    (src / "calls.md").write_text(CALLS.format(name="is_training"))
+    html = build(fresh=False)
+    assert used_in(html, "is_training") and not used_in(html, "is_recording")
+    now = mtimes(html)
+    written = {p for p in pages if now[p] != pages[p]}
+    # the guide, the two API pages whose lists changed (and the index of the guides)
+    assert {"calls.html", "api/_autosummary/minigluon.autograd.is_recording.html",
+            "api/_autosummary/minigluon.autograd.is_training.html"} <= written
+    assert written <= {"calls.html", "index.html",
+                       "api/_autosummary/minigluon.autograd.is_recording.html",
+                       "api/_autosummary/minigluon.autograd.is_training.html"}
