@@ -1,8 +1,10 @@
-"""Incremental builds (``nox -s docs`` without ``--clean``): a warning keeps failing the build
-until it is fixed, and "Used in" lists follow a guide whose code changed."""
+"""Incremental builds (``nox -s docs`` without ``--clean``): a build reads and writes only what
+changed, a changed guide shows, the search index keeps every page, a warning keeps failing the
+build until it is fixed, and "Used in" lists follow a guide whose code changed."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,22 @@ def mtimes(html: Path) -> dict[str, int]:
             if (name := str(p.relative_to(html))) not in always}
 
 
+def index_id(html: Path) -> str:
+    from search.index import MARKER
+
+    return json.loads((html.parent / "search-index" / MARKER).read_text())["id"]
+
+
+def index_size(html: Path) -> int:
+    from search.index import open_index
+
+    opened = open_index(html.parent / "search-index")
+    try:
+        return opened.doc_count
+    finally:
+        opened.close()
+
+
 @pytest.fixture
 def built(tmp_path, docs_copy, docs_sphinx):
     """A clean strict build of one module and the autograd guide (not executed), and a
@@ -29,6 +47,36 @@ def built(tmp_path, docs_copy, docs_sphinx):
         return docs_sphinx(src, tmp_path / "html", MODULES, fresh=False)
 
     return first, again
+
+
+def test_a_build_with_nothing_changed_writes_nothing(built):
+    first, again = built
+    pages, index = mtimes(first.html), index_id(first.html)
+    sources = {p: p.stat().st_mtime_ns for p in (first.src / "api").rglob("*.rst")}
+    second = again()
+    assert second.status == 0 and second.warnings == ""
+    assert mtimes(first.html) == pages
+    assert {p: p.stat().st_mtime_ns for p in sources} == sources  # generated API pages too
+    assert index_id(first.html) == index  # the index was not written again
+
+
+def test_a_changed_guide_is_written_and_indexed_and_nothing_else(built):
+    from search.query import SearchEngine
+
+    first, again = built
+    pages, index, records = mtimes(first.html), index_id(first.html), index_size(first.html)
+    guide = first.src / "autograd.md"
+    guide.write_text(guide.read_text() + "\nA sentence about zanzibarian gradients.\n")
+    second = again()
+    assert second.status == 0, second.warnings
+    assert "zanzibarian" in (first.html / "autograd.html").read_text()
+    now = mtimes(first.html)
+    assert {p for p in pages if now[p] != pages[p]} <= {"autograd.html", "index.html"}
+    assert now["autograd.html"] != pages["autograd.html"]
+    assert index_id(first.html) != index
+    assert index_size(first.html) == records  # every page and object, not only the guide
+    with SearchEngine(first.html.parent / "search-index") as engine:
+        assert engine.search("zanzibarian").results[0]["url"].startswith("autograd.html")
 
 
 @pytest.mark.parametrize("problem, message", [
