@@ -5,7 +5,6 @@ Build with ``nox -s docs`` (``sphinx-build -c . -W --keep-going -E -b html docs 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
@@ -14,6 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 sys.path.insert(0, str(ROOT))  # the search package (sphinx hook)
+
+from minigluon_cachekeys import execution_key  # noqa: E402
 
 project = "minigluon"
 author = "the minigluon developers"
@@ -57,18 +58,9 @@ napoleon_use_rtype = False
 trim_doctest_flags = True  # hide <BLANKLINE> and doctest flags on the rendered pages
 
 # -- executed pages ------------------------------------------------------------------------------
-def _source_hash() -> str:
-    """Hash of the library sources and this file (the kernels' environment): executed outputs
-    are cached per library version and execution setup."""
-    h = hashlib.sha256()
-    for path in [Path(__file__).resolve(), *sorted((ROOT / "src").rglob("*.py"))]:
-        h.update(str(path.relative_to(ROOT)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
-
-
+# Executed outputs are cached per library version, execution setup and numeric code path.
 _CACHE_ROOT = ROOT / "build" / ".jupyter_cache"
-_CACHE = _CACHE_ROOT / _source_hash()
+_CACHE = _CACHE_ROOT / execution_key(ROOT)
 if _CACHE_ROOT.exists():
     for stale in _CACHE_ROOT.iterdir():
         if stale != _CACHE:
