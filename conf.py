@@ -10,11 +10,13 @@ import shutil
 import sys
 from pathlib import Path
 
+from sphinx.application import Sphinx
+
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 sys.path.insert(0, str(ROOT))  # the search package (sphinx hook)
 
-from minigluon_cachekeys import execution_key  # noqa: E402
+from minigluon_cachekeys import docs_code_key, execution_key  # noqa: E402
 
 project = "minigluon"
 author = "the minigluon developers"
@@ -89,3 +91,16 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 # "Used in" (docs/_ext/minigluon_usage): the kernels record calls through the IPython profile
 # above; recordings are kept in the jupyter cache next to the outputs they belong to.
+
+# -- incremental builds ----------------------------------------------------------------------
+# Sphinx reads again only the pages whose source changed, and every page when a config value
+# changed. A change to the library changes nb_execution_cache_path above, so every page is read
+# again: on purpose. The notebooks run again anyway (minutes; reading is seconds), and autodoc's
+# own dependency tracking would miss most API pages (an op's docstring lives in ops/, its page
+# documents minigluon.ndarray). Sphinx does not see its extensions change: their code's hash as
+# a config value has an edited extension rebuild every page, with the notebooks' outputs cached.
+minigluon_docs_code = docs_code_key(ROOT)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_config_value("minigluon_docs_code", "", "env", types=[str])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from minigluon_cachekeys import NUMERIC_ENV, execution_key
+from minigluon_cachekeys import NUMERIC_ENV, docs_code_key, execution_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,3 +34,13 @@ def test_the_library_and_conf_py_are_part_of_the_execution_key(tmp_path):
     (tmp_path / "conf.py").write_text("x = 2\n")
     assert len({before, changed, execution_key(tmp_path, {})}) == 3
 
+
+def test_the_docs_code_key_follows_the_extensions(tmp_path):
+    ext = tmp_path / "docs" / "_ext"
+    ext.mkdir(parents=True)
+    (ext / "one.py").write_text("a = 1\n")
+    before = docs_code_key(tmp_path)
+    assert docs_code_key(tmp_path) == before
+    (ext / "one.py").write_text("a = 2\n")
+    assert docs_code_key(tmp_path) != before
+    assert docs_code_key(ROOT) == docs_code_key(ROOT)
