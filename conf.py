@@ -1,6 +1,7 @@
 """Sphinx configuration: MyST notebooks executed at build time, API pages from the registry.
 
-Build with ``nox -s docs`` (``sphinx-build -c . -W --keep-going -E -b html docs build/html``).
+Build with ``nox -s docs`` (incremental: ``sphinx-build -c . -W --keep-going -b html docs
+build/html``), or ``nox -s docs -- --clean`` (every page again, ``-E``; what CI runs).
 """
 
 from __future__ import annotations
