@@ -65,8 +65,9 @@ def docs(session: nox.Session) -> None:
     Incremental: only the pages that changed are read and written again (seconds), and a page
     that warned is read again on every build until it is fixed (docs/_ext/minigluon_warnings).
     ``nox -s docs -- --clean`` builds everything from scratch (a fresh environment, every API
-    page generated again), as CI does. Executed notebook outputs stay cached either way
-    (per library version and numeric code path, conf.py).
+    page generated again, no file left from an earlier build in build/html), as CI does.
+    Executed notebook outputs stay cached either way (per library version and numeric code
+    path, conf.py).
     """
     _require_programs(session)
     _install(session, "docs")
@@ -75,8 +76,12 @@ def docs(session: nox.Session) -> None:
     if "--clean" in args:
         args.remove("--clean")
         fresh = ["-E"]  # a fresh environment: every page read and written
-        # (a function given to session.run is skipped by --install-only, as the build is)
-        session.run(shutil.rmtree, ROOT / "docs" / "api" / "_autosummary", True)
+        # Pages of removed documents, old images, and viewcode's source pages (written only
+        # when older than their module) would otherwise outlive any build.
+        # (A function given to session.run is skipped by --install-only, as the build is.)
+        for generated in ["docs/api/_autosummary", "build/html", "build/doctrees",
+                          "build/jupyter_execute"]:
+            session.run(shutil.rmtree, ROOT / generated, True)
     # -d: the saved environment and doctrees are the build's state, not part of the site.
     # -- compat: builds before 2026-12 kept them in build/html/.doctrees (15 MB of the site);
     # remove this block when no checkout has one left.
