@@ -117,8 +117,14 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Run the benchmarks and print their tables (PyTorch CPU is compared when installed)."""
-    _install(session, "bench")
+    """Run the benchmarks and print their tables (PyTorch CPU is compared when installed).
+
+    ``nox -s bench -- docs`` times docs builds (clean, no-op, one guide changed) in a
+    temporary folder and prints the site's size (3-5 minutes).
+    """
+    # the docs benchmark runs sphinx-build and the notebooks' kernels: the docs extras
+    docs = not session.posargs or "docs" in session.posargs
+    _install(session, "bench,docs" if docs else "bench")
     # PyTorch CPU is the peer we compare with. Only the CPU wheel that lies on disk is used:
     # resolving "torch" from the index would pull a multi-GB CUDA build.
     wheels = sorted(Path(os.environ.get("MINIGLUON_TORCH_WHEELS", "/opt/wheels")).glob(
