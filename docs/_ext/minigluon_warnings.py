@@ -49,7 +49,7 @@ def warned_pages(app: Sphinx) -> set[str]:
 def _save(app: Sphinx, handler: _PagesThatWarn, exception: BaseException | None) -> None:
     logging.getLogger(NAMESPACE).removeHandler(handler)  # one build per application
     pages = set(handler.pages)
-    if exception is not None:  # the build stopped: the pages it had to read again may not be
+    if exception is not None:  # it stopped: the pages it was to read again may not have been
         pages |= warned_pages(app)
     path = Path(app.doctreedir) / WARNED_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
