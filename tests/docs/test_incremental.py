@@ -1,6 +1,7 @@
 """Incremental builds (``nox -s docs`` without ``--clean``): a build reads and writes only what
-changed, a changed guide shows, the search index keeps every page, a warning keeps failing the
-build until it is fixed, and "Used in" lists follow a guide whose code changed."""
+changed, a changed guide shows, the search index keeps every page, every page's navigation
+follows the guides, a warning keeps failing the build until it is fixed, and "Used in" lists
+follow a guide whose code changed."""
 
 from __future__ import annotations
 
@@ -77,6 +78,23 @@ def test_a_changed_guide_is_written_and_indexed_and_nothing_else(built):
     assert index_size(first.html) == records  # every page and object, not only the guide
     with SearchEngine(first.html.parent / "search-index") as engine:
         assert engine.search("zanzibarian").results[0]["url"].startswith("autograd.html")
+
+
+def test_every_page_shows_a_guide_added_or_retitled(built):
+    first, again = built
+    pages = ["autograd.html", "api/minigluon.random.html",
+             "api/_autosummary/minigluon.random.seed.html"]
+    (first.src / "extra.md").write_text("# An extra guide\n\nText.\n")
+    (first.src / "index.md").write_text(
+        "# Index\n\n```{toctree}\nautograd\nextra\napi/index\n```\n")
+    assert again().status == 0
+    assert all("An extra guide" in (first.html / page).read_text() for page in pages)
+    (first.src / "extra.md").write_text("# A retitled guide\n\nText.\n")
+    assert again().status == 0
+    assert all("A retitled guide" in (first.html / page).read_text() for page in pages)
+    written = mtimes(first.html)
+    assert again().status == 0
+    assert mtimes(first.html) == written  # and no more once it is shown
 
 
 @pytest.mark.parametrize("problem, message", [
