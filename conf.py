@@ -38,7 +38,7 @@ extensions = [
     "minigluon_apilinks",  # a guide's first mention of an object links to its API entry
     "search.sphinx_ext",  # the search index, when the build finishes
     "minigluon_warnings",  # an incremental build reads again the pages that warned last time
-    "minigluon_navigation",  # ... and writes every page again when the navigation changed
+    "minigluon_incremental",  # ... and writes again the pages that show what changed
 ]
 
 templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too

@@ -29,7 +29,7 @@ from minigluon._api import PUBLIC_MODULES, public_objects
 
 __all__ = ["setup", "setup_apipages", "PUBLIC_MODULES", "STUBS", "module_pages",
            "write_module_pages", "write_if_changed", "drop_stub_toctrees",
-           "no_generated_source"]
+           "no_generated_source", "is_generated"]
 
 #: Folder of the object pages, relative to ``api/`` (the module pages' ``:toctree:``).
 STUBS = "_autosummary"
@@ -112,8 +112,13 @@ def no_generated_source(app: Sphinx, pagename: str, templatename: str, context: 
                         doctree: nodes.document | None) -> None:
     """No "show source" link (and no copy in ``_sources/``) for the generated API pages: their
     source is a few directives, not what a reader looks for (viewcode links the code)."""
-    if pagename.startswith("api/minigluon") or pagename.startswith(f"api/{STUBS}/"):
+    if is_generated(pagename):
         context["sourcename"] = ""
+
+
+def is_generated(docname: str) -> bool:
+    """Whether ``docname`` is a page this extension or autosummary writes."""
+    return docname.startswith(("api/minigluon", f"api/{STUBS}/"))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

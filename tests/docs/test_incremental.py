@@ -1,7 +1,7 @@
 """Incremental builds (``nox -s docs`` without ``--clean``): a build reads and writes only what
 changed, a changed guide shows, the search index keeps every page, every page's navigation
-follows the guides, a warning keeps failing the build until it is fixed, and "Used in" lists
-follow a guide whose code changed."""
+follows the guides, links between guides are checked again, a warning keeps failing the build
+until it is fixed, and "Used in" lists follow a guide whose code changed."""
 
 from __future__ import annotations
 
@@ -72,7 +72,9 @@ def test_a_changed_guide_is_written_and_indexed_and_nothing_else(built):
     assert second.status == 0, second.warnings
     assert "zanzibarian" in (first.html / "autograd.html").read_text()
     now = mtimes(first.html)
-    assert {p for p in pages if now[p] != pages[p]} <= {"autograd.html", "index.html"}
+    # the hand-written pages (their links into the guide are checked again), no API page
+    assert {p for p in pages if now[p] != pages[p]} <= {"autograd.html", "index.html",
+                                                        "api/index.html"}
     assert now["autograd.html"] != pages["autograd.html"]
     assert index_id(first.html) != index
     assert index_size(first.html) == records  # every page and object, not only the guide
@@ -95,6 +97,20 @@ def test_every_page_shows_a_guide_added_or_retitled(built):
     written = mtimes(first.html)
     assert again().status == 0
     assert mtimes(first.html) == written  # and no more once it is shown
+
+
+def test_a_link_into_a_section_that_is_gone_fails_the_build(built):
+    first, again = built
+    guide = first.src / "autograd.md"
+    (first.src / "extra.md").write_text("# Extra\n\n## A section\n\nText.\n")
+    (first.src / "index.md").write_text(
+        "# Index\n\n```{toctree}\nautograd\nextra\napi/index\n```\n")
+    guide.write_text(guide.read_text() + "\nSee [a section](extra.md#a-section).\n")
+    assert again().status == 0
+    (first.src / "extra.md").write_text("# Extra\n\n## Another section\n\nText.\n")
+    broken = again()  # autograd.md itself did not change
+    assert broken.status != 0 and "autograd.md" in broken.warnings
+    assert "a-section" in broken.warnings
 
 
 @pytest.mark.parametrize("problem, message", [
@@ -159,9 +175,9 @@ def test_used_in_lists_follow_a_guide_whose_code_changed(tmp_path, docs_copy, do
     assert used_in(html, "is_training") and not used_in(html, "is_recording")
     now = mtimes(html)
     written = {p for p in pages if now[p] != pages[p]}
-    # the guide, the two API pages whose lists changed (and the index of the guides)
+    # the guide, the two API pages whose lists changed (and the other hand-written pages)
     assert {"calls.html", "api/_autosummary/minigluon.autograd.is_recording.html",
             "api/_autosummary/minigluon.autograd.is_training.html"} <= written
-    assert written <= {"calls.html", "index.html",
+    assert written <= {"calls.html", "index.html", "api/index.html",
                        "api/_autosummary/minigluon.autograd.is_recording.html",
                        "api/_autosummary/minigluon.autograd.is_training.html"}
