@@ -1,19 +1,23 @@
 """Sphinx configuration: MyST notebooks executed at build time, API pages from the registry.
 
-Build with ``nox -s docs`` (``sphinx-build -c . -W --keep-going -E -b html docs build/html``).
+Build with ``nox -s docs`` (incremental: ``sphinx-build -c . -W --keep-going -b html docs
+build/html``), or ``nox -s docs -- --clean`` (every page again, ``-E``; what CI runs).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
 from pathlib import Path
 
+from sphinx.application import Sphinx
+
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 sys.path.insert(0, str(ROOT))  # the search package (sphinx hook)
+
+from minigluon_cachekeys import docs_code_key, execution_key  # noqa: E402
 
 project = "minigluon"
 author = "the minigluon developers"
@@ -33,6 +37,8 @@ extensions = [
     "minigluon_usage",  # "Used in": the calls each executed guide cell makes (see below)
     "minigluon_apilinks",  # a guide's first mention of an object links to its API entry
     "search.sphinx_ext",  # the search index, when the build finishes
+    "minigluon_warnings",  # an incremental build reads again the pages that warned last time
+    "minigluon_incremental",  # ... and writes again the pages that show what changed
 ]
 
 templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too
@@ -56,18 +62,9 @@ napoleon_use_rtype = False
 trim_doctest_flags = True  # hide <BLANKLINE> and doctest flags on the rendered pages
 
 # -- executed pages ------------------------------------------------------------------------------
-def _source_hash() -> str:
-    """Hash of the library sources and this file (the kernels' environment): executed outputs
-    are cached per library version and execution setup."""
-    h = hashlib.sha256()
-    for path in [Path(__file__).resolve(), *sorted((ROOT / "src").rglob("*.py"))]:
-        h.update(str(path.relative_to(ROOT)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
-
-
+# Executed outputs are cached per library version, execution setup and numeric code path.
 _CACHE_ROOT = ROOT / "build" / ".jupyter_cache"
-_CACHE = _CACHE_ROOT / _source_hash()
+_CACHE = _CACHE_ROOT / execution_key(ROOT)
 if _CACHE_ROOT.exists():
     for stale in _CACHE_ROOT.iterdir():
         if stale != _CACHE:
@@ -96,3 +93,16 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 # "Used in" (docs/_ext/minigluon_usage): the kernels record calls through the IPython profile
 # above; recordings are kept in the jupyter cache next to the outputs they belong to.
+
+# -- incremental builds ----------------------------------------------------------------------
+# Sphinx reads again only the pages whose source changed, and every page when a config value
+# changed. A change to the library changes nb_execution_cache_path above, so every page is read
+# again: on purpose. The notebooks run again anyway (minutes; reading is seconds), and autodoc's
+# own dependency tracking would miss most API pages (an op's docstring lives in ops/, its page
+# documents minigluon.ndarray). Sphinx does not see its extensions change: their code's hash as
+# a config value has an edited extension rebuild every page, with the notebooks' outputs cached.
+minigluon_docs_code = docs_code_key(ROOT)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_config_value("minigluon_docs_code", "", "env", types=[str])

@@ -181,8 +181,11 @@ def _param_names(signature: str) -> list[str]:
 
 # -- writing ----------------------------------------------------------------------------------
 
-def write_index(records: Iterable[Record], target: Path | str) -> Path:
+def write_index(records: Iterable[Record], target: Path | str, source: str = "") -> Path:
     """Index ``records`` into ``target`` atomically; returns the target path.
+
+    ``source`` identifies what the records were collected from; it is kept in the marker
+    (:func:`read_marker`), so a docs build can tell that the index it would write is there.
 
     The index is written into a fresh sibling directory (Whoosh's own temporary files go there
     too, never to a shared temp path), then exchanged with ``target`` in one step where the OS
@@ -224,7 +227,7 @@ def write_index(records: Iterable[Record], target: Path | str) -> Path:
             "".join(f"{w} {n}\n" for w, n in sorted(vocabulary.items())), encoding="utf-8")
         (staging / USED_IN).write_text(json.dumps(_used_in(records)), encoding="utf-8")
         marker = {"format": FORMAT, "analysis": ANALYSIS, "records": len(priors),
-                  "fields": list(SCORED_FIELDS),
+                  "fields": list(SCORED_FIELDS), "source": source,
                   "id": uuid.uuid4().hex, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         (staging / MARKER).write_text(json.dumps(marker), encoding="utf-8")
         _swap_into_place(staging, target)

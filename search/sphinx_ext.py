@@ -2,10 +2,13 @@
 
 Add ``"search.sphinx_ext"`` to ``extensions``. The index goes next to the HTML output
 (``build/html`` -> ``build/search-index``) unless ``minigluon_search_index_dir`` says where.
+An incremental build that read no page again leaves the index it would write alone.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -14,9 +17,9 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .collect import collect
-from .index import write_index
+from .index import SearchIndexError, read_marker, write_index
 
-__all__ = ["setup", "setup_search", "index_dir"]
+__all__ = ["setup", "setup_search", "index_dir", "build_key"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +55,31 @@ def build_search_index(app: Sphinx, exception: Exception | None) -> None:
     if getattr(app, "_fail_on_warnings", False) and getattr(app, "_warncount", 0):
         logger.info("search index: not written, the build has warnings treated as errors")
         return
+    target, key = index_dir(app), build_key(app)
+    if _indexed(target) == key:
+        logger.info("search index: unchanged (no page was read again) in %s", target)
+        return
     start = time.perf_counter()
     records = collect(app)
-    target = write_index(records, index_dir(app))
+    target = write_index(records, target, source=key)
     logger.info("search index: %d records in %s (%.1f s)", len(records), target,
                 time.perf_counter() - start)
+
+
+def build_key(app: Sphinx) -> str:
+    """What an index of this build is made of: the pages as read (Sphinx keeps when it read
+    each: a page read again, added or removed changes it, and so does a change of the library,
+    which has every page read again), the builder (its URLs) and the code collecting records."""
+    digest = hashlib.sha256(app.builder.name.encode())
+    digest.update(json.dumps(sorted(app.env.all_docs.items())).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _indexed(target: Path) -> str | None:
+    """The build key of the index at ``target`` (None: none there, or unusable)."""
+    try:
+        return read_marker(target).get("source")
+    except SearchIndexError:
+        return None

@@ -128,6 +128,24 @@ def _notebook_path(app: Sphinx, docname: str) -> Path:
     return folder / f"{docname}.ipynb"
 
 
+def _with_cached_outputs(app: Sphinx, nb: dict) -> dict:
+    """``nb`` with the outputs jupyter-cache holds for it. myst-nb (1.4) writes the notebook
+    it read, not the one it merged cached outputs into: a guide whose outputs came from the
+    cache (an incremental build, or any build after the first) is written without them."""
+    config = app.env.mystnb_config
+    if config.execution_mode != "cache":
+        return nb  # executed now, in place ("force"), or not at all ("off")
+    import nbformat
+    from jupyter_cache import get_cache
+
+    try:
+        _, merged = get_cache(config.execution_cache_path).merge_match_into_notebook(
+            nbformat.from_dict(nb))
+    except KeyError:  # not cached (its run failed, or was skipped): as myst-nb wrote it
+        return nb
+    return merged
+
+
 def is_guide(app: Sphinx, docname: str) -> bool:
     if any(fnmatch(docname, pattern) for pattern in app.config.minigluon_downloads_exclude):
         return False
@@ -164,7 +182,7 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
             logger.warning(f"no notebook of guide {docname!r} at {source}: no downloads",
                            location=docname, type="minigluon", subtype="downloads")
             continue
-        nb = json.loads(source.read_text(encoding="utf-8"))
+        nb = _with_cached_outputs(app, json.loads(source.read_text(encoding="utf-8")))
         title = app.env.titles[docname].astext() if docname in app.env.titles else ""
         (out / docname).parent.mkdir(parents=True, exist_ok=True)
         (out / f"{docname}.ipynb").write_text(

@@ -1,6 +1,7 @@
 """Small real Sphinx builds of this checkout's docs for the tests of docs/_ext.
 
 ``build_docs`` builds a few API modules and guides (notebook execution off unless asked);
+``copy_docs`` and ``sphinx_build`` are its two halves, for tests that edit pages or build again;
 ``usage_site`` is a small build with three guides executed, a page of links and a few API
 objects, built twice (clean, then from the cache with one recording deleted, and indexed).
 """
@@ -39,11 +40,15 @@ def build_docs(out: Path, modules: list[str], guides: tuple[str, ...] = (),
     ``strict`` adds ``-W --keep-going`` as ``nox -s docs`` does. The guides' notebooks run only
     with ``execute`` (``MINIGLUON_NB_EXECUTION_MODE=force``: no cache, seconds per guide).
     """
+    return sphinx_build(copy_docs(out, modules, guides), out / "html", modules, strict=strict,
+                        execute=execute)
+
+
+def copy_docs(out: Path, modules: list[str], guides: tuple[str, ...] = ()) -> Path:
+    """``out/docs``: the docs folder with the ``guides`` as its pages and the API pages of
+    ``modules`` (written by minigluon_apipages when the build starts)."""
     pytest.importorskip("sphinx")
     pytest.importorskip("myst_nb")
-    import minigluon_apipages
-    from sphinx.cmd.build import build_main
-
     src = out / "docs"
     shutil.copytree(DOCS, src, ignore=shutil.ignore_patterns(
         "_autosummary", "jupyter_execute", "*.md", "minigluon*.rst"))
@@ -56,25 +61,63 @@ def build_docs(out: Path, modules: list[str], guides: tuple[str, ...] = (),
     # reads only pages that were listed (as in tests/search/conftest.py).
     for mod in modules:
         (src / "api" / f"{mod}.rst").write_text(f"{mod}\n{'=' * len(mod)}\n")
-    log = out / "warnings.txt"
-    args = ["-q", "-E", "-c", str(ROOT), "-b", "html", "-w", str(log)]
+    return src
+
+
+def sphinx_build(src: Path, html: Path, modules: list[str], strict: bool = True,
+                 execute: bool = False, fresh: bool = True, cache: Path | None = None) -> Build:
+    """Build ``src`` into ``html`` (the search index goes next to it) as :func:`build_docs`.
+
+    ``fresh`` (``-E``) reads every page; without it the build is incremental, as a second
+    ``nox -s docs``. With ``cache`` the notebooks run in jupyter-cache's "cache" mode with
+    that cache (kept apart from build/), instead of ``execute``'s "force".
+    """
+    import minigluon_apipages
+    from sphinx.cmd.build import build_main
+
+    log = html.parent / "warnings.txt"
+    args = ["-q", "-c", str(ROOT), "-b", "html", "-w", str(log)]
+    if fresh:
+        args.append("-E")
     if strict:
         args += ["-W", "--keep-going"]
+    mode = "cache" if cache is not None else "force" if execute else "off"
+    if cache is not None:
+        args += ["-D", f"nb_execution_cache_path={cache}"]
     with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
         warnings.simplefilter("default")  # Sphinx's own extensions warn about Sphinx 11
         mp.setattr(minigluon_apipages, "PUBLIC_MODULES", list(modules))
-        mp.setenv("MINIGLUON_NB_EXECUTION_MODE", "force" if execute else "off")
+        mp.setenv("MINIGLUON_NB_EXECUTION_MODE", mode)
         # kernels start in the docs folder: they import this checkout's minigluon by path
         mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [
             str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH")])))
-        status = build_main([*args, str(src), str(out / "html")])
-    return Build(status, log.read_text() if log.exists() else "", src, out / "html")
+        status = build_main([*args, str(src), str(html)])
+    return Build(status, log.read_text() if log.exists() else "", src, html)
 
 
 @pytest.fixture
 def docs_build():
     """:func:`build_docs`, for tests (a conftest is not importable as a module)."""
     return build_docs
+
+
+@pytest.fixture(scope="session")
+def api_site(tmp_path_factory) -> Build:
+    """:func:`build_docs` of two API modules and the autograd guide (not executed). ~3 s."""
+    return build_docs(tmp_path_factory.mktemp("api-site"),
+                      ["minigluon.autograd", "minigluon.random"], guides=("autograd",))
+
+
+@pytest.fixture
+def docs_copy():
+    """:func:`copy_docs`, for tests that edit the pages before building."""
+    return copy_docs
+
+
+@pytest.fixture
+def docs_sphinx():
+    """:func:`sphinx_build`, for tests that build a folder more than once."""
+    return sphinx_build
 
 
 #: Guides of the small site (short ones: each runs in a few seconds).

@@ -111,3 +111,21 @@ def test_guide_pages_link_their_downloads_with_this_builds_outputs(tmp_path,
     script = (build.html / "downloads" / "autograd.py").read_text()
     compile(script, "autograd.py", "exec")
     assert script.startswith("# Automatic differentiation\n")
+
+
+@pytest.mark.slow
+def test_a_guide_with_cached_outputs_downloads_with_them(tmp_path, docs_copy,
+                                                        docs_sphinx) -> None:
+    """The second build takes the outputs from the cache, where myst-nb leaves its notebook
+    without them."""
+    src = docs_copy(tmp_path, ["minigluon.random"], ("autograd",))
+    for fresh in (True, False):
+        if not fresh:  # the guide is read again, from the cache
+            (src / "autograd.md").write_text((src / "autograd.md").read_text() + "\nMore.\n")
+        build = docs_sphinx(src, tmp_path / "html", ["minigluon.random"], fresh=fresh,
+                            cache=tmp_path / "cache")
+        assert build.status == 0, build.warnings
+        nb = json.loads((build.html / "downloads" / "autograd.ipynb").read_text())
+        outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+        assert any("image/png" in o.get("data", {}) for o in outputs), fresh
+        assert any(o["output_type"] == "error" for o in outputs), fresh

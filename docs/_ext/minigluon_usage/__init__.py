@@ -8,6 +8,8 @@ kept in the build environment: ``env.minigluon_usage[docname][object name]`` is 
 ``""`` for the page's top section). Every API object's description ends with a
 ``minigluon-used-in`` placeholder (added to its docstring by ``autodoc-process-docstring``),
 replaced when the page is written by links to those sections, or removed when there are none.
+An incremental build reads only the guides that changed; it writes again the API pages whose
+lists they changed, and only those.
 
 Other consumers (the search index) read :func:`used_in`.
 """
@@ -51,7 +53,10 @@ def setup_usage(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     setup_usage(app)
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: what this extension keeps in the environment changed shape (a saved
+    # environment of another version is dropped, and every page read again)
+    return {"version": "0.2", "env_version": 2, "parallel_read_safe": True,
+            "parallel_write_safe": True}
 
 
 # -- per page: recorded cells -> sections ------------------------------------------------------
@@ -61,8 +66,9 @@ def collect_page_usage(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
     _usage(env).pop(docname, None)
-    if any(doctree.findall(used_in_list)):
-        _placeholder_docs(env).add(docname)
+    names = [node["name"] for node in doctree.findall(used_in_list)]
+    if names:
+        _placeholder_docs(env)[docname] = names
     cells = take_recording(app, docname)
     if not cells:
         return
@@ -101,15 +107,24 @@ def _usage(env: BuildEnvironment) -> dict[str, dict[str, list[tuple[str, tuple[s
     return env.minigluon_usage
 
 
-def _placeholder_docs(env: BuildEnvironment) -> set[str]:
+def _placeholder_docs(env: BuildEnvironment) -> dict[str, list[str]]:
+    """API page -> the objects whose "Used in" list it shows."""
     if not hasattr(env, "minigluon_used_in_docs"):
-        env.minigluon_used_in_docs = set()
+        env.minigluon_used_in_docs = {}
     return env.minigluon_used_in_docs
+
+
+def _written_lists(env: BuildEnvironment) -> dict[str, str]:
+    """API page -> digest of the "Used in" lists it was last written with."""
+    if not hasattr(env, "minigluon_used_in_written"):
+        env.minigluon_used_in_written = {}
+    return env.minigluon_used_in_written
 
 
 def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     _usage(env).pop(docname, None)
-    _placeholder_docs(env).discard(docname)
+    _placeholder_docs(env).pop(docname, None)
+    _written_lists(env).pop(docname, None)
 
 
 def merge_info(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str],
@@ -118,7 +133,7 @@ def merge_info(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str],
         if docname in _usage(other):
             _usage(env)[docname] = _usage(other)[docname]
         if docname in _placeholder_docs(other):
-            _placeholder_docs(env).add(docname)
+            _placeholder_docs(env)[docname] = _placeholder_docs(other)[docname]
 
 
 def used_in(env: BuildEnvironment) -> dict[str, list[UsedIn]]:
@@ -169,12 +184,19 @@ def append_placeholder(app: Sphinx, what: str, name: str, obj: Any, options: Any
 
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """API pages to write again because the guides' usage changed (an incremental build
-    re-reads only the guides)."""
-    digest = hashlib.sha256(json.dumps(used_in(env), sort_keys=True).encode()).hexdigest()
-    changed = digest != getattr(env, "minigluon_usage_digest", None)
-    env.minigluon_usage_digest = digest
-    return sorted(_placeholder_docs(env)) if changed else []
+    """API pages to write again because the lists they show changed (an incremental build
+    re-reads only the guides that changed, and should write only the API pages whose lists
+    those guides change)."""
+    places = used_in(env)
+    written = _written_lists(env)
+    rewrite = []
+    for docname, names in _placeholder_docs(env).items():
+        lists = json.dumps([places.get(name, []) for name in names])
+        digest = hashlib.sha256(lists.encode()).hexdigest()
+        if written.get(docname) != digest:
+            written[docname] = digest
+            rewrite.append(docname)
+    return sorted(rewrite)
 
 
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
