@@ -1,8 +1,10 @@
 /*
  * minigluon docs: "Edit" and "Run" on every code cell and every `>>>` example, when the site
- * is served by `python -m search.server` (`nox -s serve`) with live code on. The server marks
- * such pages with a token in <meta name="minigluon-live-token">; opened any other way
- * (file://, a static host) the page has no token and this script adds nothing.
+ * is served by `python -m search.server` (`nox -s serve`) with live code on. The server serves
+ * pages only to its owner (who opened the link it printed), and marks them with
+ * <meta name="minigluon-live" content="COOKIE">: the name of the XSRF cookie whose value this
+ * script sends back in a header with every POST. Opened any other way (file://, a static
+ * host) a page has no such tag and this script adds nothing.
  *
  * Each browser tab has its own Jupyter kernel (the tab id lives in sessionStorage), which
  * keeps its state across the cells of a page. Runs go one at a time, in the order asked.
@@ -12,9 +14,18 @@
 (() => {
   "use strict";
 
-  const meta = document.querySelector('meta[name="minigluon-live-token"]');
+  const meta = document.querySelector('meta[name="minigluon-live"]');
   if (!meta || !/^https?:$/.test(window.location.protocol)) return;
-  const TOKEN = meta.getAttribute("content") || "";
+  const XSRF_COOKIE = meta.getAttribute("content") || "";
+
+  /* The XSRF value, read when a request is sent: the cookie may be set after this script. */
+  function xsrf() {
+    for (const part of document.cookie.split(";")) {
+      const eq = part.indexOf("=");
+      if (eq > 0 && part.slice(0, eq).trim() === XSRF_COOKIE) return part.slice(eq + 1).trim();
+    }
+    return "";
+  }
   const TAB_KEY = "minigluon-live-tab";
   const TAB_ID = /^[A-Za-z0-9_-]{8,64}$/;
   const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -61,7 +72,7 @@
       headers: {
         "Content-Type": "application/json",
         Accept: "application/json",
-        "X-Minigluon-Token": TOKEN,
+        "X-XSRFToken": xsrf(),
       },
       body: JSON.stringify(body),
       cache: "no-store",

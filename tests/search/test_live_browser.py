@@ -22,14 +22,19 @@ EXAMPLE = "api/_autosummary/minigluon.autograd.grad.html"
 
 
 @pytest.fixture(scope="module")
-def served(sphinx_site):
+def served(sphinx_site, browser):
+    """The small site with live code, and the browser logged in as its owner: it opened the
+    link the server prints (the one with the secret), as a reader does."""
     # 3 s: enough for the guide's imports on a busy machine, short for the time-limit test
     with KernelPool(run_timeout=3, interrupt_grace=2, max_kernels=2) as pool:
         server = make_server(port=0, html_dir=sphinx_site["html"],
                              index_dir=sphinx_site["index"], quiet=True, kernels=pool)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         host, port = server.server_address[:2]
+        browser.get(server.login_url)
+        assert "token=" not in browser.current_url  # redirected to the page without it
         yield f"http://{host}:{port}"
+        browser.delete_all_cookies()
         server.shutdown()
         server.server_close()
 
