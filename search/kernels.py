@@ -3,17 +3,32 @@
 A tab's kernel starts on its first run and keeps its state across the cells of one page; the
 same tab asking for another page gets a restarted kernel, so a page never sees the variables
 of the page before. Every run has a time limit (interrupt, then restart if the interrupt does
-not land within a grace period) and an output cap (stop collecting, interrupt); a kernel that
-dies is reported and restarted. Idle kernels are shut down, and when the pool is full a new
-tab evicts the kernel idle longest. A spare kernel, started ahead once live code is in use,
-makes a new tab, a new page or a restart take milliseconds instead of a kernel's start.
+not land within a grace period) and an output cap on the bytes the kernel sends (interrupt);
+a kernel that dies is reported and restarted. Idle kernels are shut down, and when the pool is
+full a new tab evicts the kernel idle longest. A spare kernel, started ahead once live code is
+in use, makes a new tab, a new page or a restart take milliseconds instead of a kernel's start.
+
+Hard limits, whatever the number of tabs and how they race:
+
+- At most ``max_kernels + 1`` kernel processes exist at any moment (the tabs' and one spare):
+  each holds one of as many permits from before its launch until it is confirmed gone, so a
+  replacement or an eviction with no permit free waits for the old kernel's end, and a spare
+  is started only when a permit is free at once. Stopping a kernel ends its whole process
+  tree, daemons that left it included (search.kernel_processes).
+- Each kernel may use ``memory_limit`` bytes of address space (by default a fair share of the
+  machine's RAM: RAM / (max_kernels + 1)) and ``cpu_limit`` seconds of CPU time over its life;
+  a cell past the memory limit gets a MemoryError (or its kernel dies and is restarted, with a
+  notice), and a kernel past the CPU limit is ended, with a notice saying so.
+- :meth:`KernelPool.close` (the server calls it on Ctrl-C, SIGTERM and SIGHUP) ends every
+  kernel, starting or spare ones too, and removes the pool's temporary folder, where every
+  kernel's files live.
 
 Kernels are ``ipykernel`` processes managed by ``jupyter_client`` (one kernel and one run:
 search.kernel_cell), all driven from one asyncio loop on a thread of its own, because zmq
 sockets must not be shared between threads; the server's request threads wait on it. Kernels
-get the server's environment plus ``OPENBLAS_NUM_THREADS=1`` and matplotlib's inline
-backend. A run's outputs come back as JSON-ready items (stream text, results, errors, PNG
-images, notices from the pool): see search.run_outputs.
+get the server's environment plus ``OPENBLAS_NUM_THREADS=1``, ``MALLOC_ARENA_MAX=2`` and
+matplotlib's inline backend. A run's outputs come back as JSON-ready items (stream text,
+results, errors, PNG images, notices from the pool): see search.run_outputs.
 """
 
 from __future__ import annotations
@@ -21,8 +36,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import math
 import os
 import re
+import secrets
+import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,11 +49,12 @@ from pathlib import Path
 from typing import Any
 
 from . import kernel_cell as cell
+from . import kernel_processes
 from .kernel_cell import KernelStartError
 
 __all__ = ["KernelPool", "RunResult", "PoolBusyError", "TabBusyError", "KernelStartError",
            "DEFAULT_RUN_TIMEOUT", "DEFAULT_OUTPUT_CAP", "DEFAULT_IDLE_TIMEOUT",
-           "DEFAULT_MAX_KERNELS", "MAX_CODE_CHARS"]
+           "DEFAULT_MAX_KERNELS", "DEFAULT_CPU_LIMIT", "MAX_CODE_CHARS", "fair_memory_share"]
 
 DEFAULT_RUN_TIMEOUT = 30.0
 DEFAULT_OUTPUT_CAP = 1_000_000
@@ -42,12 +62,21 @@ DEFAULT_IDLE_TIMEOUT = 600.0
 DEFAULT_MAX_KERNELS = 4
 DEFAULT_INTERRUPT_GRACE = 3.0
 DEFAULT_START_TIMEOUT = 60.0
+DEFAULT_CPU_LIMIT = 1800
 MAX_CODE_CHARS = 100_000
 MAX_PAGE_CHARS = 1_000
 
 # Where the `search` package lives: pages import it (searching.md), and it is not installed.
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 _TAB_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def fair_memory_share(max_kernels: int) -> int:
+    """A kernel's default memory limit: the machine's RAM shared by ``max_kernels`` kernels
+    and a spare (a docs page needs far less: the toy SSD page peaks at ~500 MB of address
+    space, 210 MB resident)."""
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return ram // (max_kernels + 1)
 
 
 class PoolBusyError(RuntimeError):
@@ -101,12 +130,14 @@ class KernelPool:
         Seconds a cell may run; then it is interrupted (and the kernel restarted if the
         interrupt does not land within ``interrupt_grace``).
     output_cap : int, default 1_000_000
-        Bytes of output kept per run; past it collecting stops and the cell is interrupted.
+        Bytes of output a run may send (cleared output counts too); past it collecting stops
+        and the cell is interrupted.
     idle_timeout : float, default 600
         Seconds after its last run that a kernel is shut down.
     max_kernels : int, default 4
-        Live kernels at most; a new tab evicts the kernel idle longest, or gets
-        :class:`PoolBusyError` if all are running.
+        Tabs' kernels at most (and one spare: ``max_kernels + 1`` kernel processes at most);
+        a new tab evicts the kernel idle longest, or gets :class:`PoolBusyError` if all are
+        running.
     interrupt_grace : float, default 3
         Seconds an interrupted cell has to stop before its kernel is restarted.
     start_timeout : float, default 60
@@ -115,6 +146,13 @@ class KernelPool:
         Once a kernel has been started, keep one more started ahead, so that the next new
         tab or page (or restart) gets a kernel at once, not in 1-3 s. It is not counted in
         ``max_kernels``, and goes when the last tab's kernel is shut down for idleness.
+    memory_limit : int, optional
+        Bytes of address space a kernel may use (``RLIMIT_AS``); by default
+        :func:`fair_memory_share` (RAM / (max_kernels + 1)). Importing numpy and matplotlib
+        takes ~370 MB of it.
+    cpu_limit : float, default 1800
+        Seconds of CPU time a kernel may use over its life (``RLIMIT_CPU``), all its cells
+        together; then it is ended and the run says so.
 
     Examples
     --------
@@ -129,12 +167,14 @@ class KernelPool:
                  idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
                  max_kernels: int = DEFAULT_MAX_KERNELS,
                  interrupt_grace: float = DEFAULT_INTERRUPT_GRACE,
-                 start_timeout: float = DEFAULT_START_TIMEOUT, spare: bool = True) -> None:
-        for name, value in [("run_timeout", run_timeout), ("output_cap", output_cap),
-                            ("idle_timeout", idle_timeout), ("max_kernels", max_kernels),
-                            ("interrupt_grace", interrupt_grace),
-                            ("start_timeout", start_timeout)]:
-            if not value > 0:
+                 start_timeout: float = DEFAULT_START_TIMEOUT, spare: bool = True,
+                 memory_limit: int | None = None, cpu_limit: float = DEFAULT_CPU_LIMIT) -> None:
+        given = [("run_timeout", run_timeout), ("output_cap", output_cap),
+                 ("idle_timeout", idle_timeout), ("max_kernels", max_kernels),
+                 ("interrupt_grace", interrupt_grace), ("start_timeout", start_timeout),
+                 ("cpu_limit", cpu_limit), ("memory_limit", memory_limit)]
+        for name, value in given:
+            if value is not None and not value > 0:
                 raise ValueError(f"KernelPool: {name} must be positive, got {value!r}")
         self.run_timeout = float(run_timeout)
         self.output_cap = int(output_cap)
@@ -143,10 +183,19 @@ class KernelPool:
         self.interrupt_grace = float(interrupt_grace)
         self.start_timeout = float(start_timeout)
         self.spare = bool(spare)
+        self.memory_limit = int(memory_limit or fair_memory_share(self.max_kernels))
+        self.cpu_limit = float(cpu_limit)
+        #: Where every kernel's files (sockets, working directory) live; gone after close().
+        # short names: the kernels' Unix sockets are in it, and their paths have 107 bytes
+        self.folder = Path(tempfile.mkdtemp(prefix="minigluon-kernel-"))
+        # every kernel's marker starts with this (search.kernel_processes.MARKER)
+        self._marker = f"minigluon-{secrets.token_hex(8)}-"
+        self._launched = 0
         self._spare: asyncio.Task[cell.KernelProcess] | None = None
         self._slots: dict[str, _Slot] = {}  # touched only on the loop's thread
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
+        self._closing = False  # on the loop: no kernel starts any more
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="kernel-pool",
                                         daemon=True)
@@ -203,7 +252,8 @@ class KernelPool:
         return self._call(tabs())
 
     def close(self) -> None:
-        """Shut down every kernel and the pool's thread (idempotent)."""
+        """Shut down every kernel (starting and spare ones too), the pool's thread, and remove
+        the pool's folder (idempotent)."""
         if self._closed:
             return
         self._closed = True
@@ -214,6 +264,9 @@ class KernelPool:
             self._thread.join(10)
             if not self._thread.is_alive():
                 self._loop.close()
+            # Nothing should be left; this is for a shutdown that failed or timed out.
+            kernel_processes.end_marked(self._marker)
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> KernelPool:
         return self
@@ -241,7 +294,12 @@ class KernelPool:
         import zmq.asyncio
 
         self._ctx = zmq.asyncio.Context()
-        self._env = dict(os.environ, OPENBLAS_NUM_THREADS="1",
+        # One permit per kernel process, from before its launch until it is gone.
+        self._permits = asyncio.Semaphore(self.max_kernels + 1)
+        # MALLOC_ARENA_MAX: glibc reserves 64 MB of address space for each thread that
+        # allocates, and RLIMIT_AS counts it: a kernel with numpy and pyplot imported peaks at
+        # 890 MB of address space, 570 MB of it reserved by arenas; with 2 arenas, at 370 MB.
+        self._env = dict(os.environ, OPENBLAS_NUM_THREADS="1", MALLOC_ARENA_MAX="2",
                          MPLBACKEND="module://matplotlib_inline.backend_inline")
         # absolute: kernels run in a directory of their own, where `src` means nothing
         path = [str(_REPO_ROOT), *(os.path.abspath(p) for p in
@@ -266,9 +324,8 @@ class KernelPool:
                 if not k.lock.locked() and now - k.last_used >= self.idle_timeout]
         for k in idle:
             self._detach(k)
-        for k in idle:
-            await self._retire(k)
-        if not self._slots and self._spare is not None and self._spare.done():
+        await asyncio.gather(*(self._retire(k) for k in idle))
+        if not self._slots:
             await self._drop_spare()  # nobody has used live code for a while
         return [k.tab for k in idle]
 
@@ -283,6 +340,8 @@ class KernelPool:
 
     def _slot(self, tab: str) -> _Slot:
         """The tab's slot, made room for by evicting the kernel idle longest if need be."""
+        if self._closing:
+            raise RuntimeError("the kernel pool is closed")
         k = self._slots.get(tab)
         if k is not None:
             return k
@@ -339,40 +398,81 @@ class KernelPool:
     async def _replace(self, k: _Slot) -> None:
         """Give ``k`` a fresh kernel; its old one is shut down meanwhile, in the background."""
         if k.proc is not None:
-            self._spawn(cell.stop(k.proc))
-            k.proc = None
+            proc, k.proc = k.proc, None
+            self._spawn(self._stop_kernel(proc))
         await self._start(k)
 
     async def _start(self, k: _Slot) -> None:
         """Give ``k`` a running kernel: the spare one if it is ready and alive, else a new one."""
+        k.proc = await self._take_spare() or await self._launch()
+        await self._top_up_spare()
+
+    async def _take_spare(self) -> cell.KernelProcess | None:
+        """The spare kernel, if there is one and it is alive; the pool has no spare after."""
         spare, self._spare = self._spare, None
-        proc = None
-        if spare is not None:
-            with contextlib.suppress(KernelStartError):
-                proc = await spare  # done by now, usually; if not, ahead of a new one
-            if proc is not None and not await cell.alive(proc):
-                await cell.stop(proc)
-                proc = None
-        k.proc = proc or await self._launch()
-        if self.spare:
-            self._spare = self._loop.create_task(self._launch())
+        if spare is None:
+            return None
+        # Awaited as is, not shielded: a run cancelled here cancels the spare's launch, which
+        # then ends what it started.
+        with contextlib.suppress(KernelStartError):
+            proc = await spare
+            if await cell.alive(proc):
+                return proc
+            await self._stop_kernel(proc)
+        return None
+
+    async def _top_up_spare(self) -> None:
+        """Start a spare kernel if the pool keeps one, live code is in use and a permit is free
+        now: a spare never waits for a permit, so it never delays a tab's kernel."""
+        if not self._wants_spare() or self._permits.locked():
+            return
+        await self._permits.acquire()  # free: returns at once
+        if self._wants_spare():
+            self._spare = self._loop.create_task(self._launch_with_permit())
+        else:
+            self._permits.release()
+
+    def _wants_spare(self) -> bool:
+        return self.spare and not self._closing and self._spare is None and bool(self._slots)
 
     async def _launch(self) -> cell.KernelProcess:
-        return await cell.launch(self._ctx, self._env, self.start_timeout)
+        """A new kernel, with a permit: waits for one while max_kernels + 1 kernels exist."""
+        await self._permits.acquire()
+        return await self._launch_with_permit()
+
+    async def _launch_with_permit(self) -> cell.KernelProcess:
+        try:
+            if self._closing:
+                raise KernelStartError("the kernel pool is shutting down")
+            self._launched += 1
+            limits = cell.ProcessLimits(self.memory_limit, math.ceil(self.cpu_limit))
+            return await cell.launch(self._ctx, self._env, self.start_timeout,
+                                     root=self.folder / str(self._launched),
+                                     marker=f"{self._marker}{self._launched}", limits=limits)
+        except BaseException:
+            self._permits.release()  # cell.launch ended whatever it had started
+            raise
+
+    async def _stop_kernel(self, proc: cell.KernelProcess) -> None:
+        """End ``proc``'s processes, then give its permit back (and so maybe start a spare)."""
+        try:
+            await cell.stop(proc)
+        finally:
+            self._permits.release()
+        await self._top_up_spare()
 
     async def _stop(self, k: _Slot) -> None:
         if k.proc is not None:
             proc, k.proc = k.proc, None
-            await cell.stop(proc)
+            await self._stop_kernel(proc)
 
     async def _drop_spare(self) -> None:
-        spare, self._spare = self._spare, None
-        if spare is not None:
-            with contextlib.suppress(KernelStartError):
-                await cell.stop(await spare)
+        proc = await self._take_spare()
+        if proc is not None:
+            await self._stop_kernel(proc)
 
     async def _shutdown_all(self) -> None:
-        self.spare = False
+        self._closing = True
         self._reaper_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._reaper_task
@@ -380,9 +480,8 @@ class KernelPool:
         for k in slots:
             self._detach(k)
             k.cancel = True
-        for k in slots:
-            await self._retire(k)
-        await self._drop_spare()
+        # together: a tab's kernel may be waiting for the permit another one gives back
+        await asyncio.gather(*(self._retire(k) for k in slots), self._drop_spare())
         while self._tasks:  # shutdowns under way (evictions, replaced kernels) finish
             await asyncio.gather(*self._tasks)
         self._ctx.destroy(linger=0)

@@ -9,19 +9,26 @@ Each item is a dict with a ``type``:
 - ``notice``: ``text`` from the kernel pool itself (time limit, output cap, kernel died).
 
 Text counts against the cap as UTF-8, images as their base64; the item that crosses the cap is
-cut there (an image is dropped whole) and everything after it is dropped. Notices are never
-capped: they say why output is missing.
+cut there (an image is dropped whole) and everything after it is dropped. The cap also bounds
+what the kernel *sent*: every output message counts (a ``clear_output``, an
+``update_display_data``, each part of a display's data), including output that a later
+``clear_output`` removed, so that a cell printing and clearing in a loop is stopped too. Notices
+are never capped: they say why output is missing.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from typing import Any
 
-__all__ = ["RunOutputs", "png_base64", "strip_ansi"]
+__all__ = ["RunOutputs", "sent_size", "png_base64", "strip_ansi", "OUTPUT_MESSAGES"]
 
+#: The IOPub messages that carry output.
+OUTPUT_MESSAGES = frozenset({"stream", "display_data", "update_display_data", "execute_result",
+                             "error", "clear_output"})
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -43,18 +50,50 @@ def png_base64(value: Any) -> str | None:
     return data if raw.startswith(_PNG_SIGNATURE) else None
 
 
+def sent_size(kind: str, content: dict[str, Any]) -> int:
+    """Bytes of output in an IOPub message: the measure the cap applies to what a kernel sent.
+    Text and base64 count as kept items do (so output never cleared reaches the cap on both
+    counts at once); anything else as its JSON."""
+    if kind not in OUTPUT_MESSAGES:
+        return 0
+    if kind == "stream":
+        return _size(content.get("text", ""))
+    if kind == "error":
+        return sum(_size(content.get(key, "")) for key in ("ename", "evalue", "traceback"))
+    if kind == "clear_output":
+        return _size(content)
+    return sum(_size(value) for value in (content.get("data") or {}).values())
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value.encode("utf-8", "replace"))
+    if isinstance(value, list):
+        return sum(_size(v) for v in value)
+    return len(json.dumps(value, default=str))
+
+
 class RunOutputs:
-    """Output items of one run, stopped at ``cap`` bytes; ``full`` once the cap was hit."""
+    """Output items of one run, stopped at ``cap`` bytes kept or sent; ``full`` once the cap
+    was hit."""
 
     def __init__(self, cap: int) -> None:
         self.items: list[dict[str, str]] = []
         self.cap = cap
-        self.size = 0
+        self.size = 0  # bytes kept
+        self.sent = 0  # bytes the kernel sent
         self.full = False
         self._clear_pending = False
 
     def add_message(self, kind: str, content: dict[str, Any]) -> None:
         """Record an IOPub message of type ``kind`` (others than outputs are ignored)."""
+        self._keep(kind, content)
+        # counted after keeping: the message that crosses the cap is kept up to it
+        self.sent += sent_size(kind, content)
+        if self.sent > self.cap:
+            self.full = True
+
+    def _keep(self, kind: str, content: dict[str, Any]) -> None:
         if kind == "stream":
             self.add_text("stream", str(content.get("text", "")),
                           name=str(content.get("name", "stdout")))

@@ -1,22 +1,27 @@
 """search.kernels: a tab's kernel keeps state, and every limit ends a run with a clear notice.
 
 Kernels take 1-2 s to start, so the tests share one pool and one warm tab, each test setting
-the variables it reads; the tests that cost a kernel start say so.
+the variables it reads; the tests that cost a kernel start say so. The tests of the pool's hard
+limits (kernel count, memory, CPU time, processes that outlive their kernel) have pools of
+their own, and count real processes.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import threading
 import time
 
+import psutil
 import pytest
 
 pytest.importorskip("ipykernel")
 pytest.importorskip("jupyter_client")
 
-from search.kernels import KernelPool, PoolBusyError, TabBusyError
+from search.kernel_processes import MARKER
+from search.kernels import KernelPool, KernelStartError, PoolBusyError, TabBusyError
 from search.run_outputs import RunOutputs, png_base64
 
 PAGE = "/guide.html"
@@ -257,6 +262,225 @@ def test_a_closed_pool_says_so():
         p.run(TAB, PAGE, "0")
 
 
+# -- hard limits: pools of their own, real processes counted ---------------------------------
+
+def kernel_processes(pool: KernelPool) -> list[psutil.Process]:
+    """The pool's kernel processes: those started with a connection file in its folder (from
+    the launch on: the limits launcher has it in its command line too), but not their own
+    children, which have it too between their fork and exec (a starting kernel runs
+    ``uname -p``). A zombie, which holds no memory, has no command line and is not counted."""
+    folder = str(pool.folder)
+    found = {p.pid: p for p in psutil.process_iter(["cmdline", "ppid"])
+             if any(folder in arg for arg in p.info["cmdline"] or ())}
+    return [p for p in found.values() if p.info["ppid"] not in found]
+
+
+class KernelCounter(threading.Thread):
+    """Counts the pool's kernel processes, continuously, until stopped; ``most`` seen."""
+
+    def __init__(self, pool: KernelPool) -> None:
+        super().__init__(daemon=True)
+        self.pool, self.most, self.samples = pool, 0, 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.most = max(self.most, len(kernel_processes(self.pool)))
+            self.samples += 1
+
+    def stop(self) -> int:
+        self.done.set()
+        self.join()
+        return self.most
+
+
+def gone(pids: list[int], timeout: float = 15) -> bool:
+    """Whether every one of ``pids`` ends within ``timeout``: exits, or is a zombie (dead,
+    waiting for init to collect it: they are not our children, so psutil polls)."""
+    procs = []
+    for pid in pids:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            procs.append(psutil.Process(pid))
+    _, alive = psutil.wait_procs(procs, timeout=timeout)
+    return all(zombie(p) for p in alive)
+
+
+def zombie(p: psutil.Process) -> bool:
+    try:
+        return p.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def burst(pool: KernelPool, tabs: list[str]) -> list[str]:
+    """Every tab at once: a run, a run on another page (a new kernel), a restart; what each
+    step came to."""
+    start = threading.Barrier(len(tabs))
+    seen: list[str] = []
+
+    def tab_life(tab: str) -> None:
+        start.wait()
+        for step in ["/a.html", "/b.html", "restart"]:
+            try:
+                if step == "restart":
+                    seen.append(f"restart:{pool.restart(tab)}")
+                else:
+                    seen.append(pool.run(tab, step, "1").status)
+            except PoolBusyError:
+                seen.append("busy")
+
+    threads = [threading.Thread(target=tab_life, args=(tab,)) for tab in tabs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("max_kernels", [2, 3])
+def test_bursts_of_tabs_never_make_more_than_max_kernels_and_a_spare(max_kernels):
+    """Three bursts of 16 tabs; about ten kernel starts."""
+    pool = KernelPool(max_kernels=max_kernels, run_timeout=10)
+    counter = KernelCounter(pool)
+    counter.start()
+    try:
+        seen = []
+        for b in range(3):
+            seen += burst(pool, [f"burst{b}-tab-{i:02d}" for i in range(16)])
+        assert seen.count("ok") >= 2 * max_kernels and "busy" in seen
+        # idle kernels and the spare go; evictions' shutdowns may still be finishing
+        pool.reap_idle(time.monotonic() + 10**6)
+        deadline = time.monotonic() + 15
+        while kernel_processes(pool) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert kernel_processes(pool) == []
+        assert pool.live_tabs() == [] and not pool.spare_ready()
+    finally:
+        pool.close()
+        most = counter.stop()
+    assert counter.samples > 100
+    assert max_kernels <= most <= max_kernels + 1
+    assert kernel_processes(pool) == [] and not pool.folder.exists()
+
+
+@pytest.mark.slow
+def test_close_ends_starting_kernels_and_the_spare():
+    """Two kernel starts under way when the pool closes."""
+    pool = KernelPool(max_kernels=2)
+    try:
+        pool.run("first-tab-01", PAGE, "1")  # and the spare starts
+        outcome: list = []
+
+        def second() -> None:
+            try:
+                outcome.append(pool.run("second-tab-01", "/new.html", "1").status)
+            except (KernelStartError, RuntimeError) as e:
+                outcome.append(type(e).__name__)
+
+        worker = threading.Thread(target=second)
+        worker.start()
+        wait_until_busy(pool, "second-tab-01")
+    finally:
+        pool.close()
+    worker.join()
+    assert outcome and outcome[0] in {"cancelled", "KernelStartError", "RuntimeError"}
+    assert kernel_processes(pool) == [] and not pool.folder.exists()
+
+
+@pytest.fixture
+def lone_pool():
+    """A pool of one kernel and no spare, with limits the tests below change."""
+    def make(**limits) -> KernelPool:
+        made.append(KernelPool(max_kernels=1, spare=False, **limits))
+        return made[-1]
+    made: list[KernelPool] = []
+    yield make
+    for p in made:
+        p.close()
+
+
+@pytest.mark.slow
+def test_a_cell_over_the_memory_limit_gets_a_memory_error(lone_pool):
+    """One kernel start, with 1 GiB of address space (numpy takes ~300 MB of it)."""
+    pool = lone_pool(memory_limit=2**30, run_timeout=20)
+    pool.run(TAB, PAGE, "import numpy as np\nkept = 'yes'")
+    for hog in ["a = np.ones(2**31)",  # 16 GiB at once
+                "a = [np.ones(2**24) for _ in range(64)]"]:  # 128 MiB at a time, 8 GiB in all
+        r = pool.run(TAB, PAGE, hog)
+        assert r.status == "error", r.outputs
+        assert r.outputs[-1]["ename"] == "MemoryError", r.outputs
+    assert texts(pool.run(TAB, PAGE, "kept, int(np.ones(2**20).sum())")) == ["('yes', 1048576)"]
+
+
+@pytest.mark.slow
+def test_a_kernel_past_its_cpu_time_limit_is_ended_and_says_so(lone_pool):
+    """Two kernel starts; the run's time limit is far beyond the 2 s of CPU time."""
+    pool = lone_pool(cpu_limit=2, run_timeout=30)
+    pool.run(TAB, PAGE, "gone = 1")
+    r = pool.run(TAB, PAGE, "while True: pass")
+    assert r.status == "died" and r.elapsed < 15
+    assert "CPU-time limit, 2 s of CPU" in notice(r) and "restarted" in notice(r)
+    after = pool.run(TAB, PAGE, "gone")
+    assert after.kernel == "reused" and after.outputs[0]["ename"] == "NameError"
+
+
+# The kernel starts a child in a session of its own, and a daemon (double fork: its parent
+# exits, so it belongs to init, in a session of its own): neither is in the kernel's process
+# group; the first is still its descendant, the second carries only its marker.
+ESCAPES = """\
+import os, subprocess, sys
+quiet = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+child = subprocess.Popen(["sleep", "1000"], start_new_session=True, **quiet)
+daemon = subprocess.run([sys.executable, "-c", "import subprocess, sys; print(subprocess.Popen("
+                         "['sleep', '1001'], start_new_session=True, stdin=subprocess.DEVNULL, "
+                         "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).pid)"],
+                        capture_output=True, text=True, check=True).stdout
+print(os.getpid(), child.pid, daemon)
+"""
+
+
+@pytest.mark.slow
+def test_a_restart_ends_processes_that_left_the_kernels_session(lone_pool):
+    """Two kernel starts."""
+    pool = lone_pool(run_timeout=20)
+    r = pool.run(TAB, PAGE, ESCAPES)
+    assert r.status == "ok", r.outputs
+    kernel, child, daemon = (int(pid) for pid in texts(r, "stream")[0].split())
+    for pid in child, daemon:
+        p = psutil.Process(pid)
+        assert os.getpgid(pid) not in (kernel, os.getpgid(kernel))
+        assert p.environ()[MARKER].startswith("minigluon-")
+    assert psutil.Process(child).ppid() == kernel
+    assert daemon not in [p.pid for p in psutil.Process(kernel).children(recursive=True)]
+    assert pool.restart(TAB) is True
+    assert gone([kernel, child, daemon])
+
+
+@pytest.mark.slow
+def test_close_ends_processes_that_left_the_kernels_session(lone_pool):
+    """One kernel start."""
+    pool = lone_pool(run_timeout=20)
+    r = pool.run(TAB, PAGE, ESCAPES)
+    pids = [int(pid) for pid in texts(r, "stream")[0].split()]
+    pool.close()
+    assert gone(pids, timeout=0) and not pool.folder.exists()
+
+
+@pytest.mark.slow
+def test_output_cap_counts_output_that_was_cleared(lone_pool):
+    """One kernel start. A progress display (clear, print, again) keeps little but sends a
+    lot; the cap stops it all the same."""
+    pool = lone_pool(output_cap=CAP, run_timeout=20, interrupt_grace=2)
+    pool.run(TAB, PAGE, "kept = 'still'")
+    r = pool.run(TAB, PAGE, "from IPython.display import clear_output\n"
+                            "while True:\n    clear_output(wait=True)\n    print('x' * 99)")
+    assert r.status == "output-cap", r.outputs
+    assert 0 < sum(len(t.encode()) for t in texts(r, "stream")) <= 200
+    assert "20,000 bytes output limit" in notice(r) and "interrupted" in notice(r)
+    assert texts(pool.run(TAB, PAGE, "kept")) == ["'still'"]
+
+
 # -- outputs, without a kernel -------------------------------------------------------------
 
 def test_outputs_cut_text_at_the_cap_on_a_character_boundary():
@@ -285,3 +509,14 @@ def test_outputs_clear_output_waits_for_the_next_output():
     assert out.items
     out.add_message("stream", {"name": "stdout", "text": "20%"})
     assert out.items == [{"type": "stream", "name": "stdout", "text": "20%"}]
+
+
+def test_outputs_cap_counts_bytes_sent_not_kept():
+    out = RunOutputs(cap=1000)
+    for _ in range(8):
+        out.add_message("clear_output", {"wait": True})
+        out.add_message("stream", {"name": "stdout", "text": "x" * 99 + "\n"})
+    assert not out.full and out.items == [{"type": "stream", "name": "stdout",
+                                           "text": "x" * 99 + "\n"}]
+    out.add_message("update_display_data", {"data": {"text/plain": "y" * 200}})
+    assert out.full and out.sent > 1000 and out.size == 100
