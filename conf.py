@@ -77,6 +77,7 @@ nb_execution_allow_errors = False  # a cell may raise only if tagged raises-exce
 nb_execution_timeout = 300
 nb_execution_show_tb = True
 nb_merge_streams = True
+nb_render_markdown_format = "myst"  # Markdown a cell displays: tables (live.md)
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist"]
 myst_heading_anchors = 3
 
@@ -90,6 +91,9 @@ os.environ["IPYTHONDIR"] = str(_IPYTHONDIR)
 # One BLAS thread per kernel: page timings stay comparable, and OpenBLAS's threads collapse
 # (10x slower GEMMs) when anything else runs on the machine's two cores.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# The search package (and the server's options) is not installed: pages import it from here.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    dict.fromkeys([str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]))
 
 # "Used in" (docs/_ext/minigluon_usage): the kernels record calls through the IPython profile
 # above; recordings are kept in the jupyter cache next to the outputs they belong to.

@@ -95,7 +95,7 @@ def docs(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def serve(session: nox.Session) -> None:
     """Serve build/html on http://127.0.0.1:8000 with its search API and live code cells
-    (after ``nox -s docs``).
+    (after ``nox -s docs``); open the link it prints (it holds the secret that logs you in).
 
     ``nox -s serve -- 8080`` picks the port; ``-- --help`` lists the server's options.
     """

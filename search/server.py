@@ -44,7 +44,8 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,8 @@ from .index import DEFAULT_INDEX_DIR, SearchIndexError
 from .owner import Owner
 from .query import SearchEngine
 
-__all__ = ["DocsServer", "make_server", "main", "DEFAULT_HTML_DIR", "MAX_CONNECTIONS",
-           "IDLE_SECONDS"]
+__all__ = ["DocsServer", "make_server", "main", "cli", "LiveOption", "LIVE_OPTIONS",
+           "DEFAULT_HTML_DIR", "MAX_CONNECTIONS", "IDLE_SECONDS"]
 
 DEFAULT_HTML_DIR = DEFAULT_INDEX_DIR.parent / "html"
 #: Connections open at once; more get 503 at once (each costs a socket and a little memory).
@@ -197,7 +198,78 @@ def make_server(host: str = "127.0.0.1", port: int = 8000, html_dir: Path | str 
     return DocsServer((host, port), html_path, index_path, quiet=quiet, kernels=kernels)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _positive(kind: type) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+    return parse
+
+
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+def _size(text: str) -> int:
+    """Bytes from ``512M``, ``2G``, ``1.5G`` or a plain number."""
+    number, unit = text.strip().upper().rstrip("IB"), ""
+    if number and number[-1] in _UNITS:
+        number, unit = number[:-1], number[-1]
+    try:
+        value = float(number) * _UNITS[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (say 2G, 512M or bytes)") \
+            from None
+    if not value >= 1:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class LiveOption:
+    """A limit of live code the server's command line sets: ``--flag METAVAR``; ``default``
+    as ``nox -s serve`` shows it. The docs' limits table is made from these."""
+
+    flag: str
+    metavar: str
+    parse: Callable[[str], Any]
+    default: Any
+    shown: str  # the default, for people
+    what: str
+
+    @property
+    def dest(self) -> str:
+        return self.flag.replace("-", "_")
+
+
+#: Live code's limits, in the order ``--help`` and the docs list them.
+LIVE_OPTIONS = (
+    LiveOption("run-timeout", "SECONDS", _positive(float), live.DEFAULT_RUN_TIMEOUT,
+               f"{live.DEFAULT_RUN_TIMEOUT:g} s", "time one run may take (then it is "
+               "interrupted, and the kernel restarted if it does not stop)"),
+    LiveOption("output-cap", "BYTES", _positive(int), live.DEFAULT_OUTPUT_CAP,
+               f"{live.DEFAULT_OUTPUT_CAP / 1e6:g} MB", "output one run may send, cleared "
+               "output included (then the cell is interrupted)"),
+    LiveOption("idle-timeout", "SECONDS", _positive(float), live.DEFAULT_IDLE_TIMEOUT,
+               f"{live.DEFAULT_IDLE_TIMEOUT / 60:g} min", "a kernel unused this long is shut "
+               "down"),
+    LiveOption("max-kernels", "N", _positive(int), live.DEFAULT_MAX_KERNELS,
+               str(live.DEFAULT_MAX_KERNELS), "kernels at once, plus one started ahead (a new "
+               "tab takes the one idle longest)"),
+    LiveOption("kernel-memory", "BYTES", _size, None, "RAM / (max kernels + 1)",
+               "memory (address space) of one kernel, e.g. 2G or 512M: past it a cell gets a "
+               "MemoryError"),
+    LiveOption("kernel-cpu", "SECONDS", _positive(float), live.DEFAULT_CPU_LIMIT,
+               f"{live.DEFAULT_CPU_LIMIT / 60:g} min", "CPU time of one kernel, all its cells "
+               "together (then it is restarted)"),
+)
+
+
+def cli() -> argparse.ArgumentParser:
+    """The command line of ``python -m search.server`` (``nox -s serve -- ...``)."""
     p = argparse.ArgumentParser(prog="python -m search.server",
                                 description="Serve the built docs with their search API and "
                                             "live code cells.")
@@ -210,16 +282,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     g = p.add_argument_group("live code cells (Jupyter kernels, one per browser tab)")
     g.add_argument("--no-kernels", action="store_true",
                    help="serve the docs without Edit/Run (no code runs, no login)")
-    g.add_argument("--run-timeout", type=_positive(float), default=live.DEFAULT_RUN_TIMEOUT,
-                   metavar="SECONDS", help="time limit of one run (default %(default)g)")
-    g.add_argument("--output-cap", type=_positive(int), default=live.DEFAULT_OUTPUT_CAP,
-                   metavar="BYTES", help="output bytes a run may send (default %(default)d)")
-    g.add_argument("--idle-timeout", type=_positive(float), default=live.DEFAULT_IDLE_TIMEOUT,
-                   metavar="SECONDS",
-                   help="shut a kernel down after this long unused (default %(default)g)")
-    g.add_argument("--max-kernels", type=_positive(int), default=live.DEFAULT_MAX_KERNELS,
-                   metavar="N", help="live kernels at most (default %(default)d)")
-    args = p.parse_args(argv)
+    for o in LIVE_OPTIONS:
+        g.add_argument(f"--{o.flag}", type=o.parse, default=o.default, metavar=o.metavar,
+                       help=f"{o.what} (default {o.shown})".replace("%", "%%"))
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = cli().parse_args(argv)
     # SIGTERM and SIGHUP (a closed terminal, a stopped nox) end the server like Ctrl-C does:
     # the kernels' shutdown and the removal of their directories are in the finally below.
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
@@ -227,7 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not args.no_kernels:
             pool = live.KernelPool(run_timeout=args.run_timeout, output_cap=args.output_cap,
-                                   idle_timeout=args.idle_timeout, max_kernels=args.max_kernels)
+                                   idle_timeout=args.idle_timeout, max_kernels=args.max_kernels,
+                                   memory_limit=args.kernel_memory, cpu_limit=args.kernel_cpu)
         return _serve(args, pool)
     finally:
         if pool is not None:
@@ -254,7 +325,8 @@ def _serve(args: argparse.Namespace, pool: live.KernelPool | None) -> int:
         assert server.owner is not None
         runtime_file = server.owner.write_runtime_file(server.url)
         print(f"Live code: on (kernels: at most {pool.max_kernels}, {pool.run_timeout:g} s "
-              f"per run, idle ones stop after {pool.idle_timeout:g} s)")
+              f"per run, {pool.memory_limit / 1024**3:.1f} GiB and {pool.cpu_limit:g} CPU-s "
+              f"each, idle ones stop after {pool.idle_timeout:g} s)")
         print("Open the docs with this link; it holds this run's secret, and without it (or "
               "the cookie it sets) every page answers 403:")
         print(f"    {server.login_url}")
@@ -272,18 +344,6 @@ def _serve(args: argparse.Namespace, pool: live.KernelPool | None) -> int:
 
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
-
-
-def _positive(kind: type) -> Any:
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-        return value
-    return parse
 
 
 if __name__ == "__main__":

@@ -441,3 +441,47 @@ def test_another_local_user_cannot_run_code(site, tmp_path):
     finally:
         shutil.rmtree(runtime_base, ignore_errors=True)
         Path(f"/tmp/attack-page-{port}").unlink(missing_ok=True)
+
+
+def test_the_cli_sets_every_limit_of_the_pool():
+    args = srv.cli().parse_args(["--kernel-memory", "1.5G", "--kernel-cpu", "60",
+                                 "--max-kernels", "2", "--output-cap", "5000"])
+    assert args.kernel_memory == 3 * 1024**3 // 2 and args.kernel_cpu == 60
+    assert srv.cli().parse_args(["--kernel-memory", "512M"]).kernel_memory == 512 * 1024**2
+    assert srv.cli().parse_args([]).kernel_memory is None  # the pool's fair share
+    for bad in ["lots", "0", "-1G"]:
+        with pytest.raises(SystemExit):
+            srv.cli().parse_args(["--kernel-memory", bad])
+    assert {f"--{o.flag}" for o in srv.LIVE_OPTIONS} <= set(srv.cli().format_help().split())
+
+
+@pytest.mark.slow
+def test_a_memory_hog_gets_memory_error_while_search_keeps_answering(site, docs_index):
+    with KernelPool(run_timeout=20, max_kernels=1, spare=False,
+                    memory_limit=1024**3) as small:
+        server = start(site, docs_index, small)
+        try:
+            jar = login(server)
+            answers: list[int] = []
+
+            def search_meanwhile():
+                while not done.is_set():
+                    answers.append(request(server, "GET", "/api/search?q=array", headers={
+                        "Cookie": cookie_header(jar)})[0])
+
+            done = threading.Event()
+            searcher = threading.Thread(target=search_meanwhile)
+            searcher.start()
+            code = "import numpy as np\nhog = np.ones(2**31)  # 16 GiB"
+            status, _, body = request(server, "POST", "/api/run", run_body(code, "hog-tab-01"),
+                                      good_headers(server, jar))
+            done.set()
+            searcher.join(30)
+        finally:
+            server.shutdown()
+            server.server_close()
+    result = json.loads(body)
+    assert status == 200 and result["status"] in ("error", "died"), result
+    text = json.dumps(result["outputs"])
+    assert "MemoryError" in text or "restarted" in text
+    assert answers and set(answers) == {200}
