@@ -14,7 +14,6 @@ import hashlib
 import html
 import json
 import re
-import sys
 import urllib.parse
 from http import HTTPStatus
 from pathlib import Path
@@ -60,7 +59,7 @@ _LOGIN_HINT = ("This docs server runs code, so only the person who started it ma
 
 def application(docs: DocsServer) -> tornado.web.Application:
     """The routes of ``docs``'s site."""
-    settings: dict[str, Any] = {"docs": docs, "log_function": _log(docs.quiet),
+    settings: dict[str, Any] = {"docs": docs, "log_function": _log_request,
                                 "default_handler_class": NotFoundHandler}
     if docs.owner is not None:
         settings.update(cookie_secret=docs.owner.cookie_key, xsrf_cookies=True,
@@ -160,10 +159,8 @@ class SiteHandler(tornado.web.RequestHandler):
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         if isinstance(value, tornado.web.HTTPError):  # a refusal: one line, no traceback
-            if not self.docs.quiet:
-                why = value.log_message or value.reason or HTTPStatus(value.status_code).phrase
-                print(f"{value.status_code} {_short(self._request_summary())}: {why}",
-                      file=sys.stderr, flush=True)
+            why = value.log_message or value.reason or HTTPStatus(value.status_code).phrase
+            self.docs.log(f"{value.status_code} {_short(self._request_summary())}: {why}")
             return
         super().log_exception(typ, value, tb)
 
@@ -360,13 +357,11 @@ class RestartHandler(LiveHandler):
         self.json(HTTPStatus.OK, {"restarted": restarted})
 
 
-def _log(quiet: bool) -> Any:
-    def log(handler: tornado.web.RequestHandler) -> None:
-        if not quiet:
-            # the path only: the query may hold the login secret
-            print(f'{handler.request.remote_ip} "{handler.request.method} '
-                  f'{_short(handler.request.path)}" {handler.get_status()}', flush=True)
-    return log
+def _log_request(handler: tornado.web.RequestHandler) -> None:
+    # the path only: the query may hold the login secret
+    request = handler.request
+    handler.settings["docs"].log(f'{request.remote_ip} "{request.method} {_short(request.path)}" '
+                                 f"{handler.get_status()}")
 
 
 def _short(text: str, limit: int = 200) -> str:

@@ -47,7 +47,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tornado import httpserver, iostream, netutil
 
@@ -81,10 +81,13 @@ class DocsServer:
     """
 
     def __init__(self, address: tuple[str, int], html_dir: Path, index_dir: Path,
-                 quiet: bool = False, kernels: live.KernelPool | None = None) -> None:
+                 quiet: bool = False, kernels: live.KernelPool | None = None,
+                 log: TextIO | None = None) -> None:
         self.html_root = html_dir.resolve()
         self.index_dir = index_dir
         self.quiet = quiet
+        self._log = log
+        self._log_lock = threading.Lock()
         self.kernels = kernels
         refusal = (f"live code runs code, so the server binds loopback only, not "
                    f"{address[0]!r}; pass --no-kernels to serve the docs there without it")
@@ -123,6 +126,13 @@ class DocsServer:
         """The URL that logs the owner in (None without live code): print it only to them."""
         return self.owner.login_url(self.url) if self.owner is not None else None
 
+    def log(self, line: str) -> None:
+        """One line of the server's log (requests and refusals), unless it is quiet: to
+        ``log`` if given, else stderr."""
+        if not self.quiet:
+            with self._log_lock:
+                print(line, file=self._log or sys.stderr, flush=True)
+
     def engine(self) -> SearchEngine:
         """The search engine, opened on first use (the docs may be built after startup)."""
         with self._engine_lock:
@@ -149,7 +159,7 @@ class DocsServer:
 
     def shutdown(self) -> None:
         """Stop :meth:`serve_forever` (from another thread) and wait until it has."""
-        if self._loop is not None and self._stop is not None:
+        if self._loop is not None and self._stop is not None and not self._stopped.is_set():
             self._loop.call_soon_threadsafe(self._stop.set)
             self._stopped.wait(30)
 
@@ -187,7 +197,8 @@ def _loopback(host: str) -> bool:
 
 def make_server(host: str = "127.0.0.1", port: int = 8000, html_dir: Path | str | None = None,
                 index_dir: Path | str | None = None, quiet: bool = False,
-                kernels: live.KernelPool | None = None) -> DocsServer:
+                kernels: live.KernelPool | None = None, log: TextIO | None = None
+                ) -> DocsServer:
     """A server for ``html_dir`` (default build/html) and ``index_dir`` (build/search-index);
     ``port=0`` picks a free port (see ``server.server_address``). With ``kernels``, the pages
     get live code and the server refuses a non-loopback ``host`` (ValueError)."""
@@ -195,7 +206,8 @@ def make_server(host: str = "127.0.0.1", port: int = 8000, html_dir: Path | str 
     if not html_path.is_dir():
         raise FileNotFoundError(f"no HTML docs at {html_path}; build them with `nox -s docs`")
     index_path = Path(index_dir) if index_dir is not None else DEFAULT_INDEX_DIR
-    return DocsServer((host, port), html_path, index_path, quiet=quiet, kernels=kernels)
+    return DocsServer((host, port), html_path, index_path, quiet=quiet, kernels=kernels,
+                      log=log)
 
 
 def _positive(kind: type) -> Any:

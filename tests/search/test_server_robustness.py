@@ -4,6 +4,7 @@ ones are capped, and the threads do not grow with them."""
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 import time
@@ -29,8 +30,11 @@ def site(tmp_path_factory):
 
 @pytest.fixture
 def open_server(site, tmp_path):
-    """A server without live code, logging (so that a traceback would show)."""
-    server = start(site, tmp_path / "no-index", quiet=False)
+    """A server without live code, logging to ``server.log_text`` (so that a traceback
+    would show there)."""
+    log = io.StringIO()
+    server = start(site, tmp_path / "no-index", quiet=False, log=log)
+    server.log_text = log
     yield server
     server.shutdown()
     server.server_close()
@@ -87,15 +91,24 @@ MALFORMED = {
 }
 
 
+PARSER_ERRORS = {"garbage request line", "no HTTP version", "bad header line",
+                 "bad Content-Length"}
+
+
 @pytest.mark.parametrize("case", list(MALFORMED))
 def test_every_malformed_request_gets_a_status_and_no_traceback(open_server, capfd, case):
+    # tornado's own loggers write to stderr (capfd), the server's log to its stream
     raw, expected = MALFORMED[case]
     answer = exchange(open_server, raw)
     assert status_of(answer) == expected, (case, answer[:300])
     assert str(open_server.html_root).encode() not in answer  # error bodies name no path
     assert str(open_server.index_dir).encode() not in answer
+    open_server.shutdown()  # every log line is written
     out, err = capfd.readouterr()
-    assert "Traceback" not in out + err, out + err
+    log = open_server.log_text.getvalue()
+    assert "Traceback" not in out + err + log, out + err + log
+    if case not in PARSER_ERRORS:  # tornado's HTTP parser answers those itself, unlogged
+        assert f" {expected}" in log  # the request was logged, with its status
 
 
 def test_idle_connections_are_closed(site, tmp_path, monkeypatch):
