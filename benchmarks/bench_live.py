@@ -32,7 +32,7 @@ def run() -> None:
     try:
         import ipykernel  # noqa: F401
 
-        import search.kernels  # noqa: F401
+        import search.live.pool  # noqa: F401
     except ImportError as e:  # the bench extra without ipykernel/whoosh
         print(f"\n## Live code cells\n\nskipped: {e}")
         return
@@ -46,7 +46,7 @@ def run() -> None:
 
 @contextlib.contextmanager
 def served(spare: bool) -> Iterator[Client]:
-    from search.kernels import KernelPool
+    from search.live.pool import KernelPool
     from search.server import make_server
 
     with tempfile.TemporaryDirectory() as tmp, \

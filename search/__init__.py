@@ -1,8 +1,14 @@
-"""Fuzzy search over minigluon's API and documentation (``python -m search QUERY``).
+"""Fuzzy search over minigluon's API and documentation (``python -m search QUERY``), and the
+local server of the built docs.
 
-``collect`` gathers records from a Sphinx build (``sources`` without one), ``index`` holds the
-Whoosh schema and writes/opens the index, ``text`` analyses words for both sides, ``plan``
-and ``spell`` understand a query, ``synonyms`` is the field's vocabulary as data, ``query``
-ranks results, ``evaluate`` measures quality on a query set; ``server`` serves the docs with a
-search API and ``sphinx_ext`` builds the index when the docs build finishes.
+The search: ``collect`` gathers records from a Sphinx build (``sources`` without one),
+``index`` holds the Whoosh schema and writes/opens the index, ``text`` analyses words for both
+sides, ``query_plan`` and ``spell`` understand a query, ``synonyms`` is the field's vocabulary
+as data, ``query`` ranks results, ``evaluate`` measures quality on a query set, and
+``sphinx_ext`` builds the index when the docs build finishes.
+
+The docs server (``python -m search.server``, ``nox -s serve``): ``server`` runs it,
+``routes`` maps URLs to handlers, ``site`` serves pages, files and the search API, ``owner``
+keeps it to the person who started it, and ``live`` (a package of its own) runs the pages' code
+in Jupyter kernels.
 """

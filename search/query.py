@@ -28,7 +28,7 @@ import numpy as np
 from whoosh.query import Or, Term
 
 from .index import DEFAULT_INDEX_DIR, OpenIndex, open_index
-from .plan import Alternative, QueryPlan, plan_query
+from .query_plan import Alternative, QueryPlan, plan_query
 from .spell import Speller
 from .synonyms import EXPANSIONS, SYNONYMS
 from .text import compact, split_identifier, stem, trigrams, words

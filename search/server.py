@@ -3,7 +3,7 @@
 ``GET /api/search?q=...&limit=N`` answers with JSON (``query``, ``did_you_mean``,
 ``results``); every other GET is a file under ``build/html``. With live code on (the default;
 ``--no-kernels`` turns it off), ``POST /api/run`` and ``POST /api/restart`` run code in the
-browser tab's Jupyter kernel (search.kernels):
+browser tab's Jupyter kernel (search.live.pool):
 
 - ``/api/run`` takes JSON ``{"tab": ID, "page": PATH, "code": TEXT, "doctest": BOOL}`` and
   answers ``{"status", "kernel", "outputs", "execution_count", "elapsed"}``; 409 while the
@@ -51,11 +51,11 @@ from typing import Any, TextIO
 
 from tornado import httpserver, iostream, netutil
 
-from . import kernels as live
-from .handlers import application
 from .index import DEFAULT_INDEX_DIR, SearchIndexError
+from .live import pool as live
 from .owner import Owner
 from .query import SearchEngine
+from .routes import application
 
 __all__ = ["DocsServer", "make_server", "main", "cli", "LiveOption", "LIVE_OPTIONS",
            "DEFAULT_HTML_DIR", "MAX_CONNECTIONS", "IDLE_SECONDS"]

@@ -1,4 +1,4 @@
-"""The query engine on this checkout's docs (search/query.py, search/plan.py)."""
+"""The query engine on this checkout's docs (search/query.py, search/query_plan.py)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ Hard limits, whatever the number of tabs and how they race:
   each holds one of as many permits from before its launch until it is confirmed gone, so a
   replacement or an eviction with no permit free waits for the old kernel's end, and a spare
   is started only when a permit is free at once. Stopping a kernel ends its whole process
-  tree, daemons that left it included (search.kernel_processes).
+  tree, daemons that left it included (search.live.processes).
 - Each kernel may use ``memory_limit`` bytes of address space (by default a fair share of the
   machine's RAM: RAM / (max_kernels + 1)) and ``cpu_limit`` seconds of CPU time over its life;
   a cell past the memory limit gets a MemoryError (or its kernel dies and is restarted, with a
@@ -24,11 +24,11 @@ Hard limits, whatever the number of tabs and how they race:
   kernel's files live.
 
 Kernels are ``ipykernel`` processes managed by ``jupyter_client`` (one kernel and one run:
-search.kernel_cell), all driven from one asyncio loop on a thread of its own, because zmq
+search.live.cell), all driven from one asyncio loop on a thread of its own, because zmq
 sockets must not be shared between threads; the server's request threads wait on it. Kernels
 get the server's environment plus ``OPENBLAS_NUM_THREADS=1``, ``MALLOC_ARENA_MAX=2`` and
 matplotlib's inline backend. A run's outputs come back as JSON-ready items (stream text,
-results, errors, PNG images, notices from the pool): see search.run_outputs.
+results, errors, PNG images, notices from the pool): see search.live.outputs.
 """
 
 from __future__ import annotations
@@ -48,9 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import kernel_cell as cell
-from . import kernel_processes
-from .kernel_cell import KernelStartError
+from . import cell, processes
+from .cell import KernelStartError
 
 __all__ = ["KernelPool", "RunResult", "PoolBusyError", "TabBusyError", "KernelStartError",
            "DEFAULT_RUN_TIMEOUT", "DEFAULT_OUTPUT_CAP", "DEFAULT_IDLE_TIMEOUT",
@@ -67,7 +66,7 @@ MAX_CODE_CHARS = 100_000
 MAX_PAGE_CHARS = 1_000
 
 # Where the `search` package lives: pages import it (searching.md), and it is not installed.
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_REPO_ROOT = Path(__file__).resolve().parents[2]
 _TAB_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
@@ -188,7 +187,7 @@ class KernelPool:
         #: Where every kernel's files (sockets, working directory) live; gone after close().
         # short names: the kernels' Unix sockets are in it, and their paths have 107 bytes
         self.folder = Path(tempfile.mkdtemp(prefix="minigluon-kernel-"))
-        # every kernel's marker starts with this (search.kernel_processes.MARKER)
+        # every kernel's marker starts with this (search.processes.MARKER)
         self._marker = f"minigluon-{secrets.token_hex(8)}-"
         self._launched = 0
         self._spare: asyncio.Task[cell.KernelProcess] | None = None
@@ -265,7 +264,7 @@ class KernelPool:
             if not self._thread.is_alive():
                 self._loop.close()
             # Nothing should be left; this is for a shutdown that failed or timed out.
-            kernel_processes.end_marked(self._marker)
+            processes.end_marked(self._marker)
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> KernelPool:

@@ -1,9 +1,9 @@
-"""The docs server's request handlers: pages and files, the search API, live code.
+"""The site's request handlers: pages and files, the search API, and what every request passes.
 
-Every handler first checks what every request must pass (:meth:`SiteHandler.prepare`): a
-request line and headers of sane size, a Host naming this server, and, with live code on,
-the owner's session cookie (search.owner). Errors are answered with a short page, or JSON on
-the API, that never names a path on disk.
+Every handler first checks what every request must pass (:meth:`SiteHandler.prepare`): a URL
+and headers of sane size, a Host naming this server, and, with live code on, the owner's
+session cookie (search.owner). Errors are answered with a short page, or JSON on the API, that
+never names a path on disk. The live-code handlers (search.live.handlers) build on these.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 import tornado.web
 
-from . import kernels as live
 from .index import SearchIndexError
 from .owner import SECRET_PARAM, SESSION_DAYS
 from .text import MAX_QUERY_CHARS
@@ -29,16 +28,12 @@ from .text import MAX_QUERY_CHARS
 if TYPE_CHECKING:
     from .server import DocsServer
 
-__all__ = ["application", "API_PATH", "RUN_PATH", "RESTART_PATH", "LIVE_META",
-           "MAX_BODY_BYTES", "MAX_URL_CHARS", "MAX_PATH_CHARS", "MAX_HEADERS_BYTES",
-           "MAX_QUERY_FIELDS"]
+__all__ = ["SiteHandler", "PageHandler", "SearchHandler", "NotFoundHandler", "Refusal",
+           "content_security_policy", "log_request", "LIVE_META", "MAX_URL_CHARS",
+           "MAX_PATH_CHARS", "MAX_HEADERS_BYTES", "MAX_QUERY_FIELDS"]
 
-API_PATH = "/api/search"
-RUN_PATH = "/api/run"
-RESTART_PATH = "/api/restart"
 #: A page served with live code on names the XSRF cookie in this meta tag (no secret in it).
 LIVE_META = "minigluon-live"
-MAX_BODY_BYTES = 256 * 1024
 #: A URL may carry a long query (a pasted error message), but no file path is this long.
 MAX_URL_CHARS = 64 * 1024
 MAX_PATH_CHARS = 4 * 1024
@@ -55,22 +50,6 @@ _ERROR_PAGE = """<!DOCTYPE html>
 """
 _LOGIN_HINT = ("This docs server runs code, so only the person who started it may use it: "
                "open the link it printed in its terminal (it holds a secret), or ask them to.")
-
-
-def application(docs: DocsServer) -> tornado.web.Application:
-    """The routes of ``docs``'s site."""
-    settings: dict[str, Any] = {"docs": docs, "log_function": _log_request,
-                                "default_handler_class": NotFoundHandler}
-    if docs.owner is not None:
-        settings.update(cookie_secret=docs.owner.cookie_key, xsrf_cookies=True,
-                        xsrf_cookie_name=docs.owner.xsrf_cookie,
-                        xsrf_cookie_kwargs={"samesite": "Strict", "path": "/"})
-    return tornado.web.Application([
-        (API_PATH, SearchHandler),
-        (RUN_PATH, RunHandler),
-        (RESTART_PATH, RestartHandler),
-        (r"/(.*)", PageHandler, {"path": str(docs.html_root), "default_filename": "index.html"}),
-    ], **settings)
 
 
 class Refusal(tornado.web.HTTPError):
@@ -268,96 +247,7 @@ class SearchHandler(SiteHandler):
         return self.docs.engine().search(q, limit=limit)
 
 
-@tornado.web.stream_request_body
-class LiveHandler(SiteHandler):
-    """A POST that touches kernels: checked in full before its body is even read."""
-
-    def initialize(self) -> None:
-        self._body = bytearray()
-
-    def prepare(self) -> None:
-        super().prepare()
-        if self._finished:
-            return
-        if self.request.method != "POST":
-            raise Refusal(HTTPStatus.METHOD_NOT_ALLOWED, "use POST")
-        docs = self.docs
-        if docs.kernels is None:
-            raise Refusal(HTTPStatus.NOT_FOUND,
-                          "live code is off (the server runs with --no-kernels)")
-        host = (self.request.headers.get("Host") or "").strip().lower()
-        if host not in docs.live_hosts:
-            raise Refusal(HTTPStatus.FORBIDDEN, "Host must be this server "
-                          f"({' or '.join(sorted(docs.live_hosts))})")
-        origin = (self.request.headers.get("Origin") or "").strip().lower()
-        if origin not in docs.live_origins:
-            raise Refusal(HTTPStatus.FORBIDDEN, "Origin must be this server's own origin")
-        try:  # tornado's own check (SiteHandler's is a no-op, see there)
-            tornado.web.RequestHandler.check_xsrf_cookie(self)
-        except tornado.web.HTTPError:
-            raise Refusal(HTTPStatus.FORBIDDEN, "missing or wrong XSRF header: reload the "
-                          "page (the server may have been restarted)") from None
-        ctype = (self.request.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if ctype != "application/json":
-            raise Refusal(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                          "Content-Type must be application/json")
-        try:
-            length = int(self.request.headers.get("Content-Length", ""))
-        except ValueError:
-            length = -1
-        if length < 0:
-            raise Refusal(HTTPStatus.LENGTH_REQUIRED, "Content-Length is required")
-        if length > MAX_BODY_BYTES:
-            raise Refusal(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                          f"request body over {MAX_BODY_BYTES // 1024} KB")
-
-    def data_received(self, chunk: bytes) -> None:
-        # tornado stops at Content-Length, checked above; a refused request's body is dropped
-        if not self._finished:
-            self._body += chunk
-
-    def body_object(self) -> dict[str, Any]:
-        try:
-            body = json.loads(bytes(self._body))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            body = None
-        if not isinstance(body, dict):
-            raise Refusal(HTTPStatus.BAD_REQUEST, "the body must be a JSON object")
-        return body
-
-    async def call_pool(self, method: Any, *args: Any) -> Any:
-        """``method(*args)`` of the kernel pool on a worker thread, its errors as statuses."""
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self.docs.run_threads, method, *args)
-        except ValueError as e:
-            raise Refusal(HTTPStatus.BAD_REQUEST, str(e)) from None
-        except live.TabBusyError as e:
-            raise Refusal(HTTPStatus.CONFLICT, str(e)) from None
-        except (live.PoolBusyError, live.KernelStartError) as e:
-            raise Refusal(HTTPStatus.SERVICE_UNAVAILABLE, str(e)) from None
-
-
-class RunHandler(LiveHandler):
-    async def post(self) -> None:
-        body = self.body_object()
-        doctest = body.get("doctest", False)
-        if not isinstance(doctest, bool):
-            raise Refusal(HTTPStatus.BAD_REQUEST, "doctest must be true or false")
-        pool = self.docs.kernels
-        result = await self.call_pool(pool.run, body.get("tab"), body.get("page"),
-                                      body.get("code"), doctest)
-        self.json(HTTPStatus.OK, result.to_dict())
-
-
-class RestartHandler(LiveHandler):
-    async def post(self) -> None:
-        body = self.body_object()
-        restarted = await self.call_pool(self.docs.kernels.restart, body.get("tab"))
-        self.json(HTTPStatus.OK, {"restarted": restarted})
-
-
-def _log_request(handler: tornado.web.RequestHandler) -> None:
+def log_request(handler: tornado.web.RequestHandler) -> None:
     # the path only: the query may hold the login secret
     request = handler.request
     handler.settings["docs"].log(f'{request.remote_ip} "{request.method} {_short(request.path)}" '

@@ -1,4 +1,4 @@
-"""search.kernels: a tab's kernel keeps state, and every limit ends a run with a clear notice.
+"""search.live.pool: a tab's kernel keeps state, and every limit ends a run with a clear notice.
 
 Kernels take 1-2 s to start, so the tests share one pool and one warm tab, each test setting
 the variables it reads; the tests that cost a kernel start say so. The tests of the pool's hard
@@ -20,9 +20,9 @@ import pytest
 pytest.importorskip("ipykernel")
 pytest.importorskip("jupyter_client")
 
-from search.kernel_processes import MARKER
-from search.kernels import KernelPool, KernelStartError, PoolBusyError, TabBusyError
-from search.run_outputs import RunOutputs, png_base64
+from search.live.outputs import RunOutputs, png_base64
+from search.live.pool import KernelPool, KernelStartError, PoolBusyError, TabBusyError
+from search.live.processes import MARKER
 
 PAGE = "/guide.html"
 TAB = "warm-tab-0001"

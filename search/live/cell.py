@@ -2,12 +2,12 @@
 
 :func:`launch` starts an ``ipykernel`` process that talks over Unix sockets (IPC) in a private
 directory, never TCP, and works in an empty temporary directory of its own. It starts through
-search/kernel_limits.py, which caps the kernel's address space (``RLIMIT_AS``: a cell that
+search/live/limits.py, which caps the kernel's address space (``RLIMIT_AS``: a cell that
 allocates more gets a MemoryError, or the kernel dies) and its CPU time over its whole life
 (``RLIMIT_CPU``: SIGXCPU ends it), and its environment carries a marker of its own,
 ``MINIGLUON_KERNEL_ID``, which every process it starts inherits.
 
-:func:`stop` ends all of a kernel's processes (search.kernel_processes: the kernel, its
+:func:`stop` ends all of a kernel's processes (search.live.processes: the kernel, its
 descendants, its process group and whatever carries its marker, daemons that left its session
 included), then removes its directory. A cell that means to escape can still do so (by removing
 the marker from its environment, or, run as root, by raising its own limits): these limits
@@ -16,9 +16,9 @@ another user.
 
 :func:`run_cell` sends code and collects its outputs until the kernel is idle, or until a limit
 ends the run: past the time limit, or once the kernel has sent more output than the cap (bytes
-sent, not kept: see search.run_outputs), the cell is interrupted, and if it does not stop within
+sent, not kept: see search.live.outputs), the cell is interrupted, and if it does not stop within
 the grace period, or the kernel dies, the run says the kernel must be replaced. These are
-coroutines for the kernel pool's event loop (search.kernels), which owns every kernel.
+coroutines for the kernel pool's event loop (search.live.pool), which owns every kernel.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import kernel_processes as processes
-from .kernel_processes import MARKER
-from .run_outputs import RunOutputs
+from . import processes
+from .outputs import RunOutputs
+from .processes import MARKER
 
 __all__ = ["KernelProcess", "ProcessLimits", "Limits", "CellRun", "KernelStartError", "launch",
            "stop", "run_cell", "POLL_SECONDS"]
@@ -48,7 +48,7 @@ __all__ = ["KernelProcess", "ProcessLimits", "Limits", "CellRun", "KernelStartEr
 POLL_SECONDS = 0.1
 # History off: no sqlite file shared (and locked) by every kernel, and a faster start.
 _KERNEL_ARGS = ["--HistoryManager.enabled=False"]
-_LIMITS_SCRIPT = Path(__file__).with_name("kernel_limits.py")
+_LIMITS_SCRIPT = Path(__file__).with_name("limits.py")
 _MAX_SOCKET_PATH = 107  # bytes of a Unix socket's path on Linux (sun_path, less its NUL)
 
 
@@ -87,7 +87,7 @@ class Limits:
 
 @dataclass
 class CellRun:
-    """A run's ``status`` (see search.kernels.RunResult), outputs and execution count;
+    """A run's ``status`` (see search.live.pool.RunResult), outputs and execution count;
     ``replace``: the kernel did not stop or died, and the caller must replace it (the notice
     in the outputs already says it was restarted)."""
 
@@ -149,7 +149,7 @@ def _manager_class() -> type:
 
 
 async def stop(proc: KernelProcess) -> None:
-    """End every process of the kernel (search.kernel_processes), then remove its directory.
+    """End every process of the kernel (search.live.processes), then remove its directory.
     Returns once none of them is left."""
     if proc.kc is not None:
         proc.kc.stop_channels()

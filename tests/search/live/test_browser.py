@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from search.kernels import KernelPool
+from search.live.pool import KernelPool
 from search.server import make_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -22,8 +22,9 @@ import pytest
 pytest.importorskip("ipykernel")
 
 from search import server as srv
-from search.handlers import LIVE_META, MAX_BODY_BYTES
-from search.kernels import KernelPool
+from search.live.handlers import MAX_BODY_BYTES
+from search.live.pool import KernelPool
+from search.site import LIVE_META
 
 TAB = "server-tab-01"
 ROOT = Path(__file__).resolve().parents[2]
@@ -312,7 +313,7 @@ def test_an_allowed_request_runs_and_restarts(live, owner, pool, tmp_path):
 
 
 def test_busy_tab_gets_409(live, owner, pool, monkeypatch):
-    from search.kernels import TabBusyError
+    from search.live.pool import TabBusyError
 
     def busy(*args):
         raise TabBusyError("this tab's kernel is still running a cell")

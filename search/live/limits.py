@@ -1,7 +1,7 @@
 """Run a command under a memory and a CPU-time limit: the launcher of every live-code kernel.
 
-``python search/kernel_limits.py --memory BYTES --cpu SECONDS -- COMMAND...`` (or ``python -m
-search.kernel_limits ...``) sets the limits (``RLIMIT_AS``, ``RLIMIT_CPU``) on itself and then
+``python search/live/limits.py --memory BYTES --cpu SECONDS -- COMMAND...`` (or ``python -m
+search.live.limits ...``) sets the limits (``RLIMIT_AS``, ``RLIMIT_CPU``) on itself and then
 replaces itself with ``COMMAND`` (exec), so the kernel keeps the pid jupyter_client started,
 and signals and interrupts reach it as before.
 Limits are set here rather than in a ``preexec_fn``, which is unsafe in a process with threads
