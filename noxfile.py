@@ -122,8 +122,9 @@ def bench(session: nox.Session) -> None:
     ``nox -s bench -- docs`` times docs builds (clean, no-op, one guide changed) in a
     temporary folder and prints the site's size (3-5 minutes).
     """
-    # the docs benchmark runs sphinx-build and the notebooks' kernels: the docs extras
-    docs = not session.posargs or "docs" in session.posargs
+    # the docs benchmark runs sphinx-build and notebook kernels, the live one Jupyter kernels:
+    # both need the docs extras
+    docs = not session.posargs or {"docs", "live"} & set(session.posargs)
     _install(session, "bench,docs" if docs else "bench")
     # PyTorch CPU is the peer we compare with. Only the CPU wheel that lies on disk is used:
     # resolving "torch" from the index would pull a multi-GB CUDA build.
