@@ -10,7 +10,6 @@ from . import (  # noqa: F401 - importing registers the ops
     join,
     linalg,
     nn,
-    nn_params,
     pad,
     random,
     reduce,
@@ -21,7 +20,5 @@ from . import (  # noqa: F401 - importing registers the ops
     ssd,
 )
 from .registry import Case, Op, all_ops, get, register
-
-nn_params.attach()  # after every op family: the parameter-shape rules of the NN ops
 
 __all__ = ["Case", "Op", "all_ops", "get", "register"]

@@ -580,6 +580,23 @@ def _(dshape, wshape=None, bshape=None, *, kernel, stride, dilate, pad, num_filt
                        num_filter, num_group, no_bias, layout)[1]
 
 
+def _channel_axis(layout: Any) -> int:
+    return layout.find("C") if isinstance(layout, str) and "C" in layout else 1
+
+
+@Convolution.def_infer_args
+def _(data, weight=None, bias=None, *, kernel, num_filter, num_group=1, no_bias=False,
+      layout=None, **_):
+    if data is None:
+        return [data, weight, bias]
+    kernel = tuple(kernel)
+    axis = _channel_axis(layout)
+    per_group = data[axis] // num_group
+    # MXNet keeps the weight in the data's layout: OIHW for NCHW, OHWI for NHWC.
+    w = (num_filter, per_group, *kernel) if axis == 1 else (num_filter, *kernel, per_group)
+    return [data, w, None if no_bias else (num_filter,)]
+
+
 # -- Deconvolution -------------------------------------------------------------------------
 def _deconv_setup(op: str, dshape: Any, wshape: Any, bshape: Any, kernel: Any, stride: Any,
                   dilate: Any, pad: Any, adj: Any, target_shape: Any, num_filter: Any,
@@ -722,6 +739,18 @@ def _(dshape, wshape=None, bshape=None, *, kernel, stride, dilate, pad, adj, tar
       num_filter, num_group, no_bias, layout, **_):
     return _deconv_setup("Deconvolution", dshape, wshape, bshape, kernel, stride, dilate, pad,
                          adj, target_shape, num_filter, num_group, no_bias, layout)[1]
+
+
+@Deconvolution.def_infer_args
+def _(data, weight=None, bias=None, *, kernel, num_filter, num_group=1, no_bias=True,
+      layout=None, **_):
+    if data is None:
+        return [data, weight, bias]
+    kernel = tuple(kernel)
+    axis = _channel_axis(layout)
+    per_group = num_filter // num_group
+    w = (data[axis], per_group, *kernel) if axis == 1 else (data[axis], *kernel, per_group)
+    return [data, w, None if no_bias else (num_filter,)]
 
 
 # -- Pooling -------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 FullyConnected, Activation, LeakyReLU (and ``erf`` for GELU), Dropout, BatchNorm, LayerNorm,
 InstanceNorm, Embedding and SoftmaxActivation. Ops that need training-mode information in their
 backward pass keep it in hidden outputs (Dropout's mask, BatchNorm's statistics), because the
-backward rule only sees the op's attributes, inputs and outputs.
+backward rule only sees the op's attributes, inputs and outputs. Ops with parameters also give
+their parameters' shapes from the data shape (``def_infer_args``, MXNet's ``FullyConnectedShape``
+and kin): what deferred initialization of a layer built without ``in_units`` asks.
 """
 
 from __future__ import annotations
@@ -125,6 +127,14 @@ def _(g, ins, out, num_hidden, no_bias, flatten):
 @FullyConnected.def_shape
 def _(dshape, wshape=None, bshape=None, *, num_hidden, no_bias, flatten):
     return _fc_setup(dshape, wshape, bshape, num_hidden, no_bias, flatten)
+
+
+@FullyConnected.def_infer_args
+def _(data, weight=None, bias=None, *, num_hidden, no_bias=False, flatten=True, **_):
+    if data is None:
+        return [data, weight, bias]
+    in_units = math.prod(data[1:]) if flatten else data[-1]
+    return [data, (num_hidden, in_units), None if no_bias else (num_hidden,)]
 
 
 # -- Activation ----------------------------------------------------------------------------
@@ -380,6 +390,14 @@ def _(g, ins, out, act_type, slope, lower_bound, upper_bound):
     return (gx,) if len(ins) == 1 else (gx, ggamma)
 
 
+@LeakyReLU.def_infer_args
+def _(data, gamma=None, *, act_type="leaky", **_):
+    # Only 'prelu' has a learnable gamma: one slope per channel (axis 1).
+    if data is None or act_type != "prelu":
+        return [data, gamma]
+    return [data, (data[1] if len(data) > 1 else 1,)]
+
+
 # -- Dropout -------------------------------------------------------------------------------
 @register(num_hidden=1, shape=same_shape, cases=[
     Case((4, 5), p=0.5), Case((3, 4, 2), p=0.3, axes=(1,)), Case((3, 4), p=0.4, mode="always"),
@@ -609,6 +627,14 @@ def _(g, ins, out, eps, momentum, fix_gamma, use_global_stats, output_mean_var, 
             gbeta.astype(np.asarray(ins[2]).dtype, copy=False), None, None)
 
 
+@BatchNorm.def_infer_args
+def _(data, *params, axis=1, **_):
+    if data is None:
+        return [data, *params]
+    c = (data[axis],)
+    return [data, c, c, c, c]
+
+
 # -- LayerNorm and InstanceNorm ------------------------------------------------------------
 def _normalize(x: np.ndarray, axes: tuple, eps: float) -> tuple[np.ndarray, ...]:
     """(xhat, mean, rstd) with mean/rstd kept as size-1 axes."""
@@ -718,6 +744,13 @@ def _(g, ins, out, axis, eps, output_mean_var):
             gy.sum(axis=other).astype(np.asarray(ins[2]).dtype))
 
 
+@LayerNorm.def_infer_args
+def _(data, *params, axis=-1, **_):
+    if data is None:
+        return [data, *params]
+    return [data, (data[axis],), (data[axis],)]
+
+
 def _in_shape(dshape, gshape=None, bshape=None, **_):
     if dshape is None:
         raise ShapeError("InstanceNorm: the data shape must be known to infer the output shape")
@@ -787,6 +820,13 @@ def _(g, ins, out, eps):
     other = (0, *axes)
     return (gx.astype(x.dtype, copy=False), (gy * xhat).sum(axis=other).astype(gamma.dtype),
             gy.sum(axis=other).astype(np.asarray(ins[2]).dtype))
+
+
+@InstanceNorm.def_infer_args
+def _(data, *params, **_):
+    if data is None:
+        return [data, *params]
+    return [data, (data[1],), (data[1],)]
 
 
 # -- Embedding -----------------------------------------------------------------------------
@@ -865,6 +905,11 @@ def _(g, ins, out, input_dim, output_dim, dtype, sparse_grad):
         rows, starts = np.unique(idx[order], return_index=True)
         gw[rows] = np.add.reduceat(gv[order], starts, axis=0)
     return (None, gw)
+
+
+@Embedding.def_infer_args
+def _(data, weight=None, *, input_dim, output_dim, **_):
+    return [data, (input_dim, output_dim)]
 
 
 # -- SoftmaxActivation ---------------------------------------------------------------------
