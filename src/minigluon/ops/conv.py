@@ -38,9 +38,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..base import MXNetError
+from ..base import MXNetError, ShapeError
 from .registry import Case, register
-from .shape import ShapeError
 
 __all__: list[str] = []
 

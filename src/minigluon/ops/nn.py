@@ -16,12 +16,11 @@ from typing import Any
 import numpy as np
 
 from .. import _rng
-from ..base import MXNetError
+from ..base import MXNetError, ShapeError
 from .elemwise import away_from_zero, positive
 from .generic import G, unbroadcast
 from .reduce import normalize_axis
 from .registry import Case, get, register, same_shape
-from .shape import ShapeError
 
 __all__: list[str] = []
 
