@@ -2,7 +2,7 @@
 
 from . import (  # noqa: F401 - importing registers the ops
     broadcast,
-    conv,
+    convolution,
     creation,
     elemwise,
     hooks,
@@ -11,6 +11,7 @@ from . import (  # noqa: F401 - importing registers the ops
     linalg,
     nn,
     pad,
+    pooling,
     random,
     reduce,
     shape,

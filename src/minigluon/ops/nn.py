@@ -1,4 +1,4 @@
-"""Neural-network ops other than convolution and pooling (those live in ``ops/conv.py``).
+"""Neural-network ops other than convolution and pooling (``convolution.py``, ``pooling.py``).
 
 FullyConnected, Activation, LeakyReLU (and ``erf`` for GELU), Dropout, BatchNorm, LayerNorm,
 InstanceNorm, Embedding and SoftmaxActivation. Ops that need training-mode information in their
