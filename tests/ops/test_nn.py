@@ -3,7 +3,7 @@
 The references loop over output positions in plain Python, following MXNet's definitions
 (``src/operator/nn/pool.h`` window rules, the textbook BatchNorm backward), so they share no
 code with the vectorized kernels in ``minigluon/ops/conv_engine.py``, ``convolution.py``,
-``pooling.py`` and ``nn.py``.
+``pooling.py``, ``normalization.py`` and ``nn.py``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Every operator, defined once. Importing this package registers all op families."""
 
 from . import (  # noqa: F401 - importing registers the ops
+    activation,
     broadcast,
     convolution,
     creation,
@@ -10,6 +11,7 @@ from . import (  # noqa: F401 - importing registers the ops
     join,
     linalg,
     nn,
+    normalization,
     pad,
     pooling,
     reduce,
