@@ -1,4 +1,9 @@
-"""The global random generator every sampling op and initializer draws from."""
+"""The global random generator every sampling op and initializer draws from.
+
+Only the generator's state lives here, below the ops that draw from it: users seed it through
+:func:`minigluon.random.seed` (the public ``mx.random``), and the samplers are registry ops
+(``ops/sampling.py``, reached as ``nd.random.*``).
+"""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 See Also
 --------
-MXNetError, NotImplementedForSymbol
+MXNetError, ShapeError, NotImplementedForSymbol
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MXNetError", "NotImplementedForSymbol"]
+__all__ = ["MXNetError", "ShapeError", "NotImplementedForSymbol"]
 
 #: Default dtype of every array minigluon creates (MXNet's ``mx_real_t``).
 mx_real_t = np.float32
@@ -26,7 +26,7 @@ class MXNetError(RuntimeError):
 
     See Also
     --------
-    NotImplementedForSymbol
+    ShapeError, NotImplementedForSymbol
 
     Examples
     --------
@@ -37,6 +37,28 @@ class MXNetError(RuntimeError):
     ... except MXNetError as e:
     ...     print(type(e).__name__)
     MXNetError
+    """
+
+
+class ShapeError(MXNetError, ValueError):
+    """A user-visible shape error: an :class:`MXNetError`, and a ValueError as numpy raises.
+
+    Ops raise it when the shapes of their inputs (or the shape attributes given) do not fit,
+    with a message naming the op and the shapes.
+
+    See Also
+    --------
+    MXNetError
+
+    Examples
+    --------
+    >>> from minigluon import nd
+    >>> from minigluon.base import ShapeError
+    >>> try:
+    ...     nd.reshape(nd.ones((2, 3)), shape=(4,))
+    ... except ShapeError as e:
+    ...     print(e)
+    Cannot reshape array of size 6 into shape (4,)
     """
 
 

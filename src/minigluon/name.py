@@ -16,6 +16,12 @@ from typing import Any
 
 __all__ = ["NameManager", "Prefix", "current"]
 
+# Symbol nodes are named from op_hint (``fullyconnected0``, ``_plus0``) and Blocks' prefixes
+# from gluon/name_scope.py (``dense0_``), both with the counters below. The hints MXNet gives
+# the ops behind Symbol's operators (``a + b`` is node ``_plus0``):
+_OP_HINTS = {"elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul": "_mul",
+             "elemwise_div": "_div"}
+
 
 class NameManager:
     """Hands out names ``hint + counter`` (``dense0``, ``dense1``); a context manager.
@@ -140,3 +146,9 @@ def current() -> NameManager:
     if nm is None:
         nm = NameManager._current.value = NameManager()
     return nm
+
+
+def op_hint(op_name: str) -> str:
+    """The start of the automatic name of a node of op ``op_name``: its name in lower case,
+    or MXNet's operator name where that differs (``elemwise_add`` -> ``_plus``)."""
+    return _OP_HINTS.get(op_name, op_name.lower())

@@ -2,7 +2,8 @@
 
 The references loop over output positions in plain Python, following MXNet's definitions
 (``src/operator/nn/pool.h`` window rules, the textbook BatchNorm backward), so they share no
-code with the vectorized kernels in ``minigluon/ops/conv.py`` and ``minigluon/ops/nn.py``.
+code with the vectorized kernels in ``minigluon/ops/conv_engine.py``, ``convolution.py``,
+``pooling.py``, ``normalization.py`` and ``nn.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 import minigluon as mx
 from minigluon import autograd, nd
 from minigluon.base import MXNetError
-from minigluon.ops import conv as conv_mod
+from minigluon.ops import conv_engine as conv_mod
 
 TOL = dict(rtol=1e-5, atol=1e-5)
 

@@ -8,7 +8,7 @@ import pytest
 import minigluon as mx
 from minigluon import autograd, nd
 from minigluon.gluon import nn
-from minigluon.ops.conv import conv_bn_relu
+from minigluon.ops.convolution import conv_bn_relu
 
 
 def _graph(net):

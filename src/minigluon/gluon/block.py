@@ -24,7 +24,7 @@ from ..base import MXNetError
 from ..symbol.symbol import Symbol
 from .hooks import HookHandle, _brief_print_list
 from .hybrid import HybridCache, trace, tree_flatten
-from .naming import BlockScope
+from .name_scope import BlockScope
 from .parameter import MismatchError, Parameter, ParameterDict, _load_dict, _mismatch_report
 from .summary import print_summary
 

@@ -1,8 +1,9 @@
 """Every operator, defined once. Importing this package registers all op families."""
 
 from . import (  # noqa: F401 - importing registers the ops
+    activation,
     broadcast,
-    conv,
+    convolution,
     creation,
     elemwise,
     hooks,
@@ -10,10 +11,11 @@ from . import (  # noqa: F401 - importing registers the ops
     join,
     linalg,
     nn,
-    nn_params,
+    normalization,
     pad,
-    random,
+    pooling,
     reduce,
+    sampling,
     shape,
     slicing,
     softmax,
@@ -21,7 +23,5 @@ from . import (  # noqa: F401 - importing registers the ops
     ssd,
 )
 from .registry import Case, Op, all_ops, get, register
-
-nn_params.attach()  # after every op family: the parameter-shape rules of the NN ops
 
 __all__ = ["Case", "Op", "all_ops", "get", "register"]

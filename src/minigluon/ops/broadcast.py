@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from ..base import ShapeError
 from .generic import G, unbroadcast
 from .registry import Case, register
-from .shape import ShapeError, _axes, _axis, _ints, _known, _shape
+from .shape import _axes, _axis, _ints, _known, _shape
 
 __all__: list[str] = []
 

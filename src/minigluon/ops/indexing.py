@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from ..base import MXNetError, as_dtype
+from ..base import MXNetError, ShapeError, as_dtype
 from .generic import G
 from .registry import Case, register
-from .shape import ShapeError, _axis
+from .shape import _axis
 
 __all__: list[str] = []
 

@@ -6,9 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from ..base import ShapeError
 from .generic import G
 from .registry import Case, register
-from .shape import ShapeError, _axis, _known, _shape
+from .shape import _axis, _known, _shape
 
 __all__: list[str] = []
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from ..base import ShapeError
 from .generic import G
 from .registry import Case, register
-from .shape import ShapeError
 
 __all__: list[str] = []
 
@@ -110,7 +110,7 @@ def dot(lhs, rhs, *, transpose_a=False, transpose_b=False):
     >>> nd.dot(nd.ones((2, 3)), nd.ones((4, 5)))
     Traceback (most recent call last):
     ...
-    minigluon.ops.shape.ShapeError: dot: shapes (2, 3) and (4, 5) (transpose_a=False, transpose_b=False) are not aligned: the last axis of lhs has size 3 but the first axis of rhs has size 4
+    minigluon.base.ShapeError: dot: shapes (2, 3) and (4, 5) (transpose_a=False, transpose_b=False) are not aligned: the last axis of lhs has size 3 but the first axis of rhs has size 4
     """  # noqa: E501
     a, b = np.asarray(lhs), np.asarray(rhs)
     if a.ndim == 2 and b.ndim == 2:  # the common case: one GEMM, no reshapes

@@ -13,10 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from ..base import as_dtype
+from ..base import ShapeError, as_dtype
 from .generic import G
 from .registry import Case, register
-from .shape import ShapeError
 
 __all__ = ["normalize_axis", "reduce_axes", "reduced_shape", "known_shape"]
 

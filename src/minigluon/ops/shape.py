@@ -2,8 +2,9 @@
 
 Ops that only re-view memory (reshape, transpose, expand_dims, flatten, squeeze, swapaxes) return
 numpy views, so an NDArray produced by them writes through to its source as in MXNet's
-``NDArray.reshape``. The helpers here (axis checks, ``ShapeError``) serve the other shape
-families: ``broadcast``, ``join``, ``slicing`` and ``pad``.
+``NDArray.reshape``. The helpers here (axis checks) serve the other shape families:
+``broadcast``, ``join``, ``slicing`` and ``pad``. ``ShapeError`` lives in :mod:`minigluon.base`
+(it is re-exported here for old imports).
 """
 
 from __future__ import annotations
@@ -13,14 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from ..base import MXNetError
+from ..base import ShapeError
 from .registry import Case, register
 
 __all__ = ["ShapeError", "infer_reshape", "reshape_method_attrs"]
-
-
-class ShapeError(MXNetError, ValueError):
-    """A user-visible shape error (also a ValueError, as numpy raises)."""
 
 
 def infer_reshape(dshape: tuple, shape: tuple, reverse: bool = False) -> tuple:

@@ -11,11 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from ..base import as_dtype
+from ..base import ShapeError, as_dtype
 from .generic import G
 from .reduce import normalize_axis
 from .registry import Case, register, same_shape
-from .shape import ShapeError
 
 __all__: list[str] = []
 

@@ -14,10 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from ..base import as_dtype
+from ..base import ShapeError, as_dtype
 from .reduce import known_shape, normalize_axis
 from .registry import Case, register
-from .shape import ShapeError
 
 __all__: list[str] = []
 

@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from ..base import ShapeError
 from .reduce import known_shape
 from .registry import Case, register
-from .shape import ShapeError
 
 __all__: list[str] = []
 

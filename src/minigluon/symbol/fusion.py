@@ -2,11 +2,11 @@
 
 In prediction mode without autograd nothing needs the intermediate activations, so
 ``Convolution -> BatchNorm -> relu`` chains (either tail optional) run as one kernel
-(:func:`minigluon.ops.conv.conv_bn_relu`): BatchNorm is folded into the convolution's weights
-and bias, and relu is applied to each output tile while it is in cache. A chain is fused only
-when each intermediate value has exactly one reader and is not a graph output, so the rewrite
-never changes what the graph returns, up to float rounding (about 1e-6 relative). Training
-and recording keep the plain plan: the backward pass needs every intermediate.
+(:func:`minigluon.ops.convolution.conv_bn_relu`): BatchNorm is folded into the convolution's
+weights and bias, and relu is applied to each output tile while it is in cache. A chain is
+fused only when each intermediate value has exactly one reader and is not a graph output, so
+the rewrite never changes what the graph returns, up to float rounding (about 1e-6 relative).
+Training and recording keep the plain plan: the backward pass needs every intermediate.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from ..ops.conv import conv_bn_relu
+from ..ops.convolution import conv_bn_relu
 
 __all__ = ["fuse_for_inference"]
 

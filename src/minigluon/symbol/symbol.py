@@ -24,10 +24,6 @@ from .shape import infer_shape as _infer_shape
 
 __all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json"]
 
-# Hints MXNet gives the ops behind Symbol's operators (``a + b`` is node ``_plus0``).
-_HINTS = {"elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul": "_mul",
-          "elemwise_div": "_div"}
-
 
 class Symbol:
     """A symbolic value (or group of values) in a computation graph.
@@ -422,8 +418,7 @@ def build(op: registry.Op, arrays: tuple, attrs: dict, name: str | None) -> Symb
                             f"{type(a).__name__}; use F.<op> with a scalar attribute or "
                             "a Symbol")
     attrs = {k: v for k, v in attrs.items() if k != "ctx"}
-    hint = _HINTS.get(op.name, op.name.lower())
-    node = Node(op, _name.current().get(name, hint), attrs, inputs)
+    node = Node(op, _name.current().get(name, _name.op_hint(op.name)), attrs, inputs)
     n = node.num_outputs()
     return Symbol([(node, i) for i in range(n)])
 

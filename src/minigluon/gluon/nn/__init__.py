@@ -13,7 +13,9 @@ from .activations import *  # noqa: F403
 from .activations import __all__ as _act_all
 from .basic_layers import *  # noqa: F403
 from .basic_layers import __all__ as _basic_all
+from .containers import *  # noqa: F403
+from .containers import __all__ as _containers_all
 from .conv_layers import *  # noqa: F403
 from .conv_layers import __all__ as _conv_all
 
-__all__ = [*_basic_all, *_conv_all, *_act_all]
+__all__ = [*_basic_all, *_containers_all, *_conv_all, *_act_all]
