@@ -32,7 +32,6 @@ class _Step:
         "fwd",
         "fwd_attrs",
         "ins",
-        "n_visible",
         "name",
         "op",
         "outs",
@@ -50,7 +49,6 @@ class _Step:
             self.fwd_attrs["is_train"] = training
         self.ins = ins
         self.outs = outs
-        self.n_visible = op.n_visible(node.attrs)
         self.free: list[int] = []  # slots whose last reader is this step
 
 
@@ -172,23 +170,10 @@ class CachedGraph:
             if gs is not None:
                 grads[s] = gs if grads[s] is None else grads[s] + gs
         for step in reversed(self.plan):
-            if not step.op.differentiable or not any(need[i] for i in step.ins if i >= 0):
-                continue
-            out_grads = [grads[s] for s in step.outs]
-            if all(x is None for x in out_grads[: step.n_visible]):
-                continue
-            out_grads = [np.zeros_like(env[s]) if x is None and i < step.n_visible else x
-                         for i, (x, s) in enumerate(zip(out_grads, step.outs))]
-            in_data = tuple(env[i] if i >= 0 else None for i in step.ins)
-            out_data = [env[s] for s in step.outs]
-            extra = ({"needs": tuple(i >= 0 and need[i] for i in step.ins)}
-                     if step.op.wants_needs else {})
-            if len(step.outs) == 1:
-                in_grads = step.op.backward(out_grads[0], in_data, out_data[0],
-                                            **step.bwd_attrs, **extra)
-            else:
-                in_grads = step.op.backward(tuple(out_grads), in_data, tuple(out_data),
-                                            **step.bwd_attrs, **extra)
+            in_grads = step.op.vjp([grads[s] for s in step.outs],
+                                   [env[i] if i >= 0 else None for i in step.ins],
+                                   [env[s] for s in step.outs], step.bwd_attrs,
+                                   [i >= 0 and need[i] for i in step.ins])
             for i, gi in zip(step.ins, in_grads):
                 if i >= 0 and gi is not None:
                     grads[i] = gi if grads[i] is None else grads[i] + gi
