@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 
 from ..autograd import STATE
-from ..base import MXNetError
+from ..base import MXNetError, op_error
 from ..ops.dispatch import invoke
 from ..ops.registry import Op
 from .fusion import fuse_for_inference
-from .graph import Entry, Node, topo_order
+from .graph import Entry, Node, name_node_in_error, topo_order
 
 __all__ = ["CachedGraph"]
 
@@ -129,16 +129,16 @@ class CachedGraph:
                 env[s] = d
         keep = STATE.recording
         for step in self.plan if keep else self.infer_plan:
+            args = [env[i] if i >= 0 else None for i in step.ins]
             try:
-                res = step.fwd(*[env[i] if i >= 0 else None for i in step.ins],
-                               **step.fwd_attrs)
+                res = step.fwd(*args, **step.fwd_attrs)
             except MXNetError as e:
-                raise MXNetError(f"Error in operator {step.name}: {e}") from e
+                name_node_in_error(e, step.name)
+                raise
             except (ValueError, IndexError, TypeError) as e:
-                raise MXNetError(f"Error in operator {step.name} ({step.op.name}): {e} (input "
-                                 "shapes: " + ", ".join(
-                                     str(np.shape(env[i])) for i in step.ins if i >= 0) + ")"
-                                 ) from e
+                # numpy's own errors become what running the op imperatively raises
+                shapes = [None if a is None else np.shape(a) for a in args]
+                raise name_node_in_error(op_error(step.op, shapes, e), step.name) from e
             if len(step.outs) == 1:
                 env[step.outs[0]] = res
             else:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from ..base import MXNetError
-from .graph import Entry, Node, topo_order
+from ..base import MXNetError, op_error
+from .graph import Entry, Node, name_node_in_error, topo_order
 
 __all__ = ["infer_shape", "infer_node_shapes"]
 
@@ -48,8 +48,11 @@ def infer_node_shapes(outputs: list[Entry], known: dict[str, tuple]) -> dict[int
                 continue
             try:
                 outs = n.op.infer_shape(*ins, **n.attrs)
+            except MXNetError as e:
+                name_node_in_error(e, n.name)  # a ShapeError stays a ShapeError
+                raise
             except Exception as e:
-                raise MXNetError(f"Error in operator {n.name}: {e}") from e
+                raise name_node_in_error(op_error(n.op, ins, e), n.name) from e
             shapes[id(n)] = [tuple(s) for s in outs]
             changed = True
         if not changed:
