@@ -22,8 +22,9 @@ from .. import ndarray as nd
 from .. import symbol as sym
 from ..base import MXNetError
 from ..symbol.symbol import Symbol
+from .deferred import finish_deferred
 from .hooks import HookHandle, _brief_print_list
-from .hybrid import HybridCache, trace, tree_flatten
+from .hybrid import HybridCache, graph_params, trace, traced_output, tree_flatten
 from .naming import BlockScope
 from .parameter import MismatchError, Parameter, ParameterDict, _load_dict, _mismatch_report
 from .summary import print_summary
@@ -33,8 +34,6 @@ __all__ = ["Block", "HybridBlock"]
 # The chain of blocks currently being called, innermost last: errors raised inside a forward
 # pass name the block where they happened by its structural path ("body.0").
 _CALL_STACK: list[Block] = []
-# While a feature extractor traces a network, every block's output Symbol is noted here.
-TRACE_OUTPUTS: list[dict[int, Any]] = []
 
 
 def _block_path(stack: list[Block]) -> str:
@@ -578,14 +577,12 @@ class Block:
     def __call__(self, *args: Any) -> Any:
         _CALL_STACK.append(self)
         try:
-            if TRACE_OUTPUTS and args and isinstance(args[0], Symbol):
+            if args and isinstance(args[0], Symbol):
                 out = self._call_traced_with_hooks(args)
-                TRACE_OUTPUTS[-1][id(self)] = out
+                traced_output(self, out)
                 return out
             if not (self._forward_pre_hooks or self._forward_hooks):
                 return self.forward(*args)
-            if args and isinstance(args[0], Symbol):
-                return self._call_traced_with_hooks(args)
             for hook in list(self._forward_pre_hooks.values()):
                 hook(self, args)
             out = self.forward(*args)
@@ -849,13 +846,9 @@ class HybridBlock(Block):
         """
         outputs, names, _ = trace(self, args)
         flat = [a for a in tree_flatten(list(args))[0] if a is not None]
-        arg_shapes, _, aux_shapes = outputs.infer_shape_partial(
-            **{n: a.shape for n, a in zip(names, flat)})
-        inferred = dict(zip(outputs.list_arguments() + outputs.list_auxiliary_states(),
-                            arg_shapes + aux_shapes))
-        for name, p in self.collect_params().items():
-            if inferred.get(name):
-                p.shape = inferred[name]
+        finish_deferred(outputs._outputs, {n: a.shape for n, a in zip(names, flat)},
+                        graph_params(self, outputs, names),
+                        f"{type(self).__name__} '{self.name}'", initialize=False)
 
     def _clear_cached_op(self) -> None:
         # The one place that drops traced graphs (hybridize, new children, cast).

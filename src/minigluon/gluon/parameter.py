@@ -2,7 +2,7 @@
 
 A Parameter owns one NDArray (one device) and its gradient buffer. Its shape may contain 0s
 (unknown) until the first forward pass; then it is *deferred* and initialized as soon as an op
-that uses it sees real data (see ``DeferredArray`` and ``gluon/block.py``).
+that uses it sees real data (see ``gluon/deferred.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from ..ndarray import NDArray
 from ..ndarray import load as nd_load
 from ..ndarray import save as nd_save
 from ..ndarray import zeros as nd_zeros
-from ..ops.dispatch import invoke, register_handler
+from .deferred import DeferredArray
 from .hooks import _brief_print_list
 
 __all__ = ["Parameter", "Constant", "ParameterDict", "DeferredInitializationError",
@@ -542,56 +542,6 @@ class Constant(Parameter):
             warnings.warn(f"Constant parameter '{self.name}' does not support grad_req other "
                           f"than 'null', and new value '{req}' is ignored.", stacklevel=2)
         self._grad_req = "null"
-
-
-class DeferredArray:
-    """Stands in for a deferred Parameter in a forward pass until an op reveals its shape.
-
-    ``invoke`` routes any op that receives one here: the op's ``infer_args`` computes the
-    parameter shapes from the real inputs, the parameters are initialized, and the op runs.
-    """
-
-    __slots__ = ("param",)
-
-    def __init__(self, param: Parameter) -> None:
-        self.param = param
-
-    @property
-    def shape(self) -> tuple | None:
-        return self.param.shape
-
-
-def _resolve_deferred(op: Any, arrays: tuple, attrs: dict, out: Any, name: Any) -> Any:
-    shapes = [None if isinstance(a, DeferredArray) else (a.shape if a is not None else None)
-              for a in arrays]
-    try:
-        full = op.infer_args(*shapes, **attrs)
-    except Exception as e:
-        full, reason = shapes, f"{type(e).__name__}: {e}"
-    else:
-        reason = f"'{op.name}' cannot infer it from its other inputs"
-    known = ", ".join(f"{op.array_params[min(i, len(op.array_params) - 1)].name}="
-                      f"{tuple(s) if s is not None else '?'}" for i, s in enumerate(shapes))
-    for a, s in zip(arrays, full):
-        if isinstance(a, DeferredArray):
-            if s is None or not all(d > 0 for d in s):
-                raise ValueError(
-                    f"Deferred initialization failed because shape cannot be inferred. "
-                    f"Parameter '{a.param.name}' (shape {a.param.shape}) of op {op.name}: "
-                    f"{reason}; input shapes: {known}")
-            try:
-                a.param.shape = s
-            except ValueError as e:
-                raise ValueError(
-                    f"Deferred initialization of Parameter '{a.param.name}': the input "
-                    f"(shapes {known}) needs shape {tuple(s)}, but the layer was declared with "
-                    f"{a.param.shape}. {e}") from None
-            a.param._finish_deferred_init()
-    real = tuple(a.param.data() if isinstance(a, DeferredArray) else a for a in arrays)
-    return invoke(op, real, attrs, out, name)
-
-
-register_handler(DeferredArray, _resolve_deferred, resolver=True)
 
 
 class ParameterDict:

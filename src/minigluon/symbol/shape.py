@@ -20,10 +20,13 @@ def _given(node: Node) -> tuple | None:
     return shape if shape and all(d > 0 for d in shape) else None
 
 
-def infer_node_shapes(outputs: list[Entry], known: dict[str, tuple]) -> dict[int, list]:
+def infer_node_shapes(outputs: list[Entry], known: dict[str, tuple],
+                      targets: set[str] | None = None) -> dict[int, list]:
     """Shapes of every node's outputs, ``{id(node): [shape or None, ...]}``.
 
     ``known`` maps variable names to shapes. Raises MXNetError naming the op on a conflict.
+    With ``targets`` (variable names), stops as soon as their shapes are known: deferred
+    initialization needs nothing more, and the ops' own checks run when the graph does.
     """
     order = topo_order(outputs)
     shapes: dict[int, list] = {}
@@ -33,6 +36,14 @@ def infer_node_shapes(outputs: list[Entry], known: dict[str, tuple]) -> dict[int
             shapes[id(n)] = [tuple(s) if s is not None else _given(n)]
         else:
             shapes[id(n)] = [None] * n.num_outputs()
+    wanted = [shapes[id(n)] for n in order if n.is_var and targets is not None
+              and n.name in targets]
+
+    def done() -> bool:
+        return targets is not None and all(w[0] is not None for w in wanted)
+
+    if done():
+        return shapes
     for _ in range(len(order) + 1):
         changed = False
         for n in order:
@@ -42,6 +53,8 @@ def infer_node_shapes(outputs: list[Entry], known: dict[str, tuple]) -> dict[int
             present = [e is not None for e in n.inputs]
             if any(p and s is None for p, s in zip(present, ins)):
                 changed |= _fill_inputs(n, ins, shapes)
+                if done():
+                    return shapes
                 ins = [None if e is None else shapes[id(e[0])][e[1]] for e in n.inputs]
             if any(p and s is None for p, s in zip(present, ins)) or all(
                     s is not None for s in shapes[id(n)]):
