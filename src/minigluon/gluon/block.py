@@ -15,18 +15,17 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import numpy as np
-
 from .. import initializer
 from .. import ndarray as nd
 from .. import symbol as sym
 from ..base import MXNetError
 from ..symbol.symbol import Symbol
 from .deferred import finish_deferred
-from .hooks import HookHandle, _brief_print_list
+from .hooks import HookHandle
 from .hybrid import HybridCache, graph_params, trace, traced_output, tree_flatten
 from .naming import BlockScope
-from .parameter import MismatchError, Parameter, ParameterDict, _load_dict, _mismatch_report
+from .param_files import load_arrays, read
+from .parameter import Parameter, ParameterDict
 from .summary import print_summary
 
 __all__ = ["Block", "HybridBlock"]
@@ -457,33 +456,18 @@ class Block:
         >>> float(b[0].weight.data().sum().asscalar())
         6.0
         """
-        loaded = _load_dict(filename)
+        arrays = read(filename)
         params = self._collect_params_with_prefix()
-        if not loaded and not params:
+        if not arrays and not params:
             return
-        if not any("." in k for k in loaded):
+        if not any("." in k for k in arrays):
             # Legacy files (ParameterDict.save / MXNet save_params) are keyed by full names.
             self.collect_params().load(filename, ctx, allow_missing, ignore_extra, self.prefix,
                                        cast_dtype, dtype_source)
             return
-        missing = [n for n in params if n not in loaded] if not allow_missing else []
-        extra = [n for n in loaded if n not in params] if not ignore_extra else []
-        bad_shape = [n for n in loaded if n in params and not _shape_fits(params[n], loaded[n])]
-        if missing or extra or bad_shape:
-            head = (f"Parameter '{missing[0]}' is missing in file '{filename}', which contains "
-                    f"parameters: {_brief_print_list(list(loaded))}. Set allow_missing=True to "
-                    "ignore missing parameters." if missing else
-                    f"Parameter '{extra[0]}' loaded from file '{filename}' is not present in "
-                    f"ParameterDict, which contains parameters {_brief_print_list(list(params))}"
-                    ". Set ignore_extra=True to ignore. " if extra else
-                    f"Parameters of '{filename}' do not fit the network's shapes.")
-            shapes = "".join(f"\n  shape mismatch: {n!r}: network {params[n].shape}, file "
-                             f"{loaded[n].shape}" for n in bad_shape)
-            raise MismatchError(head + _mismatch_report(missing, extra, list(params), loaded)
-                                + shapes)
-        for name, value in loaded.items():
-            if name in params:
-                params[name]._load_init(value, filename, cast_dtype)
+        load_arrays(params, arrays, filename=filename, full_names=False,
+                    allow_missing=allow_missing, ignore_extra=ignore_extra,
+                    cast_dtype=cast_dtype, dtype_source=dtype_source)
 
     def save_params(self, filename: str) -> None:
         """Deprecated: use :meth:`save_parameters`.
@@ -937,12 +921,6 @@ def _container_warning(block: Block, name: str) -> str:
             "that Blocks inside the list, tuple or dict will not be registered automatically. "
             "Make sure to register them using register_child() or switching to nn.Sequential/"
             "nn.HybridSequential instead. ")
-
-
-def _shape_fits(param: Parameter, value: np.ndarray) -> bool:
-    shape = param.shape
-    return shape is None or (len(shape) == value.ndim and all(
-        s in (0, v) for s, v in zip(shape, value.shape)))
 
 
 def _name_block_in_error(e: Exception, stack: list[Block], args: tuple) -> None:
