@@ -1,9 +1,10 @@
 """``Block`` and ``HybridBlock``: registration, traversal, hooks, saving and calling.
 
 Registration works like PyTorch's ``Module.__setattr__``: assigning a Block registers a child,
-assigning a Parameter registers a parameter. Names shown to users (``dense0_weight``) come from
-``naming.py``; files are keyed by structural paths (``body.0.weight``), which do not depend on
-construction order. Hybridization (tracing to a symbolic graph) lives in its own module.
+assigning a Parameter registers a parameter (one made on its own takes the block's prefix).
+Names shown to users (``dense0_weight``) come from ``naming.py``; files are keyed by structural
+paths (``body.0.weight``), which do not depend on construction order. Hybridization (tracing to
+a symbolic graph) lives in its own module, parameter files in ``param_files.py``.
 """
 
 from __future__ import annotations
@@ -119,16 +120,34 @@ class Block:
         if isinstance(value, Block):
             self.register_child(value, name)
         elif isinstance(value, Parameter):
-            if name in self._reg_params and self._reg_params[name] is not value:
-                raise MXNetError(
-                    f"Overriding Parameter attribute {name} is not allowed. If you want to share "
-                    "parameters between blocks, please set 'params' at Block construction "
-                    "instead.")
-            self._reg_params[name] = value
+            self._register_parameter(name, value)
         elif _holds_blocks(value):
             # minigluon addition: say so when it happens, not only at collect_params time.
             warnings.warn(_container_warning(self, name), stacklevel=2)
         object.__setattr__(self, name, value)
+
+    def _register_parameter(self, name: str, param: Parameter) -> None:
+        if name in self._reg_params and self._reg_params[name] is not param:
+            raise MXNetError(
+                f"Overriding Parameter attribute {name} is not allowed. If you want to share "
+                "parameters between blocks, please set 'params' at Block construction "
+                "instead.")
+        # minigluon addition (PyTorch's rule): the Parameter also joins this block's
+        # ParameterDict, so collect_params, initialize, Trainer and hybridize see it. MXNet 1.x
+        # only noted it in _reg_params, and the first forward then failed with "has not been
+        # initialized". One made on its own (Parameter('w')) takes the block's prefix, as
+        # params.get('w') would; one already in a ParameterDict (shared) keeps its name.
+        full = param.name if param._in_dict else self._prefix + param.name
+        taken = self._params._params.get(full)
+        if taken is not None and taken is not param:
+            raise ValueError(
+                f"Cannot register Parameter attribute '{name}' as '{full}': "
+                f"{type(self).__name__} '{self.name}' already has another Parameter of that "
+                "name; give the new one another name")
+        if not param._in_dict:
+            param.name, param._var, param._in_dict = full, None, True
+        self._params._params[full] = param
+        self._reg_params[name] = param
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails: children registered via register_child(name).

@@ -106,6 +106,9 @@ class Parameter:
         self._deferred_init: tuple | None = None
         self._pending_data: Any = None  # set_data() before a deferred init finished
         self._var: Any = None
+        # Held by a ParameterDict under this name. A Parameter made on its own is not, until a
+        # block it is assigned to registers it with the block's prefix (Block.__setattr__).
+        self._in_dict = False
         self.grad_req = grad_req if differentiable else "null"
 
     def __repr__(self) -> str:
@@ -675,6 +678,7 @@ class ParameterDict:
         param = self._get_impl(name)
         if param is None:
             param = self._params[name] = Parameter(name, **kwargs)
+            param._in_dict = True
             return param
         for k, v in kwargs.items():
             existing = getattr(param, k, None)
@@ -714,6 +718,7 @@ class ParameterDict:
                 raise KeyError(f"No constant named '{name}'. Please specify value if you want "
                                "to create a new constant.")
             param = self._params[name] = Constant(name, value)
+            param._in_dict = True
         elif not isinstance(param, Constant):
             raise TypeError(f"Parameter '{name}' already exists but it is not a constant.")
         return param
@@ -739,6 +744,7 @@ class ParameterDict:
                 raise ValueError(f"Cannot update self with other because they have different "
                                  f"Parameters with the same name '{k}'")
             self._params[k] = v
+            v._in_dict = True
 
     def initialize(self, init: Any = None, ctx: Any = None, verbose: bool = False,
                    force_reinit: bool = False) -> None:
