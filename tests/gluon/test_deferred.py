@@ -89,6 +89,9 @@ def test_infer_shape_uses_the_same_inference_without_initializing() -> None:
     with pytest.raises(ValueError, match=r"needs shape \(3, 5\), but the layer was declared "
                                          r"with \(4, 0\)"):
         odd.infer_shape(nd.ones((2, 5)))
+    conv = nn.Conv2D(4, 3, in_channels=3)  # nothing deferred: the inference still runs
+    with pytest.raises(mx.MXNetError, match="needs 4-D data"):
+        conv.infer_shape(nd.ones((2, 3, 8)))
 
 
 def test_symbolblock_finishes_deferred_parameters_through_the_hybrid_cache() -> None:

@@ -36,13 +36,16 @@ def finish_deferred(outputs: Sequence[Entry], data_shapes: Mapping[str, tuple],
     params = list(params)
     if initialize:
         pending = [p for p in params if p._data is None and p._deferred_init is not None]
+        if not pending:
+            return
     else:
         pending = [p for p in params if not p._shape_known()]
-    if not pending:
-        return
     known = {p.name: p.shape for p in params if p._shape_known()}
     known.update(data_shapes)
-    shapes = infer_node_shapes(list(outputs), known, targets={p.name for p in pending})
+    # Initializing needs only the pending shapes (the ops check the rest when they run);
+    # infer_shape runs the whole inference, so a bad input shape is reported there.
+    shapes = infer_node_shapes(list(outputs), known,
+                               targets={p.name for p in pending} if initialize else None)
     inferred = {n.name: shapes[id(n)][0] for n in topo_order(list(outputs)) if n.is_var}
     given = ", ".join(f"{k}={tuple(v)}" for k, v in data_shapes.items())
     for p in pending:
