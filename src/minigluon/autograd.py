@@ -441,33 +441,22 @@ def _accumulate(link: Any, g: Any, node_grads: dict, leaf_grads: dict) -> None:
 
 def _node_vjp(node: Node, gs: list, create_graph: bool) -> Sequence[Any]:
     op = node.op
-    n = len(node.outs)
-    if create_graph:
-        if not op.higher_order:
-            raise MXNetError(
-                f"create_graph=True: the gradient of '{op.name}' cannot itself be differentiated "
-                "yet (only elementwise ops support higher-order gradients)"
-            )
-        ins = node.in_arrays
-        # Recompute the outputs from the input arrays so that they are on the new tape.
-        outs = invoke(op, ins, dict(node.attrs))
-        outs = tuple(outs) if n > 1 else (outs,)
-        gs = [_new_array(np.zeros_like(o)) if g is None else g
-              for g, o in zip(gs, node.outs)]
-    else:
-        ins, outs = node.in_data, node.outs
-        n_visible = n - op.num_hidden  # hidden outputs get no gradient (they may be any object)
-        gs = [np.zeros_like(o) if g is None and i < n_visible else g
-              for i, (g, o) in enumerate(zip(gs, outs))]
-    extra = {"needs": tuple(link is not None for link in node.links)} if op.wants_needs else {}
-    if n == 1:
-        grads = op.backward(gs[0], ins, outs[0], **node.attrs, **extra)
-    else:
-        grads = op.backward(tuple(gs), ins, outs, **node.attrs, **extra)
-    if len(grads) != len(node.links):
-        raise MXNetError(f"internal: backward of '{op.name}' returned {len(grads)} gradients "
-                         f"for {len(node.links)} inputs")
-    return grads
+    needs = [link is not None for link in node.links]
+    if not create_graph:
+        return op.vjp(gs, node.in_data, node.outs, node.attrs, needs)
+    if not op.higher_order:
+        raise MXNetError(
+            f"create_graph=True: the gradient of '{op.name}' cannot itself be differentiated "
+            "yet (only elementwise ops support higher-order gradients)"
+        )
+    # Recompute the outputs from the input arrays so that they are on the new tape.
+    outs = invoke(op, node.in_arrays, dict(node.attrs))
+    outs = tuple(outs) if len(node.outs) > 1 else (outs,)
+    return op.vjp(gs, node.in_arrays, outs, node.attrs, needs, zeros=_zeros_array)
+
+
+def _zeros_array(like: Any) -> Any:
+    return _new_array(np.zeros(like.shape, dtype=like._data.dtype))
 
 
 def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,

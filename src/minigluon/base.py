@@ -7,6 +7,7 @@ MXNetError, ShapeError, NotImplementedForSymbol
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -86,6 +87,21 @@ class NotImplementedForSymbol(MXNetError):  # noqa: N818 - MXNet's name
             msg += " with arguments (" + ", ".join(type(a).__name__ for a in args) + ")"
         msg += " is not implemented for Symbol and only available in NDArray."
         super().__init__(msg)
+
+
+def op_error(op: Any, in_shapes: Sequence[tuple | None], err: Exception) -> MXNetError:
+    """The error for an op whose numpy code failed: the op, the message, the input shapes.
+
+    Running imperatively, running a hybridized graph and inferring a graph's shapes all raise
+    this, so an error has the same type and text in every mode. ``in_shapes`` has one shape
+    (or ``None`` for an absent input) per positional input of ``op``.
+    """
+    names = [p.name for p in op.array_params]
+    if op.variadic:
+        n = len(in_shapes)
+        names = [f"{names[-1]}[{i}]" for i in range(n)] if len(names) == 1 else names + ["*"] * n
+    shapes = ", ".join(f"{p}: {tuple(s)}" for p, s in zip(names, in_shapes) if s is not None)
+    return MXNetError(f"{op.name}: {err} (inputs: {shapes})" if shapes else f"{op.name}: {err}")
 
 
 def as_dtype(dtype: Any) -> np.dtype:

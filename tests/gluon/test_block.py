@@ -68,6 +68,51 @@ def test_setattr_type_change_and_parameter_override_errors() -> None:
     assert net._children["head"] is net.head
 
 
+class Scaled(gluon.HybridBlock):
+    """A Parameter made on its own and assigned as an attribute (PyTorch style)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.w = gluon.Parameter("w", shape=(3,), init=mx.init.Constant(2.0))
+
+    def hybrid_forward(self, F, x, w):
+        return F.broadcast_mul(x, w)
+
+
+def test_parameter_attribute_is_registered_with_the_block_prefix(tmp_path) -> None:
+    # Before: only noted for hybrid_forward; collect_params and initialize missed it and the
+    # first forward said "Parameter 'w' has not been initialized".
+    net = Scaled(prefix="scaled_")
+    assert net.w.name == "scaled_w"
+    assert list(net.collect_params().keys()) == ["scaled_w"]
+    net.initialize()
+    x = nd.array([[1, 2, 3]])
+    expected = [[2.0, 4.0, 6.0]]
+    assert net(x).asnumpy().tolist() == expected
+    net.hybridize()
+    assert net(x).asnumpy().tolist() == expected
+    path = str(tmp_path / "scaled.params")
+    net.save_parameters(path)
+    assert sorted(nd.load(path)) == ["w"]
+    other = Scaled(prefix="other_")
+    other.load_parameters(path)
+    assert other(x).asnumpy().tolist() == expected
+    twice = nn.HybridSequential()
+    twice.add(Scaled(), Scaled())  # two Parameter('w') no longer collide
+    assert list(twice.collect_params().keys()) == ["scaled0_w", "scaled1_w"]
+
+
+def test_shared_parameter_attribute_keeps_its_name_and_clashes_are_refused() -> None:
+    dense = nn.Dense(3, in_units=3)
+    holder = gluon.Block(prefix="holder_")
+    holder.shared = dense.weight
+    assert holder.shared.name == "dense0_weight"
+    assert holder.collect_params()["dense0_weight"] is dense.weight
+    holder.own = gluon.Parameter("w", shape=(1,))
+    with pytest.raises(ValueError, match="already has another Parameter of that name"):
+        holder.again = gluon.Parameter("w", shape=(1,))
+
+
 def test_hybrid_block_refuses_plain_children() -> None:
     net = nn.HybridSequential()
     with pytest.raises(ValueError) as err:

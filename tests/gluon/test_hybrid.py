@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import numpy as np
 import pytest
@@ -159,3 +160,46 @@ def test_forward_hooks_fire_inside_hybridized_graphs() -> None:
     net(nd.ones((2, 5)))
     net(nd.ones((3, 5)))
     assert seen == [((2, 5), (2, 8)), ((3, 5), (3, 8))]
+
+
+class _Apply(gluon.HybridBlock):
+    def __init__(self, fn, **kwargs):
+        super().__init__(**kwargs)
+        self._fn = fn
+
+    def hybrid_forward(self, F, x):
+        return self._fn(F, x)
+
+
+_FAILING = {
+    "dense in_units mismatch": (lambda: gluon.nn.Dense(3, in_units=7, prefix="fc_"), (2, 5)),
+    "dense deferred then other width": (lambda: gluon.nn.Dense(3, prefix="fc_"), (2, 5)),
+    "bad reshape": (lambda: _Apply(lambda F, x: F.reshape(x, shape=(7, -1)), prefix="r_"),
+                    (2, 5)),
+    "conv on a 3-D input": (lambda: gluon.nn.Conv2D(4, 3, in_channels=3, prefix="conv_"),
+                            (2, 3, 8)),
+    "deferred conv on a 3-D input": (lambda: gluon.nn.Conv2D(4, 3, prefix="conv_"), (2, 3, 8)),
+    "numpy broadcast error": (
+        lambda: _Apply(lambda F, x: F.broadcast_add(x, F.transpose(x)), prefix="b_"), (2, 3)),
+}
+
+
+@pytest.mark.parametrize("case", list(_FAILING))
+def test_errors_are_the_same_imperative_and_hybridized(case) -> None:
+    make, shape = _FAILING[case]
+    errors = []
+    for hybrid in (False, True):
+        net = make()
+        net.initialize()
+        if case == "dense deferred then other width":
+            net(nd.ones((2, 7)))  # sized for 7 features, then given 5
+        net.hybridize(active=hybrid)
+        with pytest.raises(mx.MXNetError) as err:
+            net(nd.ones(shape))
+        errors.append(err.value)
+    imperative, hybridized = errors
+    assert type(hybridized) is type(imperative)
+    # the hybridized message also names the graph node ("Error in operator fc_fwd: ")
+    node = re.match(r"(.*?)Error in operator \S+: ", str(hybridized))
+    assert node is not None, str(hybridized)
+    assert str(hybridized).replace(node.group(0), node.group(1), 1) == str(imperative)

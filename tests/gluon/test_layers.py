@@ -346,28 +346,6 @@ def test_deferred_init_reports_layer_path_and_input_shape() -> None:
     assert "in block 0 (Dense 'dense0')" in msg and "(2, 7)" in msg
 
 
-def test_deferred_init_conflicting_declared_shape() -> None:
-    class Odd(gluon.HybridBlock):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            with self.name_scope():
-                self.weight = self.params.get("weight", shape=(4, 0), allow_deferred_init=True)
-
-        def hybrid_forward(self, F, x, weight):
-            return F.FullyConnected(x, weight, num_hidden=3, no_bias=True)
-
-    net = nn.HybridSequential()
-    with net.name_scope():
-        net.add(Odd())
-    net.initialize()
-    with pytest.raises(ValueError) as err:
-        net(nd.ones((2, 5)))
-    msg = str(err.value)
-    assert "in block 0 (Odd 'hybridsequential0_odd0')" in msg
-    assert "hybridsequential0_odd0_weight" in msg and "(3, 5)" in msg and "(4, 0)" in msg
-    assert "(2, 5)" in msg
-
-
 def test_nn_ops_have_parameter_shape_rules() -> None:
     for name in ["FullyConnected", "Convolution", "Deconvolution", "BatchNorm", "Embedding",
                  "LeakyReLU", "LayerNorm", "InstanceNorm"]:

@@ -1,9 +1,10 @@
 """``Block`` and ``HybridBlock``: registration, traversal, hooks, saving and calling.
 
 Registration works like PyTorch's ``Module.__setattr__``: assigning a Block registers a child,
-assigning a Parameter registers a parameter. Names shown to users (``dense0_weight``) come from
-``naming.py``; files are keyed by structural paths (``body.0.weight``), which do not depend on
-construction order. Hybridization (tracing to a symbolic graph) lives in its own module.
+assigning a Parameter registers a parameter (one made on its own takes the block's prefix).
+Names shown to users (``dense0_weight``) come from ``name_scope.py``; files are keyed by structural
+paths (``body.0.weight``), which do not depend on construction order. Hybridization (tracing to
+a symbolic graph) lives in its own module, parameter files in ``param_files.py``.
 """
 
 from __future__ import annotations
@@ -15,17 +16,17 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import numpy as np
-
 from .. import initializer
 from .. import ndarray as nd
 from .. import symbol as sym
 from ..base import MXNetError
 from ..symbol.symbol import Symbol
-from .hooks import HookHandle, _brief_print_list
-from .hybrid import HybridCache, trace, tree_flatten
+from .deferred import finish_deferred
+from .hooks import HookHandle
+from .hybrid import HybridCache, graph_params, trace, traced_output, tree_flatten
 from .name_scope import BlockScope
-from .parameter import MismatchError, Parameter, ParameterDict, _load_dict, _mismatch_report
+from .param_files import load_arrays, read
+from .parameter import Parameter, ParameterDict
 from .summary import print_summary
 
 __all__ = ["Block", "HybridBlock"]
@@ -33,8 +34,6 @@ __all__ = ["Block", "HybridBlock"]
 # The chain of blocks currently being called, innermost last: errors raised inside a forward
 # pass name the block where they happened by its structural path ("body.0").
 _CALL_STACK: list[Block] = []
-# While a feature extractor traces a network, every block's output Symbol is noted here.
-TRACE_OUTPUTS: list[dict[int, Any]] = []
 
 
 def _block_path(stack: list[Block]) -> str:
@@ -121,16 +120,34 @@ class Block:
         if isinstance(value, Block):
             self.register_child(value, name)
         elif isinstance(value, Parameter):
-            if name in self._reg_params and self._reg_params[name] is not value:
-                raise MXNetError(
-                    f"Overriding Parameter attribute {name} is not allowed. If you want to share "
-                    "parameters between blocks, please set 'params' at Block construction "
-                    "instead.")
-            self._reg_params[name] = value
+            self._register_parameter(name, value)
         elif _holds_blocks(value):
             # minigluon addition: say so when it happens, not only at collect_params time.
             warnings.warn(_container_warning(self, name), stacklevel=2)
         object.__setattr__(self, name, value)
+
+    def _register_parameter(self, name: str, param: Parameter) -> None:
+        if name in self._reg_params and self._reg_params[name] is not param:
+            raise MXNetError(
+                f"Overriding Parameter attribute {name} is not allowed. If you want to share "
+                "parameters between blocks, please set 'params' at Block construction "
+                "instead.")
+        # minigluon addition (PyTorch's rule): the Parameter also joins this block's
+        # ParameterDict, so collect_params, initialize, Trainer and hybridize see it. MXNet 1.x
+        # only noted it in _reg_params, and the first forward then failed with "has not been
+        # initialized". One made on its own (Parameter('w')) takes the block's prefix, as
+        # params.get('w') would; one already in a ParameterDict (shared) keeps its name.
+        full = param.name if param._in_dict else self._prefix + param.name
+        taken = self._params._params.get(full)
+        if taken is not None and taken is not param:
+            raise ValueError(
+                f"Cannot register Parameter attribute '{name}' as '{full}': "
+                f"{type(self).__name__} '{self.name}' already has another Parameter of that "
+                "name; give the new one another name")
+        if not param._in_dict:
+            param.name, param._var, param._in_dict = full, None, True
+        self._params._params[full] = param
+        self._reg_params[name] = param
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails: children registered via register_child(name).
@@ -458,33 +475,18 @@ class Block:
         >>> float(b[0].weight.data().sum().asscalar())
         6.0
         """
-        loaded = _load_dict(filename)
+        arrays = read(filename)
         params = self._collect_params_with_prefix()
-        if not loaded and not params:
+        if not arrays and not params:
             return
-        if not any("." in k for k in loaded):
+        if not any("." in k for k in arrays):
             # Legacy files (ParameterDict.save / MXNet save_params) are keyed by full names.
             self.collect_params().load(filename, ctx, allow_missing, ignore_extra, self.prefix,
                                        cast_dtype, dtype_source)
             return
-        missing = [n for n in params if n not in loaded] if not allow_missing else []
-        extra = [n for n in loaded if n not in params] if not ignore_extra else []
-        bad_shape = [n for n in loaded if n in params and not _shape_fits(params[n], loaded[n])]
-        if missing or extra or bad_shape:
-            head = (f"Parameter '{missing[0]}' is missing in file '{filename}', which contains "
-                    f"parameters: {_brief_print_list(list(loaded))}. Set allow_missing=True to "
-                    "ignore missing parameters." if missing else
-                    f"Parameter '{extra[0]}' loaded from file '{filename}' is not present in "
-                    f"ParameterDict, which contains parameters {_brief_print_list(list(params))}"
-                    ". Set ignore_extra=True to ignore. " if extra else
-                    f"Parameters of '{filename}' do not fit the network's shapes.")
-            shapes = "".join(f"\n  shape mismatch: {n!r}: network {params[n].shape}, file "
-                             f"{loaded[n].shape}" for n in bad_shape)
-            raise MismatchError(head + _mismatch_report(missing, extra, list(params), loaded)
-                                + shapes)
-        for name, value in loaded.items():
-            if name in params:
-                params[name]._load_init(value, filename, cast_dtype)
+        load_arrays(params, arrays, filename=filename, full_names=False,
+                    allow_missing=allow_missing, ignore_extra=ignore_extra,
+                    cast_dtype=cast_dtype, dtype_source=dtype_source)
 
     def save_params(self, filename: str) -> None:
         """Deprecated: use :meth:`save_parameters`.
@@ -578,14 +580,12 @@ class Block:
     def __call__(self, *args: Any) -> Any:
         _CALL_STACK.append(self)
         try:
-            if TRACE_OUTPUTS and args and isinstance(args[0], Symbol):
+            if args and isinstance(args[0], Symbol):
                 out = self._call_traced_with_hooks(args)
-                TRACE_OUTPUTS[-1][id(self)] = out
+                traced_output(self, out)
                 return out
             if not (self._forward_pre_hooks or self._forward_hooks):
                 return self.forward(*args)
-            if args and isinstance(args[0], Symbol):
-                return self._call_traced_with_hooks(args)
             for hook in list(self._forward_pre_hooks.values()):
                 hook(self, args)
             out = self.forward(*args)
@@ -849,13 +849,9 @@ class HybridBlock(Block):
         """
         outputs, names, _ = trace(self, args)
         flat = [a for a in tree_flatten(list(args))[0] if a is not None]
-        arg_shapes, _, aux_shapes = outputs.infer_shape_partial(
-            **{n: a.shape for n, a in zip(names, flat)})
-        inferred = dict(zip(outputs.list_arguments() + outputs.list_auxiliary_states(),
-                            arg_shapes + aux_shapes))
-        for name, p in self.collect_params().items():
-            if inferred.get(name):
-                p.shape = inferred[name]
+        finish_deferred(outputs._outputs, {n: a.shape for n, a in zip(names, flat)},
+                        graph_params(self, outputs, names),
+                        f"{type(self).__name__} '{self.name}'", initialize=False)
 
     def _clear_cached_op(self) -> None:
         # The one place that drops traced graphs (hybridize, new children, cast).
@@ -944,12 +940,6 @@ def _container_warning(block: Block, name: str) -> str:
             "that Blocks inside the list, tuple or dict will not be registered automatically. "
             "Make sure to register them using register_child() or switching to nn.Sequential/"
             "nn.HybridSequential instead. ")
-
-
-def _shape_fits(param: Parameter, value: np.ndarray) -> bool:
-    shape = param.shape
-    return shape is None or (len(shape) == value.ndim and all(
-        s in (0, v) for s, v in zip(shape, value.shape)))
 
 
 def _name_block_in_error(e: Exception, stack: list[Block], args: tuple) -> None:

@@ -13,24 +13,24 @@ from typing import Any
 
 from .. import symbol as sym
 from ..base import MXNetError
-from . import block as _block
+from .hybrid import trace
 from .symbol_block import SymbolBlock
 
 __all__ = ["create_feature_extractor", "get_graph_node_names", "FeatureExtractor"]
 
 
-def _trace_outputs(net: Any) -> tuple[Any, dict[str, Any]]:
-    """(the input variable, {block path: output Symbol}) in call order."""
-    data = sym.var("data")
+def block_outputs(net: Any) -> tuple[Any, dict[str, Any]]:
+    """(the input variable, {block path: output Symbol}) of ``net``, in call order.
+
+    Used by :func:`create_feature_extractor` and the SSD ``FeatureExpander``. A block called
+    twice keeps its first place and its last output.
+    """
     recorded: dict[int, Any] = {}
-    _block.TRACE_OUTPUTS.append(recorded)
-    try:
-        net(data)
-    finally:
-        _block.TRACE_OUTPUTS.pop()
+    _, names, _ = trace(net, (sym.var("data"),),
+                        on_output=lambda block, out: recorded.__setitem__(id(block), out))
     paths = {id(b): path for path, b in net.named_blocks()}
     by_path = {paths[k]: v for k, v in recorded.items() if k in paths}
-    return data, by_path
+    return sym.var(names[0]), by_path
 
 
 def get_graph_node_names(net: Any) -> list[str]:
@@ -50,7 +50,7 @@ def get_graph_node_names(net: Any) -> list[str]:
     >>> gluon.utils.get_graph_node_names(net)
     ['0.act', '0', '1', '']
     """
-    return list(_trace_outputs(net)[1])
+    return list(block_outputs(net)[1])
 
 
 class FeatureExtractor(SymbolBlock):
@@ -84,10 +84,9 @@ class FeatureExtractor(SymbolBlock):
         ['0']
         """
         out = super().forward(x, *args)
-        outs = out if isinstance(out, list) else [out]
         if isinstance(x, sym.Symbol):
             return dict(zip(self._names, list(out)))
-        return dict(zip(self._names, outs))
+        return out  # the graph traced from the branch above returns the dict already
 
 
 def create_feature_extractor(net: Any, return_nodes: Sequence[str] | Mapping[str, str]
@@ -126,7 +125,7 @@ def create_feature_extractor(net: Any, return_nodes: Sequence[str] | Mapping[str
     """
     rename = dict(return_nodes) if isinstance(return_nodes, Mapping) else {
         n: n for n in return_nodes}
-    data, by_path = _trace_outputs(net)
+    data, by_path = block_outputs(net)
     missing = [p for p in rename if p not in by_path]
     if missing:
         raise MXNetError(f"create_feature_extractor: no block at {missing}; available paths: "

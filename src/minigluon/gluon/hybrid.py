@@ -1,30 +1,33 @@
 """Tracing a HybridBlock into a graph, and the cache of planned graphs it runs when hybridized.
 
 ``trace`` runs ``hybrid_forward`` once with ``F = sym`` and variables for the inputs and the
-Parameters. ``HybridCache`` keeps one :class:`~minigluon.symbol.executor.CachedGraph` per input
-structure and train/predict mode, so ``autograd.is_training()`` is not frozen at trace time.
+Parameters; its ``on_output`` callback is told every block's output Symbol (feature
+extraction). ``HybridCache`` keeps one :class:`~minigluon.symbol.executor.CachedGraph` per input
+structure and train/predict mode, so ``autograd.is_training()`` is not frozen at trace time;
+HybridBlocks and SymbolBlocks both run through it.
 """
 
 from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .. import autograd
 from .. import symbol as sym
 from ..base import MXNetError
 from ..symbol.executor import CachedGraph
-from ..symbol.graph import topo_order
-from ..symbol.shape import infer_node_shapes
 from ..symbol.symbol import Symbol
+from .deferred import finish_deferred
 
-__all__ = ["tree_flatten", "tree_unflatten", "trace", "HybridCache"]
+__all__ = ["tree_flatten", "tree_unflatten", "trace", "traced_output", "HybridCache"]
 
 
 # -- nested inputs and outputs: one flatten/unflatten pair ---------------------------------------
 def tree_flatten(obj: Any) -> tuple[list, Any]:
-    """Leaves of nested lists/tuples and a spec to rebuild them (``None`` leaves allowed)."""
+    """Leaves of nested lists/tuples/dicts and a spec to rebuild them (``None`` leaves allowed)."""
     if isinstance(obj, (list, tuple)):
         leaves: list = []
         specs = []
@@ -33,6 +36,9 @@ def tree_flatten(obj: Any) -> tuple[list, Any]:
             leaves += sub
             specs.append(spec)
         return leaves, (type(obj), tuple(specs))
+    if isinstance(obj, dict):
+        leaves, spec = tree_flatten(list(obj.values()))
+        return leaves, (dict, tuple(obj), spec)
     return [obj], None
 
 
@@ -43,6 +49,8 @@ def tree_unflatten(spec: Any, leaves: list) -> Any:
     def build(s: Any) -> Any:
         if s is None:
             return next(it)
+        if s[0] is dict:
+            return dict(zip(s[1], build(s[2])))
         kind, children = s
         return kind(build(c) for c in children)
 
@@ -59,24 +67,73 @@ def _user_frame(tb: Any) -> str:
     return f"\n  at {f.filename}:{f.lineno}: {(f.line or '').strip()}"
 
 
-def trace(block: Any, args: tuple) -> tuple[Symbol, list[str], Any]:
-    """Run ``block.hybrid_forward`` on Symbols; returns (outputs, input names, output spec)."""
+# The callbacks of the traces that asked to see every block's output, innermost last.
+_OUTPUT_CALLBACKS: list[Callable[[Any, Any], None]] = []
+
+
+@contextmanager
+def _reporting_outputs(on_output: Callable[[Any, Any], None] | None) -> Iterator[None]:
+    if on_output is None:
+        yield
+        return
+    _OUTPUT_CALLBACKS.append(on_output)
+    try:
+        yield
+    finally:
+        _OUTPUT_CALLBACKS.pop()
+
+
+def traced_output(block: Any, out: Any) -> None:
+    """Called by ``Block.__call__`` with each block's Symbol output: tell the tracing caller."""
+    if _OUTPUT_CALLBACKS:
+        _OUTPUT_CALLBACKS[-1](block, out)
+
+
+def trace(block: Any, args: tuple, on_output: Callable[[Any, Any], None] | None = None
+          ) -> tuple[Symbol, list[str], Any]:
+    """Run ``block.hybrid_forward`` on Symbols; returns (outputs, input names, output spec).
+
+    ``on_output(block, output)`` is called for every block the trace calls (children before
+    their parents), with the Symbol(s) it returned.
+    """
     flat, in_spec = tree_flatten(list(args))
     names = ["data"] if len(flat) == 1 else [f"data{i}" for i in range(len(flat))]
     inputs = [None if a is None else sym.var(n) for a, n in zip(flat, names)]
     try:
-        out = block(*tree_unflatten(in_spec, inputs))
+        with _reporting_outputs(on_output):
+            out = block(*tree_unflatten(in_spec, inputs))
     except (AttributeError, TypeError, MXNetError, ValueError) as e:
         # The failing block already named itself (Block.__call__); add the user's line.
         where = _user_frame(sys.exc_info()[2])
         if where and e.args and isinstance(e.args[0], str):
             e.args = (e.args[0] + where, *e.args[1:])
         raise
-    out_flat, out_spec = tree_flatten(out)
+    out_flat, out_spec = tree_flatten(_as_nd_returns(out))
     if not all(isinstance(o, Symbol) for o in out_flat):
         raise MXNetError(f"{type(block).__name__}.hybrid_forward must return Symbols (or "
-                         "nested lists of them) when traced")
+                         "nested lists, tuples or dicts of them) when traced")
     return sym.Group(out_flat), [n for a, n in zip(flat, names) if a is not None], out_spec
+
+
+def _as_nd_returns(out: Any) -> Any:
+    """``out`` with each multi-output Symbol as a list: the structure ``F = nd`` returns."""
+    if isinstance(out, Symbol):
+        return list(out) if len(out) > 1 else out
+    if isinstance(out, (list, tuple)):
+        return type(out)(_as_nd_returns(o) for o in out)
+    if isinstance(out, dict):
+        return {k: _as_nd_returns(v) for k, v in out.items()}
+    return out
+
+
+def graph_params(block: Any, outputs: Symbol, data_names: list[str]) -> list:
+    """The block's Parameters the traced graph reads, in the graph's input order."""
+    all_params = {p.name: p for p in block.collect_params().values()}
+    graph_vars = outputs.list_inputs()
+    unknown = [v for v in graph_vars if v not in all_params and v not in data_names]
+    if unknown:
+        raise MXNetError(f"Unknown input to HybridBlock: {unknown[0]}")
+    return [all_params[v] for v in graph_vars if v in all_params]
 
 
 class HybridCache:
@@ -105,31 +162,10 @@ class HybridCache:
 
     def _build(self, block: Any, args: tuple, flat: list) -> tuple:
         outputs, data_names, out_spec = trace(block, args)
-        all_params = {p.name: p for p in block.collect_params().values()}
-        graph_vars = outputs.list_inputs()
-        unknown = [v for v in graph_vars if v not in all_params and v not in data_names]
-        if unknown:
-            raise MXNetError(f"Unknown input to HybridBlock: {unknown[0]}")
-        params = [all_params[v] for v in graph_vars if v in all_params]
-        deferred = [p for p in params if p._data is None]
-        if deferred:
-            shapes = {n: a.shape for n, a in zip(data_names, [a for a in flat if a is not None])}
-            shapes.update({p.name: p.shape for p in params if p._data is not None})
-            node_shapes = infer_node_shapes(outputs._outputs, shapes)
-            by_name = {n.name: s[0] for n, s in
-                       ((n, node_shapes[id(n)]) for n in _vars(outputs))}
-            for p in deferred:
-                s = by_name.get(p.name)
-                if s is None:
-                    raise ValueError("Deferred initialization failed because shape cannot be "
-                                     f"inferred. Parameter '{p.name}' of {type(block).__name__} "
-                                     f"'{block.name}' with input shapes {list(shapes.values())}")
-                p.shape = s
-                p._finish_deferred_init()
+        params = graph_params(block, outputs, data_names)
+        data = [a for a in flat if a is not None]
+        finish_deferred(outputs._outputs, {n: a.shape for n, a in zip(data_names, data)},
+                        params, f"{type(block).__name__} '{block.name}'")
         graph = CachedGraph(outputs._outputs, data_names + [p.name for p in params],
                             training=autograd.is_training())
         return graph, params, out_spec, outputs
-
-
-def _vars(s: Symbol) -> list:
-    return [n for n in topo_order(s._outputs) if n.is_var]

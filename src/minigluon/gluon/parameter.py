@@ -2,12 +2,11 @@
 
 A Parameter owns one NDArray (one device) and its gradient buffer. Its shape may contain 0s
 (unknown) until the first forward pass; then it is *deferred* and initialized as soon as an op
-that uses it sees real data (see ``DeferredArray`` and ``gluon/block.py``).
+that uses it sees real data (see ``gluon/deferred.py``).
 """
 
 from __future__ import annotations
 
-import difflib
 import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -20,14 +19,13 @@ from .. import symbol as sym
 from ..base import MXNetError, as_dtype
 from ..context import Context, check_ctx, cpu
 from ..ndarray import NDArray
-from ..ndarray import load as nd_load
 from ..ndarray import save as nd_save
 from ..ndarray import zeros as nd_zeros
-from ..ops.dispatch import invoke, register_handler
-from .hooks import _brief_print_list
+from .deferred import DeferredArray
+from .param_files import MismatchError, load_arrays, read
 
 __all__ = ["Parameter", "Constant", "ParameterDict", "DeferredInitializationError",
-           "tensor_types"]
+           "MismatchError", "tensor_types"]
 
 tensor_types = (NDArray,)
 
@@ -108,6 +106,9 @@ class Parameter:
         self._deferred_init: tuple | None = None
         self._pending_data: Any = None  # set_data() before a deferred init finished
         self._var: Any = None
+        # Held by a ParameterDict under this name. A Parameter made on its own is not, until a
+        # block it is assigned to registers it with the block's prefix (Block.__setattr__).
+        self._in_dict = False
         self.grad_req = grad_req if differentiable else "null"
 
     def __repr__(self) -> str:
@@ -491,14 +492,9 @@ class Parameter:
         self._check_initialized()
         return None
 
-    def _load_init(self, value: np.ndarray, source: str, cast_dtype: bool = False) -> None:
-        if self._shape is not None and (len(self._shape) != value.ndim or any(
-                s not in (0, v) for s, v in zip(self._shape, value.shape))):
-            raise ValueError(f"Failed loading Parameter '{self.name}' from saved params: shape "
-                             f"incompatible expected {self._shape} vs saved {value.shape}")
+    def _load_init(self, value: np.ndarray) -> None:
+        # The value comes from gluon/param_files.py, which has checked its shape.
         self._shape = tuple(value.shape)
-        if cast_dtype:
-            value = value.astype(self.dtype)
         if self._data is None:
             if self._deferred_init is None:
                 self._deferred_init = (initializer.Zero(), initializer.Zero())
@@ -542,56 +538,6 @@ class Constant(Parameter):
             warnings.warn(f"Constant parameter '{self.name}' does not support grad_req other "
                           f"than 'null', and new value '{req}' is ignored.", stacklevel=2)
         self._grad_req = "null"
-
-
-class DeferredArray:
-    """Stands in for a deferred Parameter in a forward pass until an op reveals its shape.
-
-    ``invoke`` routes any op that receives one here: the op's ``infer_args`` computes the
-    parameter shapes from the real inputs, the parameters are initialized, and the op runs.
-    """
-
-    __slots__ = ("param",)
-
-    def __init__(self, param: Parameter) -> None:
-        self.param = param
-
-    @property
-    def shape(self) -> tuple | None:
-        return self.param.shape
-
-
-def _resolve_deferred(op: Any, arrays: tuple, attrs: dict, out: Any, name: Any) -> Any:
-    shapes = [None if isinstance(a, DeferredArray) else (a.shape if a is not None else None)
-              for a in arrays]
-    try:
-        full = op.infer_args(*shapes, **attrs)
-    except Exception as e:
-        full, reason = shapes, f"{type(e).__name__}: {e}"
-    else:
-        reason = f"'{op.name}' cannot infer it from its other inputs"
-    known = ", ".join(f"{op.array_params[min(i, len(op.array_params) - 1)].name}="
-                      f"{tuple(s) if s is not None else '?'}" for i, s in enumerate(shapes))
-    for a, s in zip(arrays, full):
-        if isinstance(a, DeferredArray):
-            if s is None or not all(d > 0 for d in s):
-                raise ValueError(
-                    f"Deferred initialization failed because shape cannot be inferred. "
-                    f"Parameter '{a.param.name}' (shape {a.param.shape}) of op {op.name}: "
-                    f"{reason}; input shapes: {known}")
-            try:
-                a.param.shape = s
-            except ValueError as e:
-                raise ValueError(
-                    f"Deferred initialization of Parameter '{a.param.name}': the input "
-                    f"(shapes {known}) needs shape {tuple(s)}, but the layer was declared with "
-                    f"{a.param.shape}. {e}") from None
-            a.param._finish_deferred_init()
-    real = tuple(a.param.data() if isinstance(a, DeferredArray) else a for a in arrays)
-    return invoke(op, real, attrs, out, name)
-
-
-register_handler(DeferredArray, _resolve_deferred, resolver=True)
 
 
 class ParameterDict:
@@ -732,6 +678,7 @@ class ParameterDict:
         param = self._get_impl(name)
         if param is None:
             param = self._params[name] = Parameter(name, **kwargs)
+            param._in_dict = True
             return param
         for k, v in kwargs.items():
             existing = getattr(param, k, None)
@@ -771,6 +718,7 @@ class ParameterDict:
                 raise KeyError(f"No constant named '{name}'. Please specify value if you want "
                                "to create a new constant.")
             param = self._params[name] = Constant(name, value)
+            param._in_dict = True
         elif not isinstance(param, Constant):
             raise TypeError(f"Parameter '{name}' already exists but it is not a constant.")
         return param
@@ -796,6 +744,7 @@ class ParameterDict:
                 raise ValueError(f"Cannot update self with other because they have different "
                                  f"Parameters with the same name '{k}'")
             self._params[k] = v
+            v._in_dict = True
 
     def initialize(self, init: Any = None, ctx: Any = None, verbose: bool = False,
                    force_reinit: bool = False) -> None:
@@ -928,6 +877,9 @@ class ParameterDict:
              dtype_source: str = "current") -> None:
         """Load parameters saved by :meth:`save` (or MXNet's ``export``: ``arg:``/``aux:``).
 
+        Like :meth:`Block.load_parameters`: every missing, unexpected and mis-shaped name is
+        reported in one ``MismatchError``, and nothing is loaded then.
+
         See Also
         --------
         ParameterDict.save, ParameterDict.load_dict
@@ -947,34 +899,17 @@ class ParameterDict:
         [[1.0, 1.0], [1.0, 1.0]]
         """
         check_ctx(ctx)
-        loaded = {}
-        for k, v in _load_dict(filename).items():
-            k = k[4:] if k.startswith(("arg:", "aux:")) else k
-            loaded[restore_prefix + k] = v
-        names = list(self.keys())
-        missing = [n for n in names if n not in loaded]
-        extra = [n for n in loaded if n not in self._params]
-        if missing and not allow_missing:
-            in_file = _brief_print_list([k[len(restore_prefix):] for k in loaded])
-            raise MismatchError(
-                f"Parameter '{missing[0][len(restore_prefix):]}' is missing in {filename}, which "
-                f"contains parameters: {in_file}"
-                ". Please make sure source and target networks have the same prefix.For more "
-                "info on naming, please see https://mxnet.io/api/python/docs/tutorials/packages/"
-                "gluon/blocks/naming.html" + _mismatch_report(missing, extra, names, loaded))
-        if extra and not ignore_extra:
-            raise MismatchError(
-                f"Parameter '{extra[0]}' loaded from file '{filename}' is not present in "
-                f"ParameterDict, which contains parameters {_brief_print_list(names)}. Set "
-                "ignore_extra=True to ignore. " + _mismatch_report(missing, extra, names, loaded))
-        for name, value in loaded.items():
-            if name in self._params:
-                self._params[name]._load_init(value, filename, cast_dtype)
+        # MXNet's export writes 'arg:<name>' / 'aux:<name>' (what SymbolBlock.imports reads).
+        arrays = {restore_prefix + (k[4:] if k.startswith(("arg:", "aux:")) else k): v
+                  for k, v in read(filename).items()}
+        load_arrays(self._params, arrays, filename=filename, full_names=True,
+                    restore_prefix=restore_prefix, allow_missing=allow_missing,
+                    ignore_extra=ignore_extra, cast_dtype=cast_dtype, dtype_source=dtype_source)
 
     def load_dict(self, param_dict: dict, ctx: Any = None, allow_missing: bool = False,
                   ignore_extra: bool = False, cast_dtype: bool = False,
                   dtype_source: str = "current") -> None:
-        """Load from a dict of name -> NDArray (names as in this dict).
+        """Load from a dict of name -> NDArray (names as in this dict); errors as :meth:`load`.
 
         See Also
         --------
@@ -989,49 +924,8 @@ class ParameterDict:
         >>> p.data().asnumpy().tolist()
         [3.0, 4.0]
         """
-        names = list(self.keys())
-        missing = [n for n in names if n not in param_dict]
-        extra = [n for n in param_dict if n not in self._params]
-        if (missing and not allow_missing) or (extra and not ignore_extra):
-            raise MismatchError("load_dict: names do not match" + _mismatch_report(
-                missing, extra, names, param_dict))
-        for name, value in param_dict.items():
-            if name in self._params:
-                v = value._data if isinstance(value, NDArray) else np.asarray(value)
-                self._params[name]._load_init(v, "<dict>", cast_dtype)
-
-
-class MismatchError(MXNetError, ValueError):
-    """Parameter names or shapes in a file do not match the network (all differences listed).
-
-    Examples
-    --------
-    >>> from minigluon.gluon.parameter import MismatchError
-    >>> issubclass(MismatchError, ValueError)
-    True
-    """
-
-
-def _load_dict(filename: str) -> dict[str, np.ndarray]:
-    loaded = nd_load(filename)
-    if isinstance(loaded, list) and not loaded:
-        return {}  # a network without parameters saves an empty file
-    if not isinstance(loaded, dict):
-        raise MismatchError(f"'{filename}' holds an unnamed list of arrays, not named "
-                            "parameters (it was not written by save_parameters or save)")
-    return {k: v._data for k, v in loaded.items()}
-
-
-def _mismatch_report(missing: list, extra: list, names: list, loaded: dict) -> str:
-    """All differences at once, each with the closest names on the other side."""
-    lines = []
-    for n in missing:
-        close = difflib.get_close_matches(n, list(loaded), n=2, cutoff=0.5)
-        lines.append(f"  missing in file: {n!r}" + (f" (closest in file: {close})"
-                                                      if close else ""))
-    for n in extra:
-        close = difflib.get_close_matches(n, names, n=2, cutoff=0.5)
-        lines.append(f"  unexpected in file: {n!r}" + (f" (closest in network: {close})"
-                                                         if close else ""))
-    return "\n" + "\n".join(lines) if lines else ""
-
+        arrays = {k: v._data if isinstance(v, NDArray) else np.asarray(v)
+                  for k, v in param_dict.items()}
+        load_arrays(self._params, arrays, filename=None, full_names=True,
+                    allow_missing=allow_missing, ignore_extra=ignore_extra,
+                    cast_dtype=cast_dtype, dtype_source=dtype_source)

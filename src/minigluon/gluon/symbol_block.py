@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import autograd
 from .. import symbol as sym
 from ..base import MXNetError
-from ..symbol.executor import CachedGraph
 from ..symbol.graph import Node, aux_vars, topo_order
 from ..symbol.symbol import Symbol
 from .block import HybridBlock
@@ -71,7 +69,6 @@ class SymbolBlock(HybridBlock):
                 p = self.params.get(n.name, allow_deferred_init=True,
                                     grad_req="null" if id(n) in aux else "write")
                 self._reg_params[n.name] = p
-        self._graphs: dict[bool, CachedGraph] = {}
 
     def forward(self, x: Any, *args: Any) -> Any:
         """Run the graph on NDArrays (or compose it with Symbols).
@@ -97,36 +94,9 @@ class SymbolBlock(HybridBlock):
                              f"({self._input_names}), got {len(inputs)}")
         if isinstance(x, Symbol):
             return _compose(self._outputs_sym, dict(zip(self._input_names, inputs)))
-        training = autograd.is_training()
-        graph = self._graphs.get(training)
-        if graph is None:
-            self._finish_deferred(inputs)
-            graph = self._graphs[training] = CachedGraph(
-                self._outputs_sym._outputs, self._input_names + list(self._reg_params),
-                training=training)
-        out = graph(*inputs, *[p.data() for p in self._reg_params.values()])
-        return out
-
-    def _finish_deferred(self, inputs: tuple) -> None:
-        deferred = [p for p in self._reg_params.values() if p._data is None]
-        if not deferred:
-            return
-        shapes = {n: a.shape for n, a in zip(self._input_names, inputs)}
-        shapes.update({n: p.shape for n, p in self._reg_params.items() if p._data is not None})
-        arg_shapes, _, aux_shapes = self._outputs_sym.infer_shape_partial(**shapes)
-        names = self._outputs_sym.list_arguments() + self._outputs_sym.list_auxiliary_states()
-        inferred = dict(zip(names, arg_shapes + aux_shapes))
-        for p in deferred:
-            if not inferred.get(p.name):
-                raise ValueError(f"Deferred initialization failed because shape cannot be "
-                                 f"inferred. Parameter '{p.name}' with input shapes {shapes}")
-            p.shape = inferred[p.name]
-            p._finish_deferred_init()
-
-    def _clear_cached_op(self) -> None:
-        super()._clear_cached_op()
-        if hasattr(self, "_graphs"):
-            self._graphs.clear()
+        # NDArrays: the graph is planned (and deferred Parameters finished) like any
+        # hybridized block's, by tracing this method with Symbols (the branch above).
+        return self._cache(self, inputs)
 
     @staticmethod
     def imports(symbol_file: str, input_names: Any, param_file: str | None = None,

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import autograd
 from ..autograd import INPLACE_IN_GRAPH, STATE, record_op
-from ..base import MXNetError, as_dtype, mx_real_t
+from ..base import MXNetError, as_dtype, mx_real_t, op_error
 from ..context import Context, check_ctx, cpu
 from ..ops import registry
 from ..ops.dispatch import register_handler
@@ -35,22 +35,6 @@ def _legacy(res: Any) -> np.ndarray:
     return res
 
 
-def _op_error(op: registry.Op, arrays: tuple, err: Exception) -> MXNetError:
-    shapes = ", ".join(
-        f"{p}: {np.shape(a._data if isinstance(a, NDArray) else a)}"
-        for p, a in zip(_input_names(op, len(arrays)), arrays)
-        if a is not None
-    )
-    return MXNetError(f"{op.name}: {err} (inputs: {shapes})" if shapes else f"{op.name}: {err}")
-
-
-def _input_names(op: registry.Op, n: int) -> list[str]:
-    names = [p.name for p in op.array_params]
-    if op.variadic:
-        return [f"{names[-1]}[{i}]" for i in range(n)] if len(names) == 1 else names + ["*"] * n
-    return names
-
-
 def _unwrap(a: Any) -> Any:
     return a._data if isinstance(a, NDArray) else a
 
@@ -67,7 +51,8 @@ def run(op: registry.Op, arrays: tuple, attrs: dict, out: Any, name: Any) -> Any
     except MXNetError:
         raise
     except (ValueError, IndexError, TypeError) as e:
-        raise _op_error(op, arrays, e) from e
+        raise op_error(op, [None if a is None else np.shape(_unwrap(a)) for a in arrays],
+                       e) from e
     if op.uses_train_mode:
         attrs = {k: v for k, v in attrs.items() if k != "is_train"}
     n = op.num_outputs if type(op.num_outputs) is int else op.n_visible(attrs)

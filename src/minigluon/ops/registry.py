@@ -112,6 +112,35 @@ class Op:
         self.wants_needs = "needs" in inspect.signature(fn).parameters
         return fn
 
+    def vjp(self, out_grads: Sequence[Any], ins: Sequence[Any], outs: Sequence[Any],
+            attrs: dict, needs: Sequence[bool],
+            zeros: Callable[[Any], Any] = np.zeros_like) -> Sequence[Any]:
+        """Input gradients from output gradients: the one place the backward is called.
+
+        The tape and the graph executor both come here, so the gradient contract is written
+        once. ``out_grads`` has one entry per output (hidden ones included), ``None`` where no
+        gradient arrived: a visible output's ``None`` becomes ``zeros(out)``, hidden outputs
+        get none. ``needs`` (one bool per input) is passed to a backward that declares it.
+        Returns one gradient or ``None`` per input; all ``None``, without calling the
+        backward, when nothing arrived or no input needs a gradient.
+        """
+        n_visible = len(outs) - self.num_hidden
+        if not (self.differentiable and any(needs)) or all(
+                g is None for g in out_grads[:n_visible]):
+            return (None,) * len(ins)
+        gs = [zeros(o) if g is None and i < n_visible else g
+              for i, (g, o) in enumerate(zip(out_grads, outs))]
+        extra = {"needs": tuple(needs)} if self.wants_needs else {}
+        if len(outs) == 1:
+            grads = self.backward(gs[0], ins, outs[0], **attrs, **extra)  # type: ignore[misc]
+        else:
+            grads = self.backward(tuple(gs), ins, tuple(outs), **attrs,  # type: ignore[misc]
+                                  **extra)
+        # An internal invariant (user errors in Function.backward are caught before this).
+        assert len(grads) == len(ins), (f"backward of '{self.name}' returned {len(grads)} "
+                                        f"gradients for {len(ins)} inputs")
+        return grads
+
     def def_shape(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         """Attach shape inference ``fn(*in_shapes, **attrs) -> out_shape | [out_shapes]``."""
         self.shape_fn = fn

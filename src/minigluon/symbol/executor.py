@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 
 from ..autograd import STATE
-from ..base import MXNetError
+from ..base import MXNetError, op_error
 from ..ops.dispatch import invoke
 from ..ops.registry import Op
 from .fusion import fuse_for_inference
-from .graph import Entry, Node, topo_order
+from .graph import Entry, Node, name_node_in_error, topo_order
 
 __all__ = ["CachedGraph"]
 
@@ -32,7 +32,6 @@ class _Step:
         "fwd",
         "fwd_attrs",
         "ins",
-        "n_visible",
         "name",
         "op",
         "outs",
@@ -50,7 +49,6 @@ class _Step:
             self.fwd_attrs["is_train"] = training
         self.ins = ins
         self.outs = outs
-        self.n_visible = op.n_visible(node.attrs)
         self.free: list[int] = []  # slots whose last reader is this step
 
 
@@ -131,16 +129,16 @@ class CachedGraph:
                 env[s] = d
         keep = STATE.recording
         for step in self.plan if keep else self.infer_plan:
+            args = [env[i] if i >= 0 else None for i in step.ins]
             try:
-                res = step.fwd(*[env[i] if i >= 0 else None for i in step.ins],
-                               **step.fwd_attrs)
+                res = step.fwd(*args, **step.fwd_attrs)
             except MXNetError as e:
-                raise MXNetError(f"Error in operator {step.name}: {e}") from e
+                name_node_in_error(e, step.name)
+                raise
             except (ValueError, IndexError, TypeError) as e:
-                raise MXNetError(f"Error in operator {step.name} ({step.op.name}): {e} (input "
-                                 "shapes: " + ", ".join(
-                                     str(np.shape(env[i])) for i in step.ins if i >= 0) + ")"
-                                 ) from e
+                # numpy's own errors become what running the op imperatively raises
+                shapes = [None if a is None else np.shape(a) for a in args]
+                raise name_node_in_error(op_error(step.op, shapes, e), step.name) from e
             if len(step.outs) == 1:
                 env[step.outs[0]] = res
             else:
@@ -172,23 +170,10 @@ class CachedGraph:
             if gs is not None:
                 grads[s] = gs if grads[s] is None else grads[s] + gs
         for step in reversed(self.plan):
-            if not step.op.differentiable or not any(need[i] for i in step.ins if i >= 0):
-                continue
-            out_grads = [grads[s] for s in step.outs]
-            if all(x is None for x in out_grads[: step.n_visible]):
-                continue
-            out_grads = [np.zeros_like(env[s]) if x is None and i < step.n_visible else x
-                         for i, (x, s) in enumerate(zip(out_grads, step.outs))]
-            in_data = tuple(env[i] if i >= 0 else None for i in step.ins)
-            out_data = [env[s] for s in step.outs]
-            extra = ({"needs": tuple(i >= 0 and need[i] for i in step.ins)}
-                     if step.op.wants_needs else {})
-            if len(step.outs) == 1:
-                in_grads = step.op.backward(out_grads[0], in_data, out_data[0],
-                                            **step.bwd_attrs, **extra)
-            else:
-                in_grads = step.op.backward(tuple(out_grads), in_data, tuple(out_data),
-                                            **step.bwd_attrs, **extra)
+            in_grads = step.op.vjp([grads[s] for s in step.outs],
+                                   [env[i] if i >= 0 else None for i in step.ins],
+                                   [env[s] for s in step.outs], step.bwd_attrs,
+                                   [i >= 0 and need[i] for i in step.ins])
             for i, gi in zip(step.ins, in_grads):
                 if i >= 0 and gi is not None:
                     grads[i] = gi if grads[i] is None else grads[i] + gi

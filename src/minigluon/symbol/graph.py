@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..ops import registry
 
-__all__ = ["Node", "Entry", "topo_order", "aux_vars"]
+__all__ = ["Node", "Entry", "topo_order", "aux_vars", "name_node_in_error"]
 
 Entry = tuple["Node", int]
 
@@ -68,3 +68,15 @@ def aux_vars(order: list[Node]) -> set[int]:
                 if i < len(n.inputs) and n.inputs[i] is not None and n.inputs[i][0].is_var:
                     aux.add(id(n.inputs[i][0]))
     return aux
+
+
+def name_node_in_error(e: Exception, node_name: str) -> Exception:
+    """Prefix ``e``'s message with the graph node it came from, in place (once).
+
+    The exception keeps its type, so an error raised while a graph runs (or its shapes are
+    inferred) is caught by the same ``except`` as the same error raised imperatively.
+    """
+    prefix = f"Error in operator {node_name}: "
+    if e.args and isinstance(e.args[0], str) and not e.args[0].startswith("Error in operator "):
+        e.args = (prefix + e.args[0], *e.args[1:])
+    return e

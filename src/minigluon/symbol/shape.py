@@ -6,8 +6,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from ..base import MXNetError
-from .graph import Entry, Node, topo_order
+from ..base import MXNetError, op_error
+from .graph import Entry, Node, name_node_in_error, topo_order
 
 __all__ = ["infer_shape", "infer_node_shapes"]
 
@@ -20,10 +20,13 @@ def _given(node: Node) -> tuple | None:
     return shape if shape and all(d > 0 for d in shape) else None
 
 
-def infer_node_shapes(outputs: list[Entry], known: dict[str, tuple]) -> dict[int, list]:
+def infer_node_shapes(outputs: list[Entry], known: dict[str, tuple],
+                      targets: set[str] | None = None) -> dict[int, list]:
     """Shapes of every node's outputs, ``{id(node): [shape or None, ...]}``.
 
     ``known`` maps variable names to shapes. Raises MXNetError naming the op on a conflict.
+    With ``targets`` (variable names), stops as soon as their shapes are known: deferred
+    initialization needs nothing more, and the ops' own checks run when the graph does.
     """
     order = topo_order(outputs)
     shapes: dict[int, list] = {}
@@ -33,6 +36,14 @@ def infer_node_shapes(outputs: list[Entry], known: dict[str, tuple]) -> dict[int
             shapes[id(n)] = [tuple(s) if s is not None else _given(n)]
         else:
             shapes[id(n)] = [None] * n.num_outputs()
+    wanted = [shapes[id(n)] for n in order if n.is_var and targets is not None
+              and n.name in targets]
+
+    def done() -> bool:
+        return targets is not None and all(w[0] is not None for w in wanted)
+
+    if done():
+        return shapes
     for _ in range(len(order) + 1):
         changed = False
         for n in order:
@@ -42,14 +53,19 @@ def infer_node_shapes(outputs: list[Entry], known: dict[str, tuple]) -> dict[int
             present = [e is not None for e in n.inputs]
             if any(p and s is None for p, s in zip(present, ins)):
                 changed |= _fill_inputs(n, ins, shapes)
+                if done():
+                    return shapes
                 ins = [None if e is None else shapes[id(e[0])][e[1]] for e in n.inputs]
             if any(p and s is None for p, s in zip(present, ins)) or all(
                     s is not None for s in shapes[id(n)]):
                 continue
             try:
                 outs = n.op.infer_shape(*ins, **n.attrs)
+            except MXNetError as e:
+                name_node_in_error(e, n.name)  # a ShapeError stays a ShapeError
+                raise
             except Exception as e:
-                raise MXNetError(f"Error in operator {n.name}: {e}") from e
+                raise name_node_in_error(op_error(n.op, ins, e), n.name) from e
             shapes[id(n)] = [tuple(s) for s in outs]
             changed = True
         if not changed:

@@ -38,8 +38,10 @@ from ...base import MXNetError
 from ...contrib.ndarray import MultiBoxPrior, MultiBoxTarget
 from .. import nn
 from ..block import Block, HybridBlock
+from ..features import block_outputs
 from ..loss import Loss
 from ..symbol_block import SymbolBlock
+from .vision import get_model
 
 __all__ = [
     "class_predictor", "box_predictor", "down_sample", "flatten_prediction",
@@ -504,9 +506,6 @@ class TinySSD(HybridBlock):
 def _backbone_outputs(network: Any, outputs: Sequence[str], inputs: Sequence[str]
                       ) -> tuple[list, list, Any]:
     """(input variables, output Symbols, shared ParameterDict) of a backbone."""
-    from .. import features
-    from .vision import get_model
-
     if isinstance(network, str):
         network = get_model(network)
     params = None
@@ -516,7 +515,7 @@ def _backbone_outputs(network: Any, outputs: Sequence[str], inputs: Sequence[str
         if list(inputs) != ["data"]:
             raise MXNetError(f"FeatureExpander: a HybridBlock backbone takes one input named "
                              f"'data', got inputs={list(inputs)}")
-        data, paths = features._trace_outputs(network)
+        data, paths = block_outputs(network)
         in_vars = [data]
         params = network.collect_params()
         prefix = network.prefix
