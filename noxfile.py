@@ -39,7 +39,7 @@ def tests(session: nox.Session) -> None:
 def doctest(session: nox.Session) -> None:
     """Run the Examples section of every public object's docstring."""
     _install(session, "test")
-    session.run("pytest", "-q", "tests/test_api_docs.py", *session.posargs)
+    session.run("pytest", "-q", "tests/test_api.py", *session.posargs)
 
 
 #: Programs the docs build needs from the operating system, and how to install each.

@@ -3,7 +3,7 @@
 Napoleon turns a numpydoc See Also section into a ``seealso`` admonition of ``:py:obj:``
 references. Sphinx renders a reference it cannot resolve as plain text and, without
 ``nitpicky``, says nothing; this extension warns instead (so ``-W`` fails the build), naming
-the entry and the page. ``tests/test_api_docs.py`` checks the same links without Sphinx.
+the entry and the page. ``tests/test_api.py`` checks the same links without Sphinx.
 
 A build of a few API modules (``minigluon_apipages.PUBLIC_MODULES`` restricted by a test)
 lacks the other modules' pages: entries that resolve to a public object of a module left out

@@ -38,7 +38,6 @@ class Odd(gluon.HybridBlock):
 
 
 def test_deferred_init_conflicting_declared_shape() -> None:
-    # (moved from test_layers.py: deferred initialization has its own module now)
     with NameManager():
         net = nn.HybridSequential()
         with net.name_scope():

@@ -2,7 +2,7 @@
 real Sphinx build; headless Chromium.
 
 The index is built from the same records the docs build indexes, collected without Sphinx
-(search.sources: the public API and the MyST pages); test_search_collect.py checks that this
+(search.sources: the public API and the MyST pages); test_collect.py checks that this
 collection agrees with the one from a real Sphinx build.
 """
 

@@ -92,7 +92,7 @@ BUILT_INDEX = ROOT / "build" / "search-index"
 
 
 def test_quality_with_the_usage_the_last_docs_build_recorded(tmp_path):
-    """The quality thresholds of test_search_quality.py, with "Used in" from the last full
+    """The quality thresholds of test_quality.py, with "Used in" from the last full
     docs build (skipped without one): moving sections up must not push answers down."""
     try:
         used_in = read_used_in(BUILT_INDEX)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..base import MXNetError, as_dtype, integer_types
-from .registry import register
+from .registry import Case, register
 
 __all__ = ["as_shape"]
 
@@ -36,7 +36,7 @@ def _legacy_shape(shape: tuple) -> tuple:
     return shape if shape else (1,)  # MXNet 1.x NDArrays have no 0-d form
 
 
-@register(differentiable=False)
+@register(differentiable=False, cases=[Case(shape=(2, 3)), Case(shape=4, dtype="int32")])
 def zeros(*, shape, ctx=None, dtype=None, stype=None):
     """An array of the given shape filled with zeros (float32 unless ``dtype`` says otherwise).
 
@@ -79,7 +79,7 @@ def zeros(*, shape, ctx=None, dtype=None, stype=None):
     return np.zeros(as_shape("zeros", shape), dtype=as_dtype(dtype))
 
 
-@register(differentiable=False)
+@register(differentiable=False, cases=[Case(shape=(2, 3)), Case(shape=(3,), dtype="float64")])
 def ones(*, shape, ctx=None, dtype=None):
     """An array of the given shape filled with ones (float32 unless ``dtype`` says otherwise).
 
@@ -115,7 +115,7 @@ def ones(*, shape, ctx=None, dtype=None):
     return np.ones(as_shape("ones", shape), dtype=as_dtype(dtype))
 
 
-@register(differentiable=False)
+@register(differentiable=False, cases=[Case(shape=(2, 3), val=2.5)])
 def full(*, shape, val, ctx=None, dtype=None):
     """An array of the given shape filled with ``val``.
 
@@ -173,7 +173,7 @@ def _arange_size(start: float, stop: float | None, step: float, repeat: int) -> 
     return start, n
 
 
-@register(differentiable=False)
+@register(differentiable=False, cases=[Case(start=5), Case(start=1, stop=4, step=0.5, repeat=2)])
 def arange(*, start, stop=None, step=1.0, repeat=1, infer_range=False, ctx=None, dtype=None):
     """Evenly spaced values in ``[start, stop)``, each repeated ``repeat`` times.
 
@@ -234,7 +234,7 @@ def _(*, start, stop, step, repeat, **_):
     return _legacy_shape((_arange_size(start, stop, step, repeat)[1] * repeat,))
 
 
-@register(differentiable=False)
+@register(differentiable=False, cases=[Case(N=3), Case(N=2, M=4, k=1)])
 def eye(*, N, M=0, k=0, ctx=None, dtype=None):
     """A 2-D array with ones on the ``k``-th diagonal and zeros elsewhere.
 
@@ -290,7 +290,8 @@ def _eye_shape(N: Any, M: Any) -> tuple[int, int]:
 eye.def_shape(lambda *, N, M, **_: _legacy_shape(_eye_shape(N, M)))
 
 
-@register(differentiable=False)
+@register(differentiable=False, cases=[Case(start=0, stop=1, num=5),
+                                          Case(start=2, stop=3, num=4, endpoint=False)])
 def linspace(*, start, stop, num, endpoint=True, ctx=None, dtype=None):
     """``num`` evenly spaced values from ``start`` to ``stop``.
 

@@ -34,6 +34,16 @@ _BINARY_CASES = [Case((2, 3), (2, 3)), Case((2, 3), (1, 3)), Case((4, 1), (1, 5)
                  Case((2, 3, 4), (4,)), Case((), (3,))]
 
 
+def small_ints(shape: tuple, high: int = 3) -> Callable[[Any], np.ndarray]:
+    """Whole numbers in ``[0, high)`` as floats: comparisons and logic ops meet ties and zeros."""
+    return lambda rng: rng.integers(0, high, shape).astype(np.float64)
+
+
+# Cases for ops without a gradient: the front-door test runs them through nd, sym and a block.
+_COMPARE_CASES = [Case(small_ints((2, 3)), small_ints((2, 3))),
+                  Case(small_ints((4, 1)), small_ints((1, 5)))]
+
+
 def _broadcast_shape(lhs: tuple | None, rhs: tuple | None, **_: Any) -> tuple:
     if lhs is None or rhs is None:
         raise ValueError("broadcast: both input shapes must be known")
@@ -202,7 +212,8 @@ def _compare(name: str, fn: Callable[[Any, Any], Any], symbol: str, example: str
     >>> y = nd.array([[2], [5]])
 {example}
     """
-    register(forward, differentiable=False, shape=_broadcast_shape, aliases=aliases)
+    register(forward, differentiable=False, shape=_broadcast_shape, aliases=aliases,
+             cases=_COMPARE_CASES)
 
 
 _compare("broadcast_equal", np.equal, "==", """    >>> nd.broadcast_equal(x, y)
@@ -363,7 +374,8 @@ def _scalar(name: str, fn: Callable[[Any, Any], Any], grad: Callable[..., Any] |
 {example}
     """
     if grad is None:
-        register(forward, differentiable=False, shape=same_shape, namespace="_internal")
+        register(forward, differentiable=False, shape=same_shape, namespace="_internal",
+                 cases=cases or [Case(small_ints((3, 4)), scalar=1.0)])
         return
     op = register(forward, higher_order=True, shape=same_shape, namespace="_internal",
                   cases=cases or [Case((3, 4), scalar=1.5), Case((), scalar=-2.0)])
@@ -488,7 +500,7 @@ def _unary(name: str, fn: Callable[[Any], Any], grad: Callable[..., Any] | None,
     """
     if grad is None:
         register(forward, differentiable=False, shape=same_shape, method=method,
-                 aliases=aliases).forward = fn
+                 aliases=aliases, cases=cases or _UNARY_CASES).forward = fn
         return
     op = register(forward, higher_order=True, shape=same_shape, method=method, aliases=aliases,
                   cases=cases or _UNARY_CASES)

@@ -297,7 +297,9 @@ def _(g, ins, out, axis=-1, keepdims=False, mode="clip"):
 # -- one_hot -----------------------------------------------------------------------------------
 @register(method=True, differentiable=False,
           shape=lambda i, depth, on_value=1.0, off_value=0.0, dtype="float32":
-          (*i, int(depth)))
+          (*i, int(depth)),
+          cases=[Case(np.array([0.0, 2, 1]), depth=3),
+                 Case(np.array([[1.0, 0], [3, 2]]), depth=4, on_value=5.0, off_value=-1.0)])
 def one_hot(indices, *, depth, on_value=1.0, off_value=0.0, dtype="float32"):
     """One-hot encoding: ``out[..., k] = on_value if indices[...] == k else off_value``.
 

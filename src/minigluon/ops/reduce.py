@@ -379,7 +379,8 @@ def _arg_shape(name: str) -> Callable[..., tuple]:
     return shape
 
 
-@register(method=True, differentiable=False, shape=_arg_shape("argmax"))
+@register(method=True, differentiable=False, shape=_arg_shape("argmax"),
+          cases=[Case((3, 4)), Case((3, 4), axis=1), Case((2, 3, 4), axis=0, keepdims=True)])
 def argmax(data, *, axis=None, keepdims=False):
     """Indices of the maximum values along an axis (of the flattened array if ``axis`` is None).
 
@@ -420,7 +421,8 @@ def argmax(data, *, axis=None, keepdims=False):
     return _arg_reduce("argmax", np.argmax, data, axis, keepdims)
 
 
-@register(method=True, differentiable=False, shape=_arg_shape("argmin"))
+@register(method=True, differentiable=False, shape=_arg_shape("argmin"),
+          cases=[Case((3, 4)), Case((3, 4), axis=-1)])
 def argmin(data, *, axis=None, keepdims=False):
     """Indices of the minimum values along an axis (of the flattened array if ``axis`` is None).
 
@@ -464,7 +466,8 @@ def argmin(data, *, axis=None, keepdims=False):
 
 @register(method=True, differentiable=False,
           shape=lambda d: _arg_shape("argmax_channel")(
-              d, axis=1 if len(known_shape("argmax_channel", d)) > 1 else None))
+              d, axis=1 if len(known_shape("argmax_channel", d)) > 1 else None),
+          cases=[Case((3, 4))])
 def argmax_channel(data):
     """Indices of the maximum values along axis 1 (legacy; ``argmax(data, axis=1)``).
 

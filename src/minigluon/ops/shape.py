@@ -522,7 +522,7 @@ squeeze.def_shape(lambda d, axis=None: _squeeze_shape(tuple(d), axis))
 
 
 # -- shape as data -----------------------------------------------------------------------------
-@register(method=True, differentiable=False, shape=lambda d: (len(d),))
+@register(method=True, differentiable=False, shape=lambda d: (len(d),), cases=[Case((2, 3, 4))])
 def shape_array(data):
     """The shape of ``data`` as a 1-D int64 array (no gradient).
 
@@ -550,7 +550,7 @@ def shape_array(data):
     return np.array(np.shape(data), dtype=np.int64)
 
 
-@register(method=True, differentiable=False, shape=lambda d: (1,))
+@register(method=True, differentiable=False, shape=lambda d: (1,), cases=[Case((2, 3, 4))])
 def size_array(data):
     """The number of elements of ``data`` as a ``(1,)`` int64 array (no gradient).
 

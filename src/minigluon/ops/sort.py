@@ -133,7 +133,8 @@ def _(g, ins, out, axis, is_ascend):
     return (_scatter(g[0], ins[0], out[1], axis),)
 
 
-@register(method=True, differentiable=False, shape=_sorted_shape("argsort"))
+@register(method=True, differentiable=False, shape=_sorted_shape("argsort"),
+          cases=[Case((3, 4)), Case((3, 4), axis=0, is_ascend=False, dtype="int32")])
 def argsort(data, *, axis=-1, is_ascend=True, dtype="float32"):
     """Indices that sort ``data`` along ``axis`` (the flattened array if ``axis`` is None).
 

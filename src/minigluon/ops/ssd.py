@@ -162,7 +162,29 @@ def _prior_shape(d: Any, sizes: Any = (1,), ratios: Any = (1,), clip: bool = Fal
     return (1, h * w * (len(sizes) + len(ratios) - 1), 4)
 
 
-@register(namespace="contrib", differentiable=False, shape=_prior_shape)
+def _boxes(*shape: int) -> Callable[[np.random.Generator], np.ndarray]:
+    """Test-case boxes ``(x1, y1, x2, y2)`` inside the unit square, of the given leading shape."""
+    def make(rng: np.random.Generator) -> np.ndarray:
+        xy = rng.uniform(0.0, 0.6, (*shape, 2))
+        return np.concatenate([xy, xy + rng.uniform(0.1, 0.4, (*shape, 2))], -1)
+    return make
+
+
+def _labels(rng: np.random.Generator) -> np.ndarray:
+    """Two images' ground truth ``(class, x1, y1, x2, y2)``, the second padded with -1."""
+    label = np.concatenate([rng.integers(0, 2, (2, 2, 1)).astype(np.float64),
+                            _boxes(2, 2)(rng)], -1)
+    label[1, 1] = -1
+    return label
+
+
+def _probabilities(rng: np.random.Generator) -> np.ndarray:
+    e = np.exp(rng.standard_normal((2, 3, 6)))
+    return e / e.sum(1, keepdims=True)
+
+
+@register(namespace="contrib", differentiable=False, shape=_prior_shape,
+          cases=[Case((1, 2, 3, 4), sizes=(0.5, 0.25), ratios=(1, 2))])
 def MultiBoxPrior(data, *, sizes=(1,), ratios=(1,), clip=False, steps=(-1, -1),
                   offsets=(0.5, 0.5)):
     """Anchor (prior) boxes centred on every position of a feature map.
@@ -290,7 +312,9 @@ def _num_valid(label: np.ndarray, b: int) -> int:
     return first
 
 
-@register(namespace="contrib", num_outputs=3, differentiable=False, shape=_target_shape)
+@register(namespace="contrib", num_outputs=3, differentiable=False, shape=_target_shape,
+          cases=[Case(_boxes(1, 6), _labels, (2, 3, 6)),
+                 Case(_boxes(1, 6), _labels, (2, 3, 6), negative_mining_ratio=2)])
 def MultiBoxTarget(anchor, label, cls_pred, *, overlap_threshold=0.5, ignore_label=-1,
                    negative_mining_ratio=-1, negative_mining_thresh=0.5,
                    minimum_negative_samples=0, variances=(0.1, 0.1, 0.2, 0.2)):
@@ -481,7 +505,9 @@ def _detection_shape(c: Any, lp: Any, a: Any, **_: Any) -> tuple:
     return (b, n, 6)
 
 
-@register(namespace="contrib", differentiable=False, shape=_detection_shape)
+@register(namespace="contrib", differentiable=False, shape=_detection_shape,
+          cases=[Case(_probabilities, lambda rng: 0.1 * rng.standard_normal((2, 24)),
+                      _boxes(1, 6))])
 def MultiBoxDetection(cls_prob, loc_pred, anchor, *, clip=True, threshold=0.01, background_id=0,
                       nms_threshold=0.5, force_suppress=False, variances=(0.1, 0.1, 0.2, 0.2),
                       nms_topk=-1):
@@ -608,7 +634,8 @@ def _iou_shape(lhs: Any, rhs: Any, format: str = "corner") -> tuple:
     return tuple(lhs[:-1]) + tuple(rhs[:-1])
 
 
-@register(namespace="contrib", differentiable=False, shape=_iou_shape)
+@register(namespace="contrib", differentiable=False, shape=_iou_shape,
+          cases=[Case(_boxes(3), _boxes(2)), Case(_boxes(2, 3), _boxes(4))])
 def box_iou(lhs, rhs, *, format="corner"):
     """Intersection over union of every box in ``lhs`` with every box in ``rhs``.
 
@@ -877,7 +904,10 @@ def _encode_check(s: Any, m: Any, a: Any, r: Any, mean: Any, std: Any) -> tuple:
 
 
 @register(namespace="contrib", num_outputs=2, differentiable=False,
-          shape=lambda s, m, a, r, mean, std: [_encode_check(s, m, a, r, mean, std)] * 2)
+          shape=lambda s, m, a, r, mean, std: [_encode_check(s, m, a, r, mean, std)] * 2,
+          cases=[Case(lambda rng: rng.integers(-1, 2, (2, 4)).astype(np.float64),
+                      lambda rng: rng.integers(0, 3, (2, 4)).astype(np.float64),
+                      _boxes(2, 4), _boxes(2, 3), np.zeros(4), np.array([0.1, 0.1, 0.2, 0.2]))])
 def box_encode(samples, matches, anchors, refs, means, stds):
     """Encode matched reference boxes as normalized offsets from their anchors.
 
@@ -963,7 +993,9 @@ def _decode_shape(d: Any, a: Any, **attrs: Any) -> tuple:
     return d
 
 
-@register(namespace="contrib", differentiable=False, shape=_decode_shape)
+@register(namespace="contrib", differentiable=False, shape=_decode_shape,
+          cases=[Case(lambda rng: 0.1 * rng.standard_normal((2, 4, 4)), _boxes(1, 4)),
+                 Case((2, 4, 4), _boxes(1, 4), format="corner", clip=2.0)])
 def box_decode(data, anchors, *, std0=1.0, std1=1.0, std2=1.0, std3=1.0, clip=-1.0,
                format="center"):
     """Decode normalized offsets into corner boxes: the inverse of ``box_encode``.

@@ -15,6 +15,8 @@ import pytest
 from minigluon import _rng, autograd, nd
 from minigluon.ops import Case, Op, all_ops
 
+from .cases import attrs_of, materialize
+
 DIFFERENTIABLE = [op for op in all_ops() if op.differentiable]
 CASES = [(op, i, c) for op in DIFFERENTIABLE for i, c in enumerate(op.cases)]
 EPS, RTOL, ATOL = 1e-6, 1e-4, 1e-6
@@ -23,29 +25,6 @@ EPS, RTOL, ATOL = 1e-6, 1e-4, 1e-6
 def _ids(item: Any) -> str:
     op, i, _ = item
     return f"{op.name}-{i}"
-
-
-def attrs_of(op: Op, case: Case) -> dict:
-    """The case's attributes completed with the op's defaults, as the nd functions pass them."""
-    return {**op.attr_defaults, **case.attrs}
-
-
-def materialize(case: Case, seed: int = 0) -> list[Any]:
-    rng = np.random.default_rng(seed)
-    out = []
-    for spec in case.inputs:
-        if callable(spec):
-            out.append(np.asarray(spec(rng), dtype=np.float64) if not _is_int(spec(rng))
-                       else np.asarray(spec(rng)))
-        elif isinstance(spec, tuple):
-            out.append(rng.standard_normal(spec))
-        else:
-            out.append(np.asarray(spec))
-    return out
-
-
-def _is_int(a: Any) -> bool:
-    return np.asarray(a).dtype.kind in "iub"
 
 
 def diff_inputs(op: Op, case: Case, inputs: list) -> list[int]:
