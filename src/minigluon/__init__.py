@@ -28,9 +28,11 @@ from . import ndarray as nd
 from . import symbol as sym
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu
+from .symbol import AttrScope
 
 __version__ = "0.1.0"
 __all__ = [
+    "AttrScope",
     "Context",
     "base",
     "MXNetError",

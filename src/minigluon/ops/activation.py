@@ -251,6 +251,9 @@ def LeakyReLU(data, gamma=None, *, act_type="leaky", slope=0.25, lower_bound=0.1
     raise MXNetError(f"LeakyReLU: act_type must be one of {_LEAKY_TYPES}, got {act_type!r}{extra}")
 
 
+LeakyReLU.def_inputs(lambda act_type="leaky", **_: ("data", "gamma") if act_type == "prelu"
+                     else ("data",))
+
 @LeakyReLU.def_backward
 def _(g, ins, out, act_type, slope, lower_bound, upper_bound):
     x = np.asarray(ins[0])

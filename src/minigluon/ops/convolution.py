@@ -193,6 +193,9 @@ def conv_bn_relu(data: Any, weight: Any, bias: Any = None, gamma: Any = None, be
     return _conv_forward(data, w, b, geom, int(conv["num_group"]), oshape[2:], relu=relu)
 
 
+Convolution.def_inputs(lambda no_bias=False, **_: ("data", "weight")
+                          + (() if no_bias else ("bias",)))
+
 @Convolution.def_backward
 def _(g, ins, out, kernel, stride, dilate, pad, num_filter, num_group, no_bias, needs=None,
       **_):
@@ -354,6 +357,9 @@ def Deconvolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=
         out += np.asarray(bias, dtype=out.dtype).reshape((-1,) + (1,) * (out.ndim - 2))
     return out.astype(np.result_type(data, weight), copy=False)
 
+
+Deconvolution.def_inputs(lambda no_bias=True, **_: ("data", "weight")
+                            + (() if no_bias else ("bias",)))
 
 @Deconvolution.def_backward
 def _(g, ins, out, kernel, stride, dilate, pad, adj, target_shape, num_filter, num_group,

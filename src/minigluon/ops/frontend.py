@@ -15,13 +15,20 @@ from .dispatch import invoke
 from .registry import Op, all_ops
 from .seealso import FRONT_DOORS, function_doc, method_doc
 
-__all__ = ["build_namespaces", "make_function", "make_method"]
+__all__ = ["build_namespaces", "make_function", "make_method", "with_meta", "expand_hidden",
+           "HIDDEN_KEYS", "META"]
 
 _REQUIRED = inspect.Parameter.empty
 
 
-def _param_list(op: Op, first_is_self: bool) -> tuple[list[str], str, str]:
-    """(signature pieces, arrays tuple source, attrs dict source)."""
+def _param_list(op: Op, first_is_self: bool, symbolic: bool = False
+                ) -> tuple[list[str], str, str]:
+    """(signature pieces, arrays tuple source, attrs dict source).
+
+    ``symbolic`` (the ``sym`` namespace): every array input may be left out (the graph gets a
+    variable for it), and ``attr=`` plus hidden keyword attributes (``lr_mult=``,
+    ``__init__=``) are accepted.
+    """
     params: list[str] = []
     arrays: list[str] = []
     kw_only = False
@@ -32,12 +39,14 @@ def _param_list(op: Op, first_is_self: bool) -> tuple[list[str], str, str]:
             kw_only = True
             arrays.append(f"*{pname}")
             continue
-        if p.default is _REQUIRED:
+        if p.default is _REQUIRED and not symbolic:
             params.append(pname)
+        elif symbolic:
+            params.append(f"{pname}=None")
         else:
             params.append(f"{pname}={p.default!r}")
         arrays.append(pname)
-    seen_default = any(p.default is not _REQUIRED for p in op.array_params)
+    seen_default = symbolic or any(p.default is not _REQUIRED for p in op.array_params)
     for p in op.attr_params:
         if p.default is _REQUIRED and seen_default and not kw_only:
             params.append("*")
@@ -47,6 +56,8 @@ def _param_list(op: Op, first_is_self: bool) -> tuple[list[str], str, str]:
     if not kw_only:
         params.append("*")
     params += ["out=None", "name=None"]
+    if symbolic:
+        params += ["attr=None", "**kwargs"]
     arr_src = "(" + "".join(a + ", " for a in arrays) + ")"
     if any(a.startswith("*") for a in arrays):
         arr_src = "(" + ", ".join(arrays) + ",)" if len(arrays) > 1 else arrays[0][1:]
@@ -61,13 +72,15 @@ def _compile(fname: str, params: list[str], body: str, env: dict) -> Callable[..
     return ns[fname]
 
 
-def make_function(op: Op, module: str, default: Callable[..., Any], fname: str | None = None
-                  ) -> Callable[..., Any]:
+def make_function(op: Op, module: str, default: Callable[..., Any], fname: str | None = None,
+                  symbolic: bool = False) -> Callable[..., Any]:
     """The namespace function for ``op`` in ``module`` (``default`` handles array-free calls)."""
     fname = fname or op.name
-    params, arrays, attrs = _param_list(op, first_is_self=False)
+    params, arrays, attrs = _param_list(op, first_is_self=False, symbolic=symbolic)
+    if symbolic:
+        attrs = f"_meta(_op, {attrs}, attr, kwargs)"
     body = f"return _invoke(_op, {arrays}, {attrs}, out, name, _default)"
-    fn = _compile(fname, params, body, {"_invoke": invoke, "_op": op,
+    fn = _compile(fname, params, body, {"_invoke": invoke, "_op": op, "_meta": with_meta,
                                         "_default": default})
     package = module.removesuffix(f".{op.namespace}") if op.namespace else module
     fn.__doc__ = function_doc(op, package, fname)
@@ -92,7 +105,39 @@ def make_method(op: Op, cls_name: str, default: Callable[..., Any], mname: str |
     return fn
 
 
-def build_namespaces(package: str, default: Callable[..., Any]) -> dict[str, dict[str, Any]]:
+# Attribute keys MXNet accepts on any op and stores twice, as ``key`` and ``__key__``.
+HIDDEN_KEYS = ("ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage",
+               "profiler_scope")
+META = "__meta__"  # the attrs key carrying a symbolic call's user attributes to its handler
+
+
+def with_meta(op: Op, attrs: dict, attr: dict | None, kwargs: dict) -> dict:
+    """``attrs`` plus the user attributes of a symbolic call under ``META`` (if any).
+
+    ``attr`` is the ``attr=`` dict; ``kwargs`` must be hidden keys (``lr_mult``) or
+    ``__dunder__`` keys: anything else is a misspelt op attribute and raises TypeError.
+    """
+    if not attr and not kwargs:
+        return attrs
+    meta = {}
+    for k, v in (attr or {}).items():
+        meta.update(expand_hidden(k, v))
+    for k, v in kwargs.items():
+        if k not in HIDDEN_KEYS and not (k.startswith("__") and k.endswith("__")):
+            raise TypeError(f"{op.name}() got an unexpected keyword argument '{k}'; its "
+                            f"attributes are {list(op.attr_names)}")
+        meta.update(expand_hidden(k, v))
+    return {**attrs, META: meta}
+
+
+def expand_hidden(key: str, value: Any) -> dict[str, str]:
+    """``{key: str(value)}``, plus ``__key__`` for a hidden key (``lr_mult``)."""
+    value = value if isinstance(value, str) else str(value)
+    return {key: value, f"__{key}__": value} if key in HIDDEN_KEYS else {key: value}
+
+
+def build_namespaces(package: str, default: Callable[..., Any], symbolic: bool = False
+                     ) -> dict[str, dict[str, Any]]:
     """Functions for every op and alias, grouped by op namespace ('' is the package itself).
 
     ``package`` is the module the functions claim to live in (``minigluon.ndarray``); the
@@ -102,7 +147,7 @@ def build_namespaces(package: str, default: Callable[..., Any]) -> dict[str, dic
     for op in all_ops():
         space = spaces.setdefault(op.namespace, {})
         module = f"{package}.{op.namespace}" if op.namespace else package
-        space[op.name] = make_function(op, module, default)
+        space[op.name] = make_function(op, module, default, symbolic=symbolic)
         for alias in op.aliases:
-            space[alias] = make_function(op, module, default, fname=alias)
+            space[alias] = make_function(op, module, default, fname=alias, symbolic=symbolic)
     return spaces

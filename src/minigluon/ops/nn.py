@@ -121,6 +121,11 @@ def _(g, ins, out, num_hidden, no_bias, flatten):
     return tuple(grads)
 
 
+# a symbolic FullyConnected(data, num_hidden=...) creates <name>_weight and <name>_bias
+FullyConnected.def_inputs(lambda no_bias=False, **_: ("data", "weight")
+                          + (() if no_bias else ("bias",)))
+
+
 @FullyConnected.def_shape
 def _(dshape, wshape=None, bshape=None, *, num_hidden, no_bias, flatten):
     return _fc_setup(dshape, wshape, bshape, num_hidden, no_bias, flatten)

@@ -79,6 +79,10 @@ class Op:
     # Backward shape inference: the shapes of parameter inputs (weights) from the data shape,
     # ``fn(*in_shapes_or_None, **attrs) -> in_shapes``; used by deferred initialization.
     args_fn: Callable[..., Any] | None = None
+    # Which array inputs a call with these attributes reads, ``fn(**attrs) -> names``; the
+    # symbolic front end makes a variable ``<node>_<input>`` for each one left out
+    # (``fc1_weight``). Default: the required array inputs.
+    inputs_fn: Callable[..., Any] | None = None
     cases: list[Case] = field(default_factory=list)
     doc: str = ""
     family: str = ""  # the module that registered it (minigluon.ops.elemwise)
@@ -140,6 +144,25 @@ class Op:
         assert len(grads) == len(ins), (f"backward of '{self.name}' returned {len(grads)} "
                                         f"gradients for {len(ins)} inputs")
         return grads
+
+    def def_inputs(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Attach ``fn(**attrs) -> input names``: the inputs read with these attributes."""
+        self.inputs_fn = fn
+        return fn
+
+    def inputs_for(self, attrs: dict) -> tuple[str, ...]:
+        """Names of the array inputs a call with ``attrs`` reads (optional ones included
+        only when the attributes ask for them: ``bias`` unless ``no_bias``)."""
+        if self.variadic:
+            return ()
+        if self.inputs_fn is not None:
+            return tuple(self.inputs_fn(**{**self.attr_defaults, **attrs}))
+        return tuple(p.name for p in self.array_params if p.default is p.empty)
+
+    @property
+    def aux_names(self) -> tuple[str, ...]:
+        """Names of the inputs the op updates in place (auxiliary states)."""
+        return tuple(self.array_params[i].name for i in self.mutates)
 
     def def_shape(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         """Attach shape inference ``fn(*in_shapes, **attrs) -> out_shape | [out_shapes]``."""

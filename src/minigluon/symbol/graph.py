@@ -10,16 +10,22 @@ Entry = tuple["Node", int]
 
 
 class Node:
-    """One graph node: an op application, or a variable when ``op`` is None."""
+    """One graph node: an op application, or a variable when ``op`` is None.
 
-    __slots__ = ("attrs", "inputs", "name", "op")
+    ``attrs`` are the op's attributes (a variable's ``__shape__``, ``__lr_mult__``, ...);
+    ``meta`` holds the user's string attributes of an op node (``attr=``, ``AttrScope``),
+    which the op itself never sees.
+    """
+
+    __slots__ = ("attrs", "inputs", "meta", "name", "op")
 
     def __init__(self, op: registry.Op | None, name: str, attrs: dict,
-                 inputs: list[Entry | None]) -> None:
+                 inputs: list[Entry | None], meta: dict | None = None) -> None:
         self.op = op
         self.name = name
         self.attrs = attrs
         self.inputs = inputs
+        self.meta = meta if meta is not None else {}
 
     @property
     def is_var(self) -> bool:

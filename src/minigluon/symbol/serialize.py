@@ -40,6 +40,7 @@ def to_json(outputs: list[Entry]) -> str:
                                  "inputs": [[-1, 0, 0] if e is None else [index[id(e[0])], e[1], 0]
                                             for e in n.inputs]}
         attrs = {k: _attr_str(v) for k, v in n.attrs.items() if not callable(v)}
+        attrs.update(n.meta)
         if attrs:
             entry["attrs"] = attrs
         nodes.append(entry)
@@ -68,7 +69,13 @@ def from_json(text: str) -> list[Entry]:
         except (KeyError, TypeError, IndexError) as e:
             raise MXNetError(f"load_json: node {k} is malformed ({e})") from None
         op = None if op_name == "null" else _op(op_name)
-        nodes.append(Node(op, name, attrs, inputs))
+        meta = {}
+        if op is not None:  # user attributes (attr=, AttrScope) stay strings, apart from the op's
+            meta = {key: str(v) if not isinstance(v, str) else v
+                    for key, v in (raw.get("attrs") or raw.get("param") or {}).items()
+                    if key not in op.attr_names}
+            attrs = {key: v for key, v in attrs.items() if key in op.attr_names}
+        nodes.append(Node(op, name, attrs, inputs, meta))
     try:
         return [(nodes[h[0]], int(h[1])) for h in heads]
     except (IndexError, TypeError) as e:

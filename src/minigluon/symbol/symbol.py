@@ -17,6 +17,8 @@ from ..ops import registry
 from ..ops.dispatch import register_handler
 from ..ops.frontend import make_method
 from ..ops.shape import reshape_method_attrs
+from ..ops.frontend import HIDDEN_KEYS, META, expand_hidden
+from .attribute import AttrScope
 from .executor import CachedGraph
 from .graph import Entry, Node, aux_vars, topo_order
 from .serialize import from_json, to_json
@@ -216,7 +218,7 @@ class Symbol:
 
         See Also
         --------
-        list_attr
+        list_attr, attr_dict
 
         Examples
         --------
@@ -224,23 +226,102 @@ class Symbol:
         >>> sym.var('w', shape=(2, 3)).attr('__shape__')
         '(2, 3)'
         """
-        value = self._outputs[0][0].attrs.get(key)
-        return None if value is None else str(value)
+        return _node_attrs(self._outputs[0][0]).get(key)
 
-    def list_attr(self) -> dict[str, str]:
+    def list_attr(self, recursive: bool = False) -> dict[str, str]:
         """All attributes of this symbol's node, as strings.
+
+        Hidden keys (``lr_mult``, ``wd_mult``, ...) appear both as ``key`` and ``__key__``.
 
         See Also
         --------
-        attr
+        attr, attr_dict
 
         Examples
         --------
         >>> from minigluon import sym
         >>> sym.var('w', lr_mult=2.0).list_attr()
-        {'__lr_mult__': '2.0'}
+        {'lr_mult': '2.0', '__lr_mult__': '2.0'}
         """
-        return {k: str(v) for k, v in self._outputs[0][0].attrs.items()}
+        if recursive:
+            raise DeprecationWarning("Symbol.list_attr with recursive=True has been "
+                                     "deprecated. Please use attr_dict instead.")
+        return _node_attrs(self._outputs[0][0])
+
+    def attr_dict(self) -> dict[str, dict[str, str]]:
+        """The attributes of every node of the graph, by node name (nodes without any left out).
+
+        See Also
+        --------
+        list_attr, attr
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> y = sym.FullyConnected(sym.var('x'), num_hidden=2, name='fc', attr={'__mood__': 'ok'})
+        >>> y.attr_dict()['fc_weight']
+        {'__mood__': 'ok'}
+        """
+        out = {}
+        for n in self._order():
+            attrs = _node_attrs(n)
+            if attrs:
+                out[n.name] = attrs
+        return out
+
+    # -- composition and copies -------------------------------------------------------------
+    def __call__(self, *args: Symbol, **kwargs: Any) -> Symbol:
+        """A copy of this graph with some variables replaced by other symbols.
+
+        Positional symbols replace the arguments in ``list_arguments`` order; keyword ones
+        replace the argument of that name. ``name`` is accepted and ignored.
+
+        See Also
+        --------
+        list_arguments, get_internals
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> net = sym.relu(sym.var('x'), name='r')
+        >>> net(x=sym.var('data') * 2).list_arguments()
+        ['data']
+        """
+        kwargs.pop("name", None)
+        subs: dict[str, Symbol] = dict(zip(self.list_arguments(), args))
+        for k, v in kwargs.items():
+            subs[k] = v
+        for k, v in subs.items():
+            if not isinstance(v, Symbol) or len(v) != 1:
+                raise TypeError(f"compose: '{k}' must be a single-output Symbol")
+        memo: dict[int, Node] = {}
+
+        def entry(e: Entry) -> Entry:
+            n, i = e
+            if n.is_var and n.name in subs:
+                return subs[n.name]._outputs[0]
+            return memo[id(n)], i
+
+        for n in self._order():  # inputs before their users
+            memo[id(n)] = Node(n.op, n.name, dict(n.attrs), [
+                None if e is None else entry(e) for e in n.inputs], dict(n.meta))
+        outs = [entry(e) for e in self._outputs]
+        return Symbol(outs)
+
+    def _compose(self, *args: Symbol, **kwargs: Any) -> Symbol:
+        return self(*args, **kwargs)
+
+    def __getstate__(self) -> dict:
+        return {"handle": self.tojson()}  # type: ignore[attr-defined]
+
+    def __setstate__(self, state: dict) -> None:
+        self._outputs = from_json(state["handle"])
+
+    def __copy__(self) -> Symbol:
+        return Symbol(self._outputs)
+
+    def __deepcopy__(self, memo: dict) -> Symbol:
+        return Symbol(from_json(to_json(self._outputs)))
 
     # -- what a Symbol is not ----------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
@@ -395,6 +476,25 @@ class Symbol:
                             self.list_auxiliary_states(), args, kwargs, partial=True)
 
 
+def _node_attrs(node: Node) -> dict[str, str]:
+    """A node's attributes as MXNet lists them: strings, op attributes then user ones."""
+    defaults = node.op.attr_defaults if node.op is not None else {}
+    out = {k: v if isinstance(v, str) else str(v) for k, v in node.attrs.items()
+           if not callable(v) and not (k in defaults and _same(defaults[k], v))}
+    out.update(node.meta)
+    for k in list(out):
+        if k.startswith("__") and k.endswith("__") and k[2:-2] in HIDDEN_KEYS:
+            out.setdefault(k[2:-2], out[k])
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b) and type(a) is type(b)
+    except (ValueError, TypeError):  # array-valued attributes
+        return False
+
+
 def _install_methods() -> None:
     """Give Symbol the same op methods as NDArray (``x.flatten()``, ``x.sum(axis=1)``)."""
     for op in registry.all_ops():
@@ -403,9 +503,19 @@ def _install_methods() -> None:
 
 
 def build(op: registry.Op, arrays: tuple, attrs: dict, name: str | None) -> Symbol:
-    """Symbol front end of ``invoke``: add a node for ``op`` (nothing runs)."""
+    """Symbol front end of ``invoke``: add a node for ``op`` (nothing runs).
+
+    Inputs the op reads but the call left out become variables named ``<node>_<input>``
+    (``fc1_weight``), as in MXNet; they carry the node's user attributes.
+    """
+    meta = AttrScope.current().get(attrs.get(META))
+    attrs = {k: v for k, v in attrs.items() if k not in ("ctx", META)}
+    node_name = _name.current().get(name, _name.op_hint(op.name))
+    wanted = set(op.inputs_for(attrs))
     inputs: list[Entry | None] = []
-    for a in arrays:
+    for p, a in zip(op.array_params, arrays) if not op.variadic else ((None, a) for a in arrays):
+        if a is None and p is not None and p.name in wanted:
+            a = Symbol([(Node(None, f"{node_name}_{p.name}", dict(meta), []), 0)])
         if a is None:
             inputs.append(None)
         elif isinstance(a, Symbol):
@@ -417,8 +527,7 @@ def build(op: registry.Op, arrays: tuple, attrs: dict, name: str | None) -> Symb
             raise TypeError(f"{op.name}: Symbol inputs must be Symbols, got "
                             f"{type(a).__name__}; use F.<op> with a scalar attribute or "
                             "a Symbol")
-    attrs = {k: v for k, v in attrs.items() if k != "ctx"}
-    node = Node(op, _name.current().get(name, _name.op_hint(op.name)), attrs, inputs)
+    node = Node(op, node_name, attrs, inputs, meta)
     n = node.num_outputs()
     return Symbol([(node, i) for i in range(n)])
 
@@ -451,13 +560,24 @@ def var(name: str, attr: dict | None = None, shape: Any = None, lr_mult: float |
     """
     if not isinstance(name, str):
         raise TypeError("Expect a string for variable `name`")
-    attrs: dict[str, Any] = dict(attr or {})
+    attrs: dict[str, Any] = AttrScope.current().get(attr)
     for key, value in (("__shape__", shape), ("__lr_mult__", lr_mult),
                        ("__wd_mult__", wd_mult), ("__dtype__", dtype), ("__init__", init),
                        ("__storage_type__", stype)):
         if value is not None:
-            attrs[key] = tuple(value) if key == "__shape__" else value
-    attrs.update({f"__{k}__": v for k, v in kwargs.items()})
+            if key == "__shape__":
+                value = tuple(value)
+            elif key == "__init__" and not isinstance(value, str):
+                value = value.dumps()  # an Initializer: stored as its JSON string
+            elif key in ("__lr_mult__", "__wd_mult__"):
+                attrs.update(expand_hidden(key[2:-2], value))
+                continue
+            attrs[key] = value
+    for k, v in kwargs.items():
+        if not (k.startswith("__") and k.endswith("__")):
+            raise ValueError(f"Attribute name={k} is not supported. Additional attributes must "
+                             "start and end with double underscores, e.g, __yourattr__")
+        attrs[k] = v if isinstance(v, str) else str(v)
     return Symbol([(Node(None, name, attrs, []), 0)])
 
 
