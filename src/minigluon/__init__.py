@@ -21,6 +21,7 @@ from . import (
     optimizer,
     random,
     symbol,
+    util,
     viz,
 )
 from . import initializer as init
@@ -29,6 +30,7 @@ from . import symbol as sym
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu
 from .symbol import AttrScope
+from .util import np_shape
 
 __version__ = "0.1.0"
 __all__ = [
@@ -52,7 +54,9 @@ __all__ = [
     "nd",
     "ndarray",
     "random",
+    "np_shape",
     "sym",
     "symbol",
+    "util",
     "viz",
 ]

@@ -239,6 +239,24 @@ def _(data, weight=None, bias=None, *, kernel, num_filter, num_group=1, no_bias=
     return [data, w, None if no_bias else (num_filter,)]
 
 
+@Convolution.def_partial_shape
+def _(ins, outs, *, kernel, stride=(), dilate=(), pad=(), layout=None, **_):
+    # back from the output: the batch size, and each spatial extent whose stride is 1
+    data, out = ins[0], outs[0]
+    if data is None or out is None or len(data) != len(out) or _channel_axis(layout) != 1:
+        return ins, outs
+    nsp = len(data) - 2
+    stride, dilate = tuple(stride) or (1,) * nsp, tuple(dilate) or (1,) * nsp
+    pad = tuple(pad) or (0,) * nsp
+    new = [data[0] or out[0], data[1]]
+    for k in range(nsp):
+        d, o = data[2 + k], out[2 + k]
+        if not d and o and stride[k] == 1:
+            d = o + dilate[k] * (kernel[k] - 1) - 2 * pad[k]
+        new.append(d)
+    return [tuple(new), *ins[1:]], outs
+
+
 # -- Deconvolution -------------------------------------------------------------------------
 def _deconv_setup(op: str, dshape: Any, wshape: Any, bshape: Any, kernel: Any, stride: Any,
                   dilate: Any, pad: Any, adj: Any, target_shape: Any, num_filter: Any,

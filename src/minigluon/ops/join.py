@@ -87,6 +87,36 @@ def _(g, ins, out, dim=1, num_args=None):
 concat.def_shape(lambda *shapes, dim=1, num_args=None: _concat_shape(shapes, dim, num_args))
 
 
+@concat.def_partial_shape
+def _(ins, outs, dim=1, num_args=None, **_):
+    # every input and the output agree off the concat axis; one unknown input extent along
+    # it is what the output has beyond the others
+    known = [s for s in list(ins) + list(outs) if s is not None]
+    if not known:
+        return ins, outs
+    nd = len(known[0])
+    ax = dim % nd
+    common = [0] * nd
+    for s in known:
+        for k, d in enumerate(s):
+            if k != ax and d:
+                common[k] = d
+
+    def fill(s):
+        base = list(s) if s is not None else [0] * nd
+        return tuple(common[k] or base[k] if k != ax else base[k] for k in range(nd))
+
+    new_ins = [fill(s) for s in ins]
+    out = fill(outs[0])
+    sizes = [s[ax] for s in new_ins]
+    if out[ax] and sizes.count(0) == 1:
+        k = sizes.index(0)
+        new_ins[k] = new_ins[k][:ax] + (out[ax] - sum(sizes),) + new_ins[k][ax + 1:]
+    elif all(sizes):
+        out = out[:ax] + (sum(sizes),) + out[ax + 1:]
+    return new_ins, [out]
+
+
 def _stack_shape(shapes: tuple, axis: int, num_args: Any) -> tuple:
     _known("stack", *shapes)
     if not shapes:
@@ -233,3 +263,23 @@ def _(g, ins, out, num_outputs, axis=1, squeeze_axis=False):
 
 split.def_shape(lambda d, num_outputs, axis=1, squeeze_axis=False:
                 _split_shapes(tuple(d), num_outputs, axis, squeeze_axis))
+
+
+@split.def_partial_shape
+def _(ins, outs, num_outputs, axis=1, squeeze_axis=False, **_):
+    # the input follows from any output piece (and the pieces from the input)
+    data = ins[0]
+    for s in outs:
+        if s is None:
+            continue
+        s = list(s)
+        if squeeze_axis:
+            s.insert(axis % (len(s) + 1), 0)
+        ax = axis % len(s)
+        s[ax] = s[ax] * num_outputs
+        piece = tuple(s)
+        if data is None:
+            data = piece
+        elif len(data) == len(piece):
+            data = tuple(a or b for a, b in zip(data, piece))
+    return [data], outs

@@ -139,6 +139,19 @@ def _(data, weight=None, bias=None, *, num_hidden, no_bias=False, flatten=True, 
     return [data, (num_hidden, in_units), None if no_bias else (num_hidden,)]
 
 
+@FullyConnected.def_partial_shape
+def _(ins, outs, *, num_hidden, no_bias=False, flatten=True, **_):
+    # the batch size (all leading axes without flatten) comes back from the output
+    data, out = ins[0], outs[0]
+    if data is None or out is None:
+        return ins, outs
+    if flatten:
+        data = (data[0] or out[0], *data[1:])
+    else:
+        data = tuple(a or b for a, b in zip(data[:-1], out[:-1])) + data[-1:]
+    return [data, *ins[1:]], outs
+
+
 # -- Dropout -------------------------------------------------------------------------------
 @register(num_hidden=1, shape=same_shape, cases=[
     Case((4, 5), p=0.5), Case((3, 4, 2), p=0.3, axes=(1,)), Case((3, 4), p=0.4, mode="always"),

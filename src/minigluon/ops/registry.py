@@ -83,6 +83,9 @@ class Op:
     # symbolic front end makes a variable ``<node>_<input>`` for each one left out
     # (``fc1_weight``). Default: the required array inputs.
     inputs_fn: Callable[..., Any] | None = None
+    # Partial shape inference back from the outputs, ``fn(in_shapes, out_shapes, **attrs) ->
+    # (in_shapes, out_shapes)`` where a shape is None or a tuple with 0 for unknown dims.
+    partial_fn: Callable[..., Any] | None = None
     cases: list[Case] = field(default_factory=list)
     doc: str = ""
     family: str = ""  # the module that registered it (minigluon.ops.elemwise)
@@ -148,6 +151,12 @@ class Op:
     def def_inputs(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         """Attach ``fn(**attrs) -> input names``: the inputs read with these attributes."""
         self.inputs_fn = fn
+        return fn
+
+    def def_partial_shape(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Attach ``fn(in_shapes, out_shapes, **attrs) -> (in_shapes, out_shapes)``: what the
+        op knows about its shapes when some dimensions are unknown (0)."""
+        self.partial_fn = fn
         return fn
 
     def inputs_for(self, attrs: dict) -> tuple[str, ...]:

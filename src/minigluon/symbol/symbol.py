@@ -15,14 +15,15 @@ from ..autograd import STATE
 from ..base import MXNetError, NotImplementedForSymbol, numeric_types
 from ..ops import registry
 from ..ops.dispatch import register_handler
-from ..ops.frontend import make_method
+from ..ops.frontend import HIDDEN_KEYS, META, expand_hidden, make_method
 from ..ops.shape import reshape_method_attrs
-from ..ops.frontend import HIDDEN_KEYS, META, expand_hidden
+from ..util import is_np_shape
 from .attribute import AttrScope
 from .executor import CachedGraph
 from .graph import Entry, Node, aux_vars, topo_order
 from .serialize import from_json, to_json
 from .shape import infer_shape as _infer_shape
+from .shape import infer_type as _infer_type
 
 __all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json"]
 
@@ -456,7 +457,8 @@ class Symbol:
         ([(4, 20), (10, 20), (10,)], [(4, 10)])
         """
         return _infer_shape(self._outputs, self.list_arguments(),
-                            self.list_auxiliary_states(), args, kwargs, partial=False)
+                            self.list_auxiliary_states(), args, kwargs, partial=False,
+                            np_shape=is_np_shape())
 
     def infer_shape_partial(self, *args: Any, **kwargs: Any) -> tuple:
         """Like :meth:`infer_shape`, but unknown shapes are ``()`` instead of failing.
@@ -473,7 +475,47 @@ class Symbol:
         [(2, 3), (2, 3)]
         """
         return _infer_shape(self._outputs, self.list_arguments(),
-                            self.list_auxiliary_states(), args, kwargs, partial=True)
+                            self.list_auxiliary_states(), args, kwargs, partial=True,
+                            np_shape=is_np_shape())
+
+    def infer_type(self, *args: Any, **kwargs: Any) -> tuple:
+        """Types of arguments, outputs and auxiliary states from some known input types.
+
+        Returns ``(arg_types, out_types, aux_types)`` (numpy type objects) ordered like
+        ``list_arguments``, ``list_outputs`` and ``list_auxiliary_states``, or
+        ``(None, None, None)`` if some type stays unknown.
+
+        See Also
+        --------
+        infer_type_partial, infer_shape
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from minigluon import sym
+        >>> y = sym.FullyConnected(sym.var('x'), num_hidden=2, name='fc')
+        >>> y.infer_type(x=np.float32)
+        ([<class 'numpy.float32'>, <class 'numpy.float32'>, <class 'numpy.float32'>], [<class 'numpy.float32'>], [])
+        """  # noqa: E501
+        return _infer_type(self._outputs, self.list_arguments(),
+                           self.list_auxiliary_states(), args, kwargs, partial=False)
+
+    def infer_type_partial(self, *args: Any, **kwargs: Any) -> tuple:
+        """Like :meth:`infer_type`, but unknown types are None instead of failing.
+
+        See Also
+        --------
+        infer_type
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> y = sym.Cast(sym.var('x'), dtype='float16')
+        >>> y.infer_type_partial()
+        ([None], [<class 'numpy.float16'>], [])
+        """
+        return _infer_type(self._outputs, self.list_arguments(),
+                           self.list_auxiliary_states(), args, kwargs, partial=True)
 
 
 def _node_attrs(node: Node) -> dict[str, str]:
