@@ -12,6 +12,7 @@ from . import (  # noqa: F401 - importing registers the ops
     linalg,
     nn,
     normalization,
+    output,
     pad,
     pooling,
     reduce,

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..base import MXNetError
 from ..ops import registry
+from ..util import is_np_shape
 from .graph import Entry, Node, topo_order
 
 __all__ = ["to_json", "from_json"]
@@ -49,6 +50,8 @@ def to_json(outputs: list[Entry]) -> str:
              "node_row_ptr": list(range(len(order) + 1)),
              "heads": [[index[id(n)], i, 0] for n, i in outputs],
              "attrs": {"mxnet_version": _VERSION}}
+    if is_np_shape():  # as MXNet >= 1.6 marks graphs saved under numpy shape semantics
+        graph["attrs"]["is_np_shape"] = ["int", 1]
     return json.dumps(graph, indent=2)
 
 

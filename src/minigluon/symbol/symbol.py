@@ -404,6 +404,9 @@ class Symbol:
     def __mod__(self, o: Any) -> Any:
         return self._arith(o, "broadcast_mod", "_mod_scalar")
 
+    def __abs__(self) -> Symbol:
+        return build(registry.get("abs"), (self,), {}, None)
+
     def __neg__(self) -> Symbol:
         return build(registry.get("negative"), (self,), {}, None)
 
