@@ -111,9 +111,9 @@ def _(ins, outs, dim=1, num_args=None, **_):
     sizes = [s[ax] for s in new_ins]
     if out[ax] and sizes.count(0) == 1:
         k = sizes.index(0)
-        new_ins[k] = new_ins[k][:ax] + (out[ax] - sum(sizes),) + new_ins[k][ax + 1:]
+        new_ins[k] = (*new_ins[k][:ax], out[ax] - sum(sizes), *new_ins[k][ax + 1:])
     elif all(sizes):
-        out = out[:ax] + (sum(sizes),) + out[ax + 1:]
+        out = (*out[:ax], sum(sizes), *out[ax + 1:])
     return new_ins, [out]
 
 
