@@ -28,6 +28,7 @@ PUBLIC_MODULES = [
     "minigluon.contrib.ndarray",
     "minigluon.autograd",
     "minigluon.symbol",
+    "minigluon.io",
     "minigluon.name",
     "minigluon.viz",
     "minigluon.random",
@@ -46,6 +47,7 @@ PUBLIC_MODULES = [
     "minigluon.metric",
     "minigluon.context",
     "minigluon.base",
+    "minigluon.util",
     "minigluon.test_utils",
 ]
 

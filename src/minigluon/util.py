@@ -80,7 +80,7 @@ class np_shape:  # noqa: N801 - MXNet's name; used as a function
 
     See Also
     --------
-    is_np_shape, minigluon.symbol.Symbol.infer_shape_partial
+    minigluon.util.is_np_shape, minigluon.symbol.Symbol.infer_shape_partial
 
     Examples
     --------

@@ -15,6 +15,7 @@ import types
 from ..ops.frontend import build_namespaces as _build
 from . import symbol as _symbol_module
 from .attribute import AttrScope  # noqa: F401 - re-exported
+from .bind import Executor  # noqa: F401 - re-exported
 from .symbol import Group, Symbol, Variable, load, load_json, var  # noqa: F401 - re-exported
 
 _SPACES = _build(__name__, _symbol_module._build_handler, symbolic=True)
@@ -36,5 +37,5 @@ contrib = _submodule("contrib", "Contributed ops (MultiBox*, box_nms, ...) as gr
 linalg = _submodule("linalg", "Linear-algebra ops as graph nodes.")
 _internal = _submodule("_internal", "Ops behind Symbol's operators.")
 
-__all__ = sorted(["AttrScope", "Symbol", "var", "Variable", "Group", "load", "load_json"]
+__all__ = sorted(["AttrScope", "Executor", "Symbol", "var", "Variable", "Group", "load", "load_json"]
                  + [n for n in _SPACES.get("", {}) if not n.startswith("_")])
