@@ -37,5 +37,6 @@ contrib = _submodule("contrib", "Contributed ops (MultiBox*, box_nms, ...) as gr
 linalg = _submodule("linalg", "Linear-algebra ops as graph nodes.")
 _internal = _submodule("_internal", "Ops behind Symbol's operators.")
 
-__all__ = sorted(["AttrScope", "Executor", "Symbol", "var", "Variable", "Group", "load", "load_json"]
+__all__ = sorted(["AttrScope", "Executor", "Symbol", "var", "Variable", "Group", "load",
+                  "load_json"]
                  + [n for n in _SPACES.get("", {}) if not n.startswith("_")])
