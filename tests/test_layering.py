@@ -19,8 +19,9 @@ LAYERS = [
     {"ops"},  # the registry and every op (numpy in, numpy out)
     {"autograd"},  # the tape works on arrays by duck typing
     {"ndarray", "symbol"},  # the front doors, recording onto the tape / building graphs
-    {"random", "initializer", "optimizer", "lr_scheduler", "metric", "contrib", "io"},
-    {"gluon"},
+    {"random", "initializer", "optimizer", "lr_scheduler", "metric", "contrib", "io",
+     "model", "callback"},
+    {"gluon", "module"},
     {"viz", "test_utils", "_api", "_examples"},  # tools over everything
 ]
 

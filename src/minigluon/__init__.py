@@ -11,6 +11,7 @@ minigluon.symbol : Symbol graphs (``mx.sym``).
 from . import (
     autograd,
     base,
+    callback,
     context,
     contrib,
     gluon,
@@ -18,6 +19,8 @@ from . import (
     io,
     lr_scheduler,
     metric,
+    model,
+    module,
     ndarray,
     optimizer,
     random,
@@ -26,6 +29,7 @@ from . import (
     viz,
 )
 from . import initializer as init
+from . import module as mod
 from . import ndarray as nd
 from . import symbol as sym
 from .base import MXNetError
@@ -38,6 +42,7 @@ __all__ = [
     "AttrScope",
     "Context",
     "base",
+    "callback",
     "MXNetError",
     "autograd",
     "context",
@@ -52,6 +57,9 @@ __all__ = [
     "io",
     "lr_scheduler",
     "metric",
+    "mod",
+    "model",
+    "module",
     "optimizer",
     "nd",
     "ndarray",

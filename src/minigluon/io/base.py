@@ -187,7 +187,7 @@ class DataIter:
     ...         if self.n > 2:
     ...             raise StopIteration
     ...         return io.DataBatch([nd.array([self.n])])
-    >>> [b.data[0].asscalar() for b in Twice()]
+    >>> [float(b.data[0].asscalar()) for b in Twice()]
     [1.0, 2.0]
     """
 

@@ -151,6 +151,11 @@ def _bn_view(x: np.ndarray, axis: Any) -> tuple[np.ndarray, int]:
     return x.reshape(before, x.shape[ax], after), before * after
 
 
+# a symbolic BatchNorm's own moving statistics start at 0 (mean) and 1 (variance)
+BatchNorm.input_attrs = {"moving_mean": {"__init__": '["zero", {}]'},
+                         "moving_var": {"__init__": '["one", {}]'}}
+
+
 @BatchNorm.def_backward
 def _(g, ins, out, eps, momentum, fix_gamma, use_global_stats, output_mean_var, axis,
       cudnn_off):

@@ -83,6 +83,9 @@ class Op:
     # symbolic front end makes a variable ``<node>_<input>`` for each one left out
     # (``fc1_weight``). Default: the required array inputs.
     inputs_fn: Callable[..., Any] | None = None
+    # Attributes of the variables the symbolic front end creates, by input name (BatchNorm's
+    # moving_mean starts at zero: {"moving_mean": {"__init__": '["zero", {}]'}}).
+    input_attrs: dict[str, dict[str, str]] = field(default_factory=dict)
     # Partial shape inference back from the outputs, ``fn(in_shapes, out_shapes, **attrs) ->
     # (in_shapes, out_shapes)`` where a shape is None or a tuple with 0 for unknown dims.
     partial_fn: Callable[..., Any] | None = None

@@ -253,7 +253,8 @@ class Executor:
         Examples
         --------
         >>> from minigluon import sym, nd
-        >>> ex = (sym.var('x') * sym.var('x')).simple_bind(None, x=(2,))
+        >>> x = sym.var('x')
+        >>> ex = (x * x).simple_bind(None, x=(2,))
         >>> _ = ex.forward(is_train=True, x=nd.array([1, 3]))
         >>> ex.backward()
         >>> ex.grad_dict['x'].asnumpy()

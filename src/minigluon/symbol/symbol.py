@@ -562,7 +562,8 @@ def build(op: registry.Op, arrays: tuple, attrs: dict, name: str | None) -> Symb
     inputs: list[Entry | None] = []
     for p, a in zip(op.array_params, arrays) if not op.variadic else ((None, a) for a in arrays):
         if a is None and p is not None and p.name in wanted:
-            a = Symbol([(Node(None, f"{node_name}_{p.name}", dict(meta), []), 0)])
+            attrs_of_var = {**op.input_attrs.get(p.name, {}), **meta}
+            a = Symbol([(Node(None, f"{node_name}_{p.name}", attrs_of_var, []), 0)])
         if a is None:
             inputs.append(None)
         elif isinstance(a, Symbol):
