@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 
 from .. import initializer as init_mod
-from .. import ndarray as nd
 from .. import metric as metric_mod
+from .. import ndarray as nd
 from ..base import MXNetError
 from ..io.ndarray_iter import NDArrayIter
 from ..model import BatchEndParam
@@ -323,6 +323,33 @@ class BaseModule:
                                  batch_end_callback=eval_batch_end_callback, epoch=epoch)
                 for name, value in res:
                     self.logger.info("Epoch[%d] Validation-%s=%f", epoch, name, value)
+
+    def set_params(self, arg_params: dict, aux_params: dict, allow_missing: bool = False,
+                   force_init: bool = True, allow_extra: bool = False) -> None:
+        """Set parameter values: ``init_params`` with these values and no initializer.
+
+        Parameters
+        ----------
+        arg_params, aux_params : dict of str to NDArray
+        allow_missing : bool, default False
+        force_init : bool, default True
+        allow_extra : bool, default False
+
+        See Also
+        --------
+        Module.init_params, Module.get_params
+
+        Examples
+        --------
+        >>> from minigluon import mod, sym, nd
+        >>> m = mod.Module(sym.var('data') * sym.var('weight'), label_names=None)
+        >>> m.bind([('data', (1,))]); m.set_params({'weight': nd.array([2])}, {})
+        >>> m.get_params()[0]['weight'].asnumpy()
+        array([2.], dtype=float32)
+        """
+        self.init_params(initializer=None, arg_params=arg_params, aux_params=aux_params,
+                         allow_missing=allow_missing, force_init=force_init,
+                         allow_extra=allow_extra)
 
     @property
     def symbol(self) -> Any:

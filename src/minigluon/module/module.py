@@ -103,6 +103,9 @@ class Module(BaseModule):
         self._optimizer: Any = None
         self._updater: Any = None
         self._preload_opt_states: str | None = None
+        self._kvstore = None  # one device: no kvstore (attributes MXNet code reads)
+        self._update_on_kvstore = None
+        self._grad_req: Any = None
         self._data_shapes: list[DataDesc] = []
         self._label_shapes: list[DataDesc] | None = None
 
@@ -392,6 +395,7 @@ class Module(BaseModule):
             return
         self.for_training = for_training
         self.inputs_need_grad = inputs_need_grad
+        self._grad_req = grad_req
         data = _descs(data_shapes)
         labels = _descs(label_shapes) if label_shapes else None
         given = [d.name for d in data]

@@ -105,6 +105,7 @@ class Executor:
         self.outputs: list[NDArray] = [NDArray(np.zeros(s, np.float32)) for s in out_shapes]
         self._graphs: dict[bool, CachedGraph] = {}
         self._saved: tuple | None = None
+        self._ran = False
 
     # -- name-keyed views --------------------------------------------------------------------
     @property
@@ -226,6 +227,7 @@ class Executor:
         finally:
             autograd.set_recording(prev)
         self._saved = (graph, datas, res) if keep else None
+        self._ran = True
         for i, r in enumerate(res[:-1]):
             r = np.asarray(r)
             out = self.outputs[i]
@@ -260,6 +262,8 @@ class Executor:
         >>> ex.grad_dict['x'].asnumpy()
         array([2., 6.], dtype=float32)
         """
+        if self._saved is None and self._ran and not any(r != "null" for r in self._grad_req):
+            return  # nothing asks for a gradient (MXNet's backward is then a no-op)
         if self._saved is None:
             raise MXNetError("backward: run forward first; and bind with gradient arrays "
                              "(a grad_req other than 'null') for some argument")
