@@ -121,3 +121,96 @@ def test_nd_functions_accept_symbols_too() -> None:
 def test_mixing_ndarray_and_symbol_is_refused() -> None:
     with pytest.raises(TypeError, match="mixed NDArray and Symbol"):
         sym.broadcast_add(sym.var("x"), nd.ones((1,)))
+
+
+# -- ops create their own parameters, attributes, composition, copies -----------------------
+def test_ops_left_without_inputs_make_named_variables():
+    import minigluon as mx
+    data = mx.sym.var('data')
+    fc = mx.sym.FullyConnected(data, num_hidden=4, name='fc1')
+    assert fc.list_arguments() == ['data', 'fc1_weight', 'fc1_bias']
+    assert mx.sym.FullyConnected(data, num_hidden=4, no_bias=True,
+                                 name='f').list_arguments() == ['data', 'f_weight']
+    bn = mx.sym.BatchNorm(fc, name='bn')
+    assert bn.list_arguments()[-2:] == ['bn_gamma', 'bn_beta']
+    assert bn.list_auxiliary_states() == ['bn_moving_mean', 'bn_moving_var']
+    assert bn.attr_dict()['bn_moving_var']['__init__'] == '["one", {}]'
+    assert mx.sym.LeakyReLU(data, act_type='prelu', name='p').list_arguments() == \
+        ['data', 'p_gamma']
+    assert mx.sym.LeakyReLU(data, name='l').list_arguments() == ['data']
+    assert mx.sym.Deconvolution(data, kernel=(2, 2), num_filter=2,
+                                name='d').list_arguments() == ['data', 'd_weight']
+    assert mx.sym.Embedding(data, input_dim=5, output_dim=2,
+                            name='e').list_arguments() == ['data', 'e_weight']
+    # even the data: a graph built before its input is known
+    with mx.name.NameManager():
+        assert mx.sym.FullyConnected(num_hidden=2).list_arguments() == [
+            'fullyconnected0_data', 'fullyconnected0_weight', 'fullyconnected0_bias']
+
+
+def test_unknown_keyword_is_an_error_but_hidden_and_dunder_keys_are_attributes():
+    import minigluon as mx
+    with pytest.raises(TypeError, match="num_hiden"):
+        mx.sym.FullyConnected(mx.sym.var('x'), num_hidden=2, num_hiden=3)
+    y = mx.sym.FullyConnected(mx.sym.var('x'), num_hidden=2, name='fc', lr_mult=2,
+                              __mood__='calm', attr={'wd_mult': '0'})
+    assert y.attr('lr_mult') == y.attr('__lr_mult__') == '2'
+    assert y.list_attr()['__wd_mult__'] == '0'
+    assert y.attr_dict()['fc_weight']['__mood__'] == 'calm'
+    assert y.list_attr()['num_hidden'] == '2'
+
+
+def test_attributes_survive_json_and_pickle():
+    import copy
+    import pickle
+
+    import minigluon as mx
+    with mx.AttrScope(__group__='g'):
+        y = mx.sym.FullyConnected(mx.sym.var('x'), num_hidden=2, name='fc')
+    for z in (mx.sym.load_json(y.tojson()), pickle.loads(pickle.dumps(y)), copy.deepcopy(y)):
+        assert z.tojson() == y.tojson()
+        assert z.attr('__group__') == 'g'
+        assert z.list_arguments() == y.list_arguments()
+
+
+def test_compose_replaces_variables():
+    import minigluon as mx
+    inner = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=3, name='a')
+    outer = mx.sym.relu(mx.sym.FullyConnected(name='b', num_hidden=2))
+    net = outer(b_data=inner)
+    assert net.list_arguments() == ['data', 'a_weight', 'a_bias', 'b_weight', 'b_bias']
+    assert outer.list_arguments()[0] == 'b_data'  # the original is unchanged
+    with pytest.raises(TypeError):
+        outer(b_data=3)
+
+
+def test_var_attributes():
+    import minigluon as mx
+    v = mx.sym.var('w', lr_mult=0.5, init=mx.init.One(), __extra__=1)
+    assert v.attr('lr_mult') == '0.5'
+    assert v.attr('__init__') == '["one", {}]'
+    assert v.attr('__extra__') == '1'
+    with pytest.raises(ValueError, match="double underscores"):
+        mx.sym.var('w', extra=1)
+
+
+def test_infer_type():
+    import numpy as np
+
+    import minigluon as mx
+    y = mx.sym.FullyConnected(mx.sym.Cast(mx.sym.var('x'), dtype='float16'), num_hidden=2,
+                              name='fc')
+    assert y.infer_type(x=np.float32) == ([np.float32, np.float16, np.float16],
+                                          [np.float16], [])
+    assert y.infer_type_partial()[0] == [None, np.float16, np.float16]
+    assert mx.sym.relu(mx.sym.var('x')).infer_type() == (None, None, None)
+
+
+def test_abs_and_np_shape_flag_in_json():
+    import json
+
+    import minigluon as mx
+    assert abs(mx.sym.var('x')).eval(x=mx.nd.array([-2]))[0].asscalar() == 2
+    with mx.np_shape():
+        assert json.loads(mx.sym.var('x').tojson())['attrs']['is_np_shape'] == ['int', 1]
+    assert 'is_np_shape' not in json.loads(mx.sym.var('x').tojson())['attrs']

@@ -287,7 +287,7 @@ class NDArrayIter(DataIter):
         """
         if self.last_batch_handle == "pad" and self.cursor + self.batch_size > self.num_data:
             return self.cursor + self.batch_size - self.num_data
-        if self.cursor < 0:
+        if self.last_batch_handle == "roll_over" and -self.batch_size < self.cursor < 0:
             return -self.cursor
         return 0
 
