@@ -41,5 +41,5 @@ def test_errors_name_the_file(tmp_path):
     data = _write(tmp_path / "d.csv", [[1, 2, 3]])
     with pytest.raises(MXNetError, match="3 values per line"):
         io.CSVIter(data_csv=data, data_shape=(2,))
-    with pytest.raises(MXNetError, match="missing.csv"):
+    with pytest.raises(MXNetError, match=r"missing\.csv"):
         io.CSVIter(data_csv=str(tmp_path / "missing.csv"), data_shape=(2,))
