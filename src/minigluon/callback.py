@@ -1,4 +1,10 @@
-"""Callbacks for ``Module.fit``: speed and metric logging per batch, checkpoints per epoch."""
+"""Callbacks for ``Module.fit``: speed and metric logging per batch, checkpoints per epoch.
+
+See Also
+--------
+Speedometer, do_checkpoint
+minigluon.module.BaseModule.fit
+"""
 
 from __future__ import annotations
 
@@ -133,7 +139,7 @@ class Speedometer:
     See Also
     --------
     log_train_metric
-    minigluon.module.Module.fit
+    minigluon.module.BaseModule.fit
 
     Examples
     --------

@@ -1,5 +1,11 @@
 """Checkpoints of symbolic models: ``prefix-symbol.json`` plus ``prefix-%04d.params`` (MXNet's
-layout, with ``arg:``/``aux:`` key prefixes), and the record batch callbacks receive."""
+layout, with ``arg:``/``aux:`` key prefixes), and the record batch callbacks receive.
+
+See Also
+--------
+save_checkpoint, load_checkpoint
+minigluon.module.Module.save_checkpoint
+"""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ class DataDesc(namedtuple("DataDesc", ["name", "shape"])):
 
     See Also
     --------
-    DataBatch, DataIter.provide_data
+    DataBatch, NDArrayIter.provide_data
 
     Examples
     --------
@@ -171,7 +171,7 @@ class DataIter:
     See Also
     --------
     NDArrayIter, CSVIter
-    minigluon.module.Module.fit : Trains on a DataIter.
+    minigluon.module.BaseModule.fit : Trains on a DataIter.
 
     Examples
     --------

@@ -70,7 +70,7 @@ class NDArrayIter(DataIter):
     See Also
     --------
     DataBatch, DataDesc, CSVIter
-    minigluon.module.Module.fit
+    minigluon.module.BaseModule.fit
 
     Examples
     --------

@@ -50,7 +50,7 @@ class ResizeIter(DataIter):
 
         See Also
         --------
-        next
+        DataIter.next
 
         Examples
         --------
@@ -72,7 +72,7 @@ class ResizeIter(DataIter):
 
         See Also
         --------
-        next
+        DataIter.next
 
         Examples
         --------

@@ -187,34 +187,124 @@ class Module(BaseModule):
     # -- names and shapes --------------------------------------------------------------------
     @property
     def data_names(self) -> list[str]:
-        """Names of the data inputs."""
+        """Names of the data inputs.
+
+        See Also
+        --------
+        bind, Module
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=3),
+        ...                            name='softmax')
+        >>> m = mx.mod.Module(net)
+        >>> m.bind([('data', (4, 5))], [('softmax_label', (4,))])
+        >>> m.data_names
+        ['data']
+        """
         return self._data_names
 
     @property
     def label_names(self) -> list[str]:
-        """Names of the label inputs."""
+        """Names of the label inputs.
+
+        See Also
+        --------
+        bind, Module
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=3),
+        ...                            name='softmax')
+        >>> m = mx.mod.Module(net)
+        >>> m.bind([('data', (4, 5))], [('softmax_label', (4,))])
+        >>> m.label_names
+        ['softmax_label']
+        """
         return self._label_names
 
     @property
     def output_names(self) -> list[str]:
-        """Names of the outputs."""
+        """Names of the outputs.
+
+        See Also
+        --------
+        bind, Module
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=3),
+        ...                            name='softmax')
+        >>> m = mx.mod.Module(net)
+        >>> m.bind([('data', (4, 5))], [('softmax_label', (4,))])
+        >>> m.output_names
+        ['softmax_output']
+        """
         return self._output_names
 
     @property
     def data_shapes(self) -> list[DataDesc]:
-        """The bound data shapes."""
+        """The bound data shapes.
+
+        See Also
+        --------
+        bind, Module
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=3),
+        ...                            name='softmax')
+        >>> m = mx.mod.Module(net)
+        >>> m.bind([('data', (4, 5))], [('softmax_label', (4,))])
+        >>> m.data_shapes
+        [DataDesc[data,(4, 5),<class 'numpy.float32'>,NCHW]]
+        """
         self._check_binded()
         return self._data_shapes
 
     @property
     def label_shapes(self) -> list[DataDesc] | None:
-        """The bound label shapes (None without labels)."""
+        """The bound label shapes (None without labels).
+
+        See Also
+        --------
+        bind, Module
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=3),
+        ...                            name='softmax')
+        >>> m = mx.mod.Module(net)
+        >>> m.bind([('data', (4, 5))], [('softmax_label', (4,))])
+        >>> m.label_shapes
+        [DataDesc[softmax_label,(4,),<class 'numpy.float32'>,NCHW]]
+        """
         self._check_binded()
         return self._label_shapes
 
     @property
     def output_shapes(self) -> list[tuple[str, tuple]]:
-        """``(name, shape)`` of each output."""
+        """``(name, shape)`` of each output.
+
+        See Also
+        --------
+        bind, Module
+
+        Examples
+        --------
+        >>> import minigluon as mx
+        >>> net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=3),
+        ...                            name='softmax')
+        >>> m = mx.mod.Module(net)
+        >>> m.bind([('data', (4, 5))], [('softmax_label', (4,))])
+        >>> m.output_shapes
+        [('softmax_output', (4, 3))]
+        """
         self._check_binded()
         return [(n, o.shape) for n, o in zip(self._output_names,
                                              self._exec_group.execs[0].outputs)]

@@ -167,7 +167,7 @@ class Executor:
 
         See Also
         --------
-        outputs
+        forward
 
         Examples
         --------
@@ -202,7 +202,7 @@ class Executor:
 
         See Also
         --------
-        backward, outputs
+        backward, arg_dict
 
         Examples
         --------
