@@ -740,6 +740,48 @@ _unary("BlockGrad", np.copy, None,
     <NDArray 2 @cpu(0)>""", see="identity, NDArray.detach", aliases=("stop_gradient",))
 
 
+@register(name="_identity_with_attr_like_rhs", namespace="_internal", higher_order=True,
+          nondiff_inputs=(1,), shape=lambda lhs, rhs=None, **_: tuple(rhs if rhs else lhs),
+          cases=[Case((2, 3), (2, 3))])
+def _identity_with_attr_like_rhs(lhs, rhs):
+    """A copy of ``lhs`` that takes ``rhs``'s shape in shape inference (both must agree).
+
+    What a graph uses to tell shape inference that two values have one shape, so a
+    parameter's shape can be inferred from another's; the gradient passes to ``lhs`` only.
+
+    Parameters
+    ----------
+    lhs : NDArray
+        The value.
+    rhs : NDArray
+        The array whose shape ``lhs`` has.
+
+    Returns
+    -------
+    NDArray
+        A copy of ``lhs``.
+
+    See Also
+    --------
+    identity, reshape_like
+
+    Examples
+    --------
+    >>> from minigluon import nd
+    >>> nd._internal._identity_with_attr_like_rhs(nd.array([1, 2]), nd.zeros(2))
+    <BLANKLINE>
+    [1. 2.]
+    <NDArray 2 @cpu(0)>
+    """
+    if np.shape(lhs) != np.shape(rhs):
+        raise MXNetError(f"_identity_with_attr_like_rhs: shapes {np.shape(lhs)} and "
+                         f"{np.shape(rhs)} differ")
+    return np.array(lhs, copy=True)
+
+
+_identity_with_attr_like_rhs.def_backward(lambda g, ins, out: (g, None))
+
+
 # -- the rest: clip, smooth_l1, where, Cast, add_n ---------------------------------------------
 @register(method=True, higher_order=True, shape=same_shape,
           cases=[Case((3, 4), a_min=-0.5, a_max=0.5)])
