@@ -72,6 +72,11 @@ def from_json(text: str) -> list[Entry]:
         except (KeyError, TypeError, IndexError) as e:
             raise MXNetError(f"load_json: node {k} is malformed ({e})") from None
         op = None if op_name == "null" else _op(op_name)
+        if op is None:  # a variable's attributes are strings, apart from its shape
+            attrs = {key: v if key == "__shape__" else str(raw_v)
+                     for (key, v), raw_v in zip(attrs.items(),
+                                                (raw.get("attrs") or raw.get("param") or
+                                                 {}).values())}
         meta = {}
         if op is not None:  # user attributes (attr=, AttrScope) stay strings, apart from the op's
             meta = {key: str(v) if not isinstance(v, str) else v
