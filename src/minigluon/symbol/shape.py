@@ -208,6 +208,20 @@ def infer_shape(outputs: list[Entry], arg_names: list[str], aux_names: list[str]
     return arg_shapes, out_shapes, aux_shapes
 
 
+# MXNet's type codes, as a saved graph's "__dtype__" attribute holds them
+_TYPE_CODES = {"0": "float32", "1": "float64", "2": "float16", "3": "uint8", "4": "int32",
+               "5": "int8", "6": "int64", "12": "bool"}
+
+
+def _var_dtype(value: Any) -> Any:
+    if value is None or not isinstance(value, str):
+        return value
+    try:
+        return np.dtype(_TYPE_CODES.get(value, value))
+    except TypeError:
+        return None
+
+
 def infer_type(outputs: list[Entry], arg_names: list[str], aux_names: list[str],
                args: tuple, kwargs: dict[str, Any], partial: bool) -> tuple:
     """``(arg_types, out_types, aux_types)`` as ``Symbol.infer_type`` returns them.
@@ -222,7 +236,7 @@ def infer_type(outputs: list[Entry], arg_names: list[str], aux_names: list[str],
     types: dict[tuple[int, int], Any] = {}
     for n in order:
         if n.is_var:
-            t = known.get(n.name, n.attrs.get("__dtype__"))
+            t = known.get(n.name, _var_dtype(n.attrs.get("__dtype__")))
             if t is not None:
                 types[(id(n), 0)] = np.dtype(t).type
     for n in order:

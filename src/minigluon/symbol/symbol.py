@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+
 from .. import name as _name
 from ..autograd import STATE
 from ..base import MXNetError, NotImplementedForSymbol, numeric_types
@@ -615,6 +617,8 @@ def var(name: str, attr: dict | None = None, shape: Any = None, lr_mult: float |
         if value is not None:
             if key == "__shape__":
                 value = tuple(value)
+            elif key == "__dtype__":
+                value = np.dtype(value).name
             elif key == "__init__" and not isinstance(value, str):
                 value = value.dumps()  # an Initializer: stored as its JSON string
             elif key in ("__lr_mult__", "__wd_mult__"):
