@@ -41,7 +41,8 @@ class DataParallelExecutorGroup:
         Accepted as MXNet's (one device runs everything).
     workload : list, optional
         Accepted for MXNet compatibility.
-    data_shapes, label_shapes : list of DataDesc or (name, shape)
+    data_shapes, label_shapes : list of DataDesc or list of tuple
+            ``(name, shape)`` pairs also work.
     param_names : list of str
         Arguments that are parameters.
     for_training : bool
@@ -112,7 +113,8 @@ class DataParallelExecutorGroup:
 
         Parameters
         ----------
-        data_shapes, label_shapes : list of DataDesc or (name, shape)
+        data_shapes, label_shapes : list of DataDesc or list of tuple
+            ``(name, shape)`` pairs also work.
         shared_group : DataParallelExecutorGroup, optional
         reshape : bool, default False
             Reuse this group's own arrays where their shapes stay.
@@ -163,7 +165,8 @@ class DataParallelExecutorGroup:
 
         Parameters
         ----------
-        data_shapes, label_shapes : list of DataDesc or (name, shape)
+        data_shapes, label_shapes : list of DataDesc or list of tuple
+            ``(name, shape)`` pairs also work.
 
         See Also
         --------

@@ -456,8 +456,9 @@ class Module(BaseModule):
 
         Parameters
         ----------
-        data_shapes : list of DataDesc or (name, shape)
-        label_shapes : list of DataDesc or (name, shape), optional
+        data_shapes : list of DataDesc or list of tuple
+            ``(name, shape)`` pairs also work.
+        label_shapes : list of DataDesc or list of tuple, optional
         for_training : bool, default True
             Allocate gradients (needed by ``backward``).
         inputs_need_grad : bool, default False
@@ -525,8 +526,9 @@ class Module(BaseModule):
 
         Parameters
         ----------
-        data_shapes : list of DataDesc or (name, shape)
-        label_shapes : list of DataDesc or (name, shape), optional
+        data_shapes : list of DataDesc or list of tuple
+            ``(name, shape)`` pairs also work.
+        label_shapes : list of DataDesc or list of tuple, optional
 
         See Also
         --------
