@@ -19,7 +19,7 @@ from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
 from .executor import CachedGraph
 
-__all__ = ["Executor"]
+__all__ = ["Executor", "simple_bind", "symbol_bind", "symbol_simple_bind"]
 
 _REQS = ("write", "add", "null")
 
@@ -424,12 +424,6 @@ class Executor:
         self.forward = monitored  # type: ignore[method-assign]
 
 
-def bind(symbol: Any, ctx: Any, args: Any, args_grad: Any = None, grad_req: Any = "write",
-         aux_states: Any = None, group2ctx: Any = None, shared_exec: Any = None) -> Executor:
-    """Bind ``symbol`` to the given arrays (see :meth:`Symbol.bind`)."""
-    return Executor(symbol, ctx, args, args_grad, grad_req, aux_states)
-
-
 def simple_bind(symbol: Any, ctx: Any, grad_req: Any = "write", type_dict: Any = None,
                 shared_exec: Executor | None = None, shared_buffer: dict | None = None,
                 shapes: dict | None = None) -> Executor:
@@ -462,3 +456,82 @@ def simple_bind(symbol: Any, ctx: Any, grad_req: Any = "write", type_dict: Any =
              for r, s, t in zip(reqs, arg_shapes, arg_types)]
     aux = [alloc(n, s, t) for n, s, t in zip(aux_names, aux_shapes, aux_types)]
     return Executor(symbol, ctx, args, grads, reqs, aux)
+
+
+# -- Symbol.bind and Symbol.simple_bind (attached to Symbol in symbol.py) ---------------------
+def symbol_bind(self: Any, ctx: Any, args: Any, args_grad: Any = None, grad_req: Any = "write",
+          aux_states: Any = None, group2ctx: Any = None, shared_exec: Any = None) -> Executor:
+    """Bind the graph to arrays: an :class:`~minigluon.symbol.bind.Executor`.
+
+    Parameters
+    ----------
+    ctx : Context
+        Accepted for MXNet compatibility (one CPU device).
+    args : list or dict of NDArray
+        One array per argument (``list_arguments`` order, or by name).
+    args_grad : list or dict of NDArray, optional
+        Arrays receiving the gradients; arguments without one get none.
+    grad_req : {'write', 'add', 'null'}, list or dict, default 'write'
+        How gradients are stored: overwrite, accumulate, or not at all.
+    aux_states : list or dict of NDArray, optional
+        One array per auxiliary state (BatchNorm's moving statistics).
+    group2ctx, shared_exec : optional
+        Accepted for MXNet compatibility (ignored: one device).
+
+    Returns
+    -------
+    Executor
+        The bound executor.
+
+    See Also
+    --------
+    simple_bind, eval
+
+    Examples
+    --------
+    >>> from minigluon import sym, nd
+    >>> ex = (sym.var('a') + sym.var('b')).bind(None, [nd.array([1]), nd.array([2])])
+    >>> ex.forward()[0].asnumpy()
+    array([3.], dtype=float32)
+    """
+    return Executor(self, ctx, args, args_grad, grad_req, aux_states)
+
+
+def symbol_simple_bind(self: Any, ctx: Any, grad_req: Any = "write", type_dict: Any = None,
+                 stype_dict: Any = None, group2ctx: Any = None, shared_arg_names: Any = None,
+                 shared_exec: Any = None, shared_buffer: Any = None, **kwargs: Any) -> Executor:
+    """Bind the graph to new zero arrays whose shapes are inferred from input shapes.
+
+    Parameters
+    ----------
+    ctx : Context
+        Accepted for MXNet compatibility (one CPU device).
+    grad_req : {'write', 'add', 'null'}, list or dict, default 'write'
+        Which arguments get gradient arrays, and how they are stored.
+    type_dict : dict, optional
+        Argument types by name (float32 otherwise).
+    shared_exec : Executor, optional
+        Reuse its arrays of the same name and shape.
+    shared_buffer : dict, optional
+        Arrays by name to reuse (same shape); new arrays are added to it.
+    **kwargs : tuple
+        Input shapes by name.
+
+    Returns
+    -------
+    Executor
+        The bound executor.
+
+    See Also
+    --------
+    bind, infer_shape
+
+    Examples
+    --------
+    >>> from minigluon import sym
+    >>> ex = sym.FullyConnected(sym.var('x'), num_hidden=3, name='fc').simple_bind(
+    ...     None, x=(2, 5))
+    >>> [a.shape for a in ex.arg_arrays], ex.outputs[0].shape
+    ([(2, 5), (3, 5), (3,)], (2, 3))
+    """
+    return simple_bind(self, ctx, grad_req, type_dict, shared_exec, shared_buffer, kwargs)

@@ -22,7 +22,6 @@ from ..ops.shape import reshape_method_attrs
 from ..util import is_np_shape
 from . import bind as _bind_module
 from .attribute import AttrScope
-from .bind import Executor
 from .executor import CachedGraph
 from .graph import Entry, Node, aux_vars, topo_order
 from .serialize import from_json, to_json
@@ -722,87 +721,8 @@ def _eval(self: Symbol, ctx: Any = None, **kwargs: Any) -> list:
     return out if isinstance(out, list) else [out]
 
 
-def _bind(self: Symbol, ctx: Any, args: Any, args_grad: Any = None, grad_req: Any = "write",
-          aux_states: Any = None, group2ctx: Any = None, shared_exec: Any = None) -> Executor:
-    """Bind the graph to arrays: an :class:`~minigluon.symbol.bind.Executor`.
-
-    Parameters
-    ----------
-    ctx : Context
-        Accepted for MXNet compatibility (one CPU device).
-    args : list or dict of NDArray
-        One array per argument (``list_arguments`` order, or by name).
-    args_grad : list or dict of NDArray, optional
-        Arrays receiving the gradients; arguments without one get none.
-    grad_req : {'write', 'add', 'null'}, list or dict, default 'write'
-        How gradients are stored: overwrite, accumulate, or not at all.
-    aux_states : list or dict of NDArray, optional
-        One array per auxiliary state (BatchNorm's moving statistics).
-    group2ctx, shared_exec : optional
-        Accepted for MXNet compatibility (ignored: one device).
-
-    Returns
-    -------
-    Executor
-        The bound executor.
-
-    See Also
-    --------
-    simple_bind, eval
-
-    Examples
-    --------
-    >>> from minigluon import sym, nd
-    >>> ex = (sym.var('a') + sym.var('b')).bind(None, [nd.array([1]), nd.array([2])])
-    >>> ex.forward()[0].asnumpy()
-    array([3.], dtype=float32)
-    """
-    return _bind_module.bind(self, ctx, args, args_grad, grad_req, aux_states)
-
-
-def _simple_bind(self: Symbol, ctx: Any, grad_req: Any = "write", type_dict: Any = None,
-                 stype_dict: Any = None, group2ctx: Any = None, shared_arg_names: Any = None,
-                 shared_exec: Any = None, shared_buffer: Any = None, **kwargs: Any) -> Executor:
-    """Bind the graph to new zero arrays whose shapes are inferred from input shapes.
-
-    Parameters
-    ----------
-    ctx : Context
-        Accepted for MXNet compatibility (one CPU device).
-    grad_req : {'write', 'add', 'null'}, list or dict, default 'write'
-        Which arguments get gradient arrays, and how they are stored.
-    type_dict : dict, optional
-        Argument types by name (float32 otherwise).
-    shared_exec : Executor, optional
-        Reuse its arrays of the same name and shape.
-    shared_buffer : dict, optional
-        Arrays by name to reuse (same shape); new arrays are added to it.
-    **kwargs : tuple
-        Input shapes by name.
-
-    Returns
-    -------
-    Executor
-        The bound executor.
-
-    See Also
-    --------
-    bind, infer_shape
-
-    Examples
-    --------
-    >>> from minigluon import sym
-    >>> ex = sym.FullyConnected(sym.var('x'), num_hidden=3, name='fc').simple_bind(
-    ...     None, x=(2, 5))
-    >>> [a.shape for a in ex.arg_arrays], ex.outputs[0].shape
-    ([(2, 5), (3, 5), (3,)], (2, 3))
-    """
-    return _bind_module.simple_bind(self, ctx, grad_req, type_dict, shared_exec,
-                                    shared_buffer, kwargs)
-
-
-Symbol.bind = _bind  # type: ignore[attr-defined]
-Symbol.simple_bind = _simple_bind  # type: ignore[attr-defined]
+Symbol.bind = _bind_module.symbol_bind  # type: ignore[attr-defined]
+Symbol.simple_bind = _bind_module.symbol_simple_bind  # type: ignore[attr-defined]
 Symbol.tojson = _tojson  # type: ignore[attr-defined]
 Symbol.save = _save  # type: ignore[attr-defined]
 Symbol.eval = _eval  # type: ignore[attr-defined]
