@@ -105,7 +105,7 @@ def make_method(op: Op, cls_name: str, default: Callable[..., Any], mname: str |
     return fn
 
 
-# Attribute keys MXNet accepts on any op and stores twice, as ``key`` and ``__key__``.
+# Attribute keys MXNet accepts on any op; stored as ``__key__`` (``list_attr`` shows both).
 HIDDEN_KEYS = ("ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage",
                "profiler_scope")
 META = "__meta__"  # the attrs key carrying a symbolic call's user attributes to its handler
@@ -131,9 +131,9 @@ def with_meta(op: Op, attrs: dict, attr: dict | None, kwargs: dict) -> dict:
 
 
 def expand_hidden(key: str, value: Any) -> dict[str, str]:
-    """``{key: str(value)}``, plus ``__key__`` for a hidden key (``lr_mult``)."""
+    """``{key: str(value)}``, with a hidden key (``lr_mult``) stored as ``__lr_mult__``."""
     value = value if isinstance(value, str) else str(value)
-    return {key: value, f"__{key}__": value} if key in HIDDEN_KEYS else {key: value}
+    return {f"__{key}__": value} if key in HIDDEN_KEYS else {key: value}
 
 
 def build_namespaces(package: str, default: Callable[..., Any], symbolic: bool = False

@@ -21,7 +21,7 @@ class AttrScope:
 
     Scopes nest: an inner scope adds to (and overrides) the outer one's attributes, and an
     attribute given explicitly when a symbol is created overrides both. Hidden keys
-    (``lr_mult``, ``wd_mult``, ``ctx_group``, ...) are also stored as ``__key__``.
+    (``lr_mult``, ``wd_mult``, ``ctx_group``, ...) are stored as ``__key__``.
 
     Parameters
     ----------
@@ -51,7 +51,7 @@ class AttrScope:
         self._old: AttrScope | None = None
 
     def get(self, attr: dict | None) -> dict[str, str]:
-        """The scope's attributes updated with ``attr`` (hidden keys doubled).
+        """The scope's attributes updated with ``attr`` (hidden keys as ``__key__``).
 
         Parameters
         ----------
@@ -72,7 +72,7 @@ class AttrScope:
         >>> import minigluon as mx
         >>> with mx.AttrScope(group='4') as scope:
         ...     print(sorted(scope.get({'lr_mult': '2'}).items()))
-        [('__lr_mult__', '2'), ('group', '4'), ('lr_mult', '2')]
+        [('__lr_mult__', '2'), ('group', '4')]
         """
         merged: dict[str, str] = {}
         for key, value in {**self._attr, **(attr or {})}.items():

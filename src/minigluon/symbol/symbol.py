@@ -245,7 +245,7 @@ class Symbol:
         --------
         >>> from minigluon import sym
         >>> sym.var('w', lr_mult=2.0).list_attr()
-        {'lr_mult': '2.0', '__lr_mult__': '2.0'}
+        {'__lr_mult__': '2.0', 'lr_mult': '2.0'}
         """
         if recursive:
             raise DeprecationWarning("Symbol.list_attr with recursive=True has been "
