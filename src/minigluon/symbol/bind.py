@@ -17,6 +17,7 @@ import numpy as np
 from .. import autograd
 from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
+from .cse import cse_enabled, eliminate_common_expr
 from .executor import CachedGraph
 
 __all__ = ["Executor", "simple_bind", "symbol_bind", "symbol_simple_bind"]
@@ -105,6 +106,9 @@ class Executor:
         self.outputs: list[NDArray] = [NDArray(np.zeros(s, np.float32)) for s in out_shapes]
         self._graphs: dict[bool, CachedGraph] = {}
         self._saved: tuple | None = None
+        # the graph that runs: equal expressions computed once (MXNet's default)
+        self._run_outputs = (eliminate_common_expr(symbol._outputs) if cse_enabled()
+                             else list(symbol._outputs))
         self._ran = False
 
     # -- name-keyed views --------------------------------------------------------------------
@@ -180,7 +184,7 @@ class Executor:
     # -- running -----------------------------------------------------------------------------
     def _graph(self, is_train: bool) -> CachedGraph:
         if is_train not in self._graphs:
-            self._graphs[is_train] = CachedGraph(self._symbol._outputs,
+            self._graphs[is_train] = CachedGraph(self._run_outputs,
                                                  self._arg_names + self._aux_names,
                                                  training=is_train)
         return self._graphs[is_train]
@@ -390,6 +394,27 @@ class Executor:
         new._graphs = self._graphs
         new._saved = None
         return new
+
+    def get_optimized_symbol(self) -> Any:
+        """The graph this executor runs (after common subexpression elimination).
+
+        Returns
+        -------
+        Symbol
+
+        See Also
+        --------
+        forward
+
+        Examples
+        --------
+        >>> from minigluon import sym
+        >>> a, b = sym.var('a'), sym.var('b')
+        >>> ex = ((a + b) * (a + b)).simple_bind(None, a=(1,), b=(1,))
+        >>> len(ex.get_optimized_symbol().get_internals())
+        4
+        """
+        return type(self._symbol)(self._run_outputs)
 
     def set_monitor_callback(self, callback: Any, monitor_all: bool = False) -> None:
         """Call ``callback(name, array)`` on every output after each forward.
