@@ -214,3 +214,11 @@ def test_abs_and_np_shape_flag_in_json():
     with mx.np_shape():
         assert json.loads(mx.sym.var('x').tojson())['attrs']['is_np_shape'] == ['int', 1]
     assert 'is_np_shape' not in json.loads(mx.sym.var('x').tojson())['attrs']
+
+
+def test_required_attributes_stay_positional_after_optional_inputs():
+    import minigluon as mx
+    x = mx.sym.var('x')
+    assert mx.sym.clip(x, 0, 1).eval(x=mx.nd.array([-1, 2]))[0].asnumpy().tolist() == [0, 1]
+    with pytest.raises(TypeError, match="a_min"):
+        mx.sym.clip(x)

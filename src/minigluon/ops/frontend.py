@@ -46,12 +46,19 @@ def _param_list(op: Op, first_is_self: bool, symbolic: bool = False
         else:
             params.append(f"{pname}={p.default!r}")
         arrays.append(pname)
-    seen_default = symbolic or any(p.default is not _REQUIRED for p in op.array_params)
+    seen_default = any(p.default is not _REQUIRED for p in op.array_params)
     for p in op.attr_params:
         if p.default is _REQUIRED and seen_default and not kw_only:
             params.append("*")
             kw_only = True
-        params.append(p.name if p.default is _REQUIRED else f"{p.name}={p.default!r}")
+        if p.default is not _REQUIRED:
+            params.append(f"{p.name}={p.default!r}")
+        elif symbolic and not kw_only:
+            # positional as in nd (sym.clip(x, 0, 1)), but after optional array inputs: a
+            # placeholder default that with_meta reports when left out
+            params.append(f"{p.name}=_REQ")
+        else:
+            params.append(p.name)
         seen_default = seen_default or p.default is not _REQUIRED
     if not kw_only:
         params.append("*")
@@ -81,7 +88,7 @@ def make_function(op: Op, module: str, default: Callable[..., Any], fname: str |
         attrs = f"_meta(_op, {attrs}, attr, kwargs)"
     body = f"return _invoke(_op, {arrays}, {attrs}, out, name, _default)"
     fn = _compile(fname, params, body, {"_invoke": invoke, "_op": op, "_meta": with_meta,
-                                        "_default": default})
+                                        "_REQ": REQUIRED, "_default": default})
     package = module.removesuffix(f".{op.namespace}") if op.namespace else module
     fn.__doc__ = function_doc(op, package, fname)
     fn.__module__ = module
@@ -111,12 +118,25 @@ HIDDEN_KEYS = ("ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_sta
 META = "__meta__"  # the attrs key carrying a symbolic call's user attributes to its handler
 
 
+class _Required:
+    """Default of a required attribute that follows optional inputs in a ``sym`` signature."""
+
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+REQUIRED = _Required()
+
+
 def with_meta(op: Op, attrs: dict, attr: dict | None, kwargs: dict) -> dict:
     """``attrs`` plus the user attributes of a symbolic call under ``META`` (if any).
 
     ``attr`` is the ``attr=`` dict; ``kwargs`` must be hidden keys (``lr_mult``) or
     ``__dunder__`` keys: anything else is a misspelt op attribute and raises TypeError.
     """
+    missing = [k for k, v in attrs.items() if v is REQUIRED]
+    if missing:
+        raise TypeError(f"{op.name}() missing required argument(s): {missing}")
     if not attr and not kwargs:
         return attrs
     meta = {}
