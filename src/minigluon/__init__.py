@@ -21,6 +21,7 @@ from . import (
     optimizer,
     random,
     symbol,
+    test_utils,
     viz,
 )
 from . import initializer as init
@@ -52,5 +53,6 @@ __all__ = [
     "random",
     "sym",
     "symbol",
+    "test_utils",
     "viz",
 ]
