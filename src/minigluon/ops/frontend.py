@@ -105,4 +105,6 @@ def build_namespaces(package: str, default: Callable[..., Any]) -> dict[str, dic
         space[op.name] = make_function(op, module, default)
         for alias in op.aliases:
             space[alias] = make_function(op, module, default, fname=alias)
+        for alias in op.root_aliases:
+            spaces.setdefault("", {})[alias] = make_function(op, package, default, fname=alias)
     return spaces
