@@ -23,7 +23,14 @@ from minigluon.test_utils import (
 
 def test_all_is_complete() -> None:
     for name in test_utils.__all__:
-        assert callable(getattr(test_utils, name))
+        assert callable(getattr(test_utils, name)) or name in ("mx", "np")
+
+
+def test_star_import_gives_what_mxnet_tests_expect() -> None:
+    scope: dict = {}
+    exec("from minigluon.test_utils import *", scope)
+    assert scope["mx"] is mx and scope["np"] is np and scope["NDArray"] is nd.NDArray
+    assert mx.test_utils is test_utils
 
 
 def test_default_context() -> None:

@@ -5,6 +5,7 @@ from . import (  # noqa: F401 - importing registers the ops
     broadcast,
     convolution,
     creation,
+    ctc,
     elemwise,
     hooks,
     indexing,

@@ -111,11 +111,10 @@ def discard_stderr() -> Iterator[None]:
 
 
 def set_default_context(ctx: Context) -> None:
-    """Make ``ctx`` the device that arrays are created on when no ``ctx`` is given.
+    """Make ``ctx`` the current context: what :func:`default_context` returns from now on.
 
-    This is what :func:`default_context` and :func:`minigluon.current_context` return until a
-    ``with ctx:`` block or another call changes it. minigluon computes on the CPU whatever
-    the context says.
+    :func:`minigluon.current_context` returns it too, until a ``with ctx:`` block or another
+    call changes it. minigluon computes on the CPU whatever the context says.
 
     Parameters
     ----------
