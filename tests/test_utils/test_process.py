@@ -13,7 +13,6 @@ import minigluon as mx
 from minigluon.test_utils import (
     assert_exception,
     default_context,
-    discard_stderr,
     download,
     environment,
     retry,

@@ -3,6 +3,7 @@
 from . import (  # noqa: F401 - importing registers the ops
     activation,
     broadcast,
+    contrib,
     convolution,
     creation,
     ctc,
