@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ... import ndarray as nd
 from .base import Loss, _apply_weighting, _reshape_like
 from .classification import KLDivLoss
@@ -121,8 +123,11 @@ class CosineEmbeddingLoss(Loss):
         norms = F.norm(input1, axis=-1) * F.norm(input2, axis=-1)
         dot = F.sum(input1 * input2, axis=-1)
         # the floor keeps a zero vector from dividing by zero
-        cos = (dot / F.maximum(norms, 1e-12)).reshape((-1, 1))
-        loss = (1 - cos) * (label == 1) + F.relu(cos - self._margin) * (label == -1)
+        cos = (dot / F.clip(norms, 1e-12, np.inf)).reshape((-1, 1))
+        # _equal_scalar rather than ==: Symbol has no == operator (it would compare identity)
+        is_pos = F._internal._equal_scalar(label, scalar=1)
+        is_neg = F._internal._equal_scalar(label, scalar=-1)
+        loss = (1 - cos) * is_pos + F.relu(cos - self._margin) * is_neg
         return _apply_weighting(F, loss, self._weight, sample_weight)
 
 
