@@ -119,7 +119,7 @@ def ctc_loss(data, label, data_lengths=None, label_lengths=None, *, use_data_len
 
     See Also
     --------
-    minigluon.gluon.loss.CTCLoss : The Gluon loss (layouts, blank last).
+    minigluon.gluon.loss.CTCLoss : The Gluon loss (blank last).
     log_softmax
 
     Examples

@@ -13,7 +13,7 @@ from typing import Any
 
 from .dispatch import invoke
 from .registry import Op, all_ops
-from .seealso import FRONT_DOORS, function_doc, method_doc
+from .seealso import FRONT_DOORS, function_doc, method_doc, root_alias_doc
 
 __all__ = ["build_namespaces", "make_function", "make_method"]
 
@@ -69,8 +69,11 @@ def make_function(op: Op, module: str, default: Callable[..., Any], fname: str |
     body = f"return _invoke(_op, {arrays}, {attrs}, out, name, _default)"
     fn = _compile(fname, params, body, {"_invoke": invoke, "_op": op,
                                         "_default": default})
-    package = module.removesuffix(f".{op.namespace}") if op.namespace else module
-    fn.__doc__ = function_doc(op, package, fname)
+    if op.namespace and not module.endswith(f".{op.namespace}"):
+        fn.__doc__ = root_alias_doc(op, module, fname)  # nd.uniform for nd.random.uniform
+    else:
+        package = module.removesuffix(f".{op.namespace}") if op.namespace else module
+        fn.__doc__ = function_doc(op, package, fname)
     fn.__module__ = module
     fn.__qualname__ = fname
     fn.op = op  # type: ignore[attr-defined]

@@ -326,7 +326,7 @@ def download(url: str, fname: str | None = None, dirname: str | None = None,
     >>> src = pathlib.Path(tmp, 'src.txt')
     >>> _ = src.write_text('hello')
     >>> path = download(src.as_uri(), dirname=os.path.join(tmp, 'out'))
-    >>> open(path).read()
+    >>> pathlib.Path(path).read_text()
     'hello'
     """
     if retries < 1:
