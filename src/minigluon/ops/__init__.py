@@ -7,6 +7,7 @@ from . import (  # noqa: F401 - importing registers the ops
     convolution,
     creation,
     ctc,
+    deformable,
     elemwise,
     hooks,
     indexing,
