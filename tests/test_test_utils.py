@@ -237,3 +237,15 @@ def test_training_mode_is_used_when_asked() -> None:
     seen.clear()
     check_numeric_gradient(f, [np.ones(2)], use_forward_train=False)
     assert set(seen) == {False}
+
+
+def test_same_array_and_np_reduce() -> None:
+    x = nd.zeros((2, 3))
+    assert test_utils.same_array(x, x.reshape((3, 2)))
+    assert not test_utils.same_array(x, x.copy())
+    assert x.asnumpy().sum() == 0  # left unchanged
+    data = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(test_utils.np_reduce(data, [0, -1], False, np.sum),
+                                  data.sum(axis=(0, 2)))
+    assert test_utils.np_reduce(data, None, True, np.max).shape == (1, 1, 1)
+    assert test_utils.default_numeric_eps()[np.dtype(np.float64)] == 2.0**-14

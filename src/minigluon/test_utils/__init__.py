@@ -27,7 +27,9 @@ from .compare import (
     default_context,
     default_dtype,
     default_rtols,
+    np_reduce,
     same,
+    same_array,
 )
 from .data import (
     rand_ndarray,
@@ -43,8 +45,10 @@ from .gradient import (
     check_numeric_gradient,
     check_symbolic_backward,
     check_symbolic_forward,
+    default_numeric_eps,
     simple_forward,
 )
+from .optimizers import compare_ndarray_tuple, compare_optimizer
 from .process import (
     assert_exception,
     discard_stderr,
@@ -83,6 +87,8 @@ __all__ = [
     "assert_almost_equal",
     "assert_almost_equal_ignore_nan",
     "assert_allclose",
+    "same_array",
+    "np_reduce",
     # random data
     "rand_ndarray",
     "rand_shape_2d",
@@ -97,6 +103,10 @@ __all__ = [
     "check_symbolic_backward",
     "simple_forward",
     "check_consistency",
+    "default_numeric_eps",
+    # optimizers
+    "compare_ndarray_tuple",
+    "compare_optimizer",
     # the test process
     "environment",
     "discard_stderr",

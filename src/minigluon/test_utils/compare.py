@@ -12,7 +12,7 @@ from ..ndarray import NDArray
 
 __all__ = ["default_context", "default_dtype", "default_rtols", "default_atols", "same",
            "almost_equal", "assert_almost_equal", "assert_almost_equal_ignore_nan",
-           "assert_allclose"]
+           "assert_allclose", "same_array", "np_reduce"]
 
 
 def default_context() -> Context:
@@ -320,3 +320,71 @@ def assert_allclose(a: Any, b: Any, rtol: float = 1e-7, atol: float = 0,
     >>> assert_allclose(nd.array([1, 2]), [1, 2])
     """
     np.testing.assert_allclose(_numpy(a), _numpy(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def same_array(array1: NDArray, array2: NDArray) -> bool:
+    """Whether two NDArrays are the same memory: a write to one shows in the other.
+
+    Parameters
+    ----------
+    array1, array2 : NDArray
+
+    Returns
+    -------
+    bool
+
+    See Also
+    --------
+    same : Equal values, wherever they are stored.
+
+    Examples
+    --------
+    >>> from minigluon import nd
+    >>> from minigluon.test_utils import same_array
+    >>> x = nd.zeros((2, 3))
+    >>> same_array(x, x.reshape((3, 2))), same_array(x, x.copy())
+    (True, False)
+    """
+    before = array2.asnumpy()
+    array1[:] += 1
+    changed = same(array2.asnumpy(), before + 1)
+    array1[:] -= 1
+    return changed
+
+
+def np_reduce(dat: np.ndarray, axis: Any, keepdims: bool, numpy_reduce_func: Any
+              ) -> np.ndarray:
+    """Reduce ``dat`` over ``axis`` (an int, a list, or None for all) one axis at a time.
+
+    Parameters
+    ----------
+    dat : numpy.ndarray
+    axis : None, int or sequence of int
+    keepdims : bool
+    numpy_reduce_func : callable
+        A numpy reduction taking ``axis=``, such as ``np.sum`` or ``np.max``.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    See Also
+    --------
+    minigluon.ndarray.sum
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minigluon.test_utils import np_reduce
+    >>> np_reduce(np.ones((2, 3, 4)), (0, 2), True, np.sum).shape
+    (1, 3, 1)
+    """
+    axes = [axis] if isinstance(axis, int) else (list(axis) if axis is not None
+                                                 else list(range(dat.ndim)))
+    axes = [a % dat.ndim for a in axes]
+    out = dat
+    for a in sorted(axes, reverse=True):
+        out = numpy_reduce_func(out, axis=a)
+    if keepdims:
+        out = np.asarray(out).reshape([1 if i in axes else d for i, d in enumerate(dat.shape)])
+    return out

@@ -16,7 +16,7 @@ from ..symbol import Symbol
 from .compare import _numpy, assert_almost_equal
 
 __all__ = ["check_numeric_gradient", "check_symbolic_forward", "check_symbolic_backward",
-           "simple_forward", "check_consistency"]
+           "simple_forward", "check_consistency", "default_numeric_eps"]
 
 
 # -- gradient check -----------------------------------------------------------------------------
@@ -568,3 +568,25 @@ def check_consistency(sym: Any, ctx_list: list[dict], scale: float = 1.0,
                     raise AssertionError(f"check_consistency: {name} in {cfg}:\n{err}") from None
                 print(f"check_consistency: {name} in {cfg}: {err}")
     return gt
+
+
+def default_numeric_eps() -> dict[np.dtype, float]:
+    """Finite-difference steps by dtype: powers of two, so the step adds no rounding.
+
+    Returns
+    -------
+    dict of numpy.dtype to float
+
+    See Also
+    --------
+    check_numeric_gradient
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minigluon.test_utils import default_numeric_eps
+    >>> default_numeric_eps()[np.dtype(np.float32)]
+    0.001953125
+    """
+    return {np.dtype(np.float16): 2.0**-6, np.dtype(np.float32): 2.0**-9,
+            np.dtype(np.float64): 2.0**-14}
