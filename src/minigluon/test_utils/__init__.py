@@ -3,8 +3,9 @@
 Comparisons accept NDArrays, numpy arrays and numbers, and pick their default tolerances from
 the dtypes compared, like ``mxnet.test_utils``: the less precise dtype decides. Random data
 comes from minigluon's global generator, so ``mx.random.seed`` makes a test reproducible.
-``from minigluon.test_utils import *`` also gives ``mx`` (the package), ``np`` (numpy) and
-``NDArray``, as MXNet's test files expect of ``mxnet.test_utils``.
+``from minigluon.test_utils import *`` also gives ``mx`` (the package), ``np`` (numpy),
+``NDArray``, ``array`` and the few other names MXNet's test files take from
+``mxnet.test_utils`` (whose star import exports everything it imported).
 
 See Also
 --------
@@ -13,11 +14,20 @@ assert_almost_equal, check_numeric_gradient, check_symbolic_forward
 
 from __future__ import annotations
 
+import logging
+import numbers
+import os
+import struct
 import sys
+import time
 
 import numpy as np
+import numpy.random as rnd
+import numpy.testing as npt
 
-from ..ndarray import NDArray
+from ..context import Context, current_context
+from ..ndarray import NDArray, array
+from ..symbol import Symbol
 from .compare import (
     almost_equal,
     assert_allclose,
@@ -77,6 +87,18 @@ __all__ = [
     "mx",
     "np",
     "NDArray",
+    "array",
+    "Context",
+    "current_context",
+    "Symbol",
+    "rnd",
+    "npt",
+    "os",
+    "sys",
+    "time",
+    "logging",
+    "struct",
+    "numbers",
     # comparisons
     "default_context",
     "default_dtype",
