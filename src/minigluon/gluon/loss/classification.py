@@ -143,7 +143,7 @@ class SoftmaxCrossEntropyLoss(Loss):
         <NDArray 1 @cpu(0)>
         """
         if not self._from_logits:
-            pred = F.log_softmax(pred, self._axis)
+            pred = F.log_softmax(pred, axis=self._axis)
         if self._sparse_label:
             loss = -F.pick(pred, label, axis=self._axis, keepdims=True)
         else:
@@ -214,7 +214,7 @@ class KLDivLoss(Loss):
         <NDArray 1 @cpu(0)>
         """
         if not self._from_logits:
-            pred = F.log_softmax(pred, self._axis)
+            pred = F.log_softmax(pred, axis=self._axis)
         loss = label * (F.log(label + 1e-12) - pred)
         loss = _apply_weighting(F, loss, self._weight, sample_weight)
         return F.sum(loss, axis=self._batch_axis, exclude=True)

@@ -67,9 +67,9 @@ class CTCLoss(Loss):
         <NDArray 1 @cpu(0)>
         """
         if self._layout == "NTC":
-            pred = F.swapaxes(pred, 0, 1)
+            pred = F.swapaxes(pred, dim1=0, dim2=1)
         if self._batch_axis == 1:
-            label = F.swapaxes(label, 0, 1)
+            label = F.swapaxes(label, dim1=0, dim2=1)
         loss = F.ctc_loss(pred, label, pred_lengths, label_lengths,
                           use_data_lengths=pred_lengths is not None,
                           use_label_lengths=label_lengths is not None, blank_label="last")

@@ -123,7 +123,7 @@ class CosineEmbeddingLoss(Loss):
         norms = F.norm(input1, axis=-1) * F.norm(input2, axis=-1)
         dot = F.sum(input1 * input2, axis=-1)
         # the floor keeps a zero vector from dividing by zero
-        cos = (dot / F.clip(norms, 1e-12, np.inf)).reshape((-1, 1))
+        cos = (dot / F.clip(norms, a_min=1e-12, a_max=np.inf)).reshape((-1, 1))
         # _equal_scalar rather than ==: Symbol has no == operator (it would compare identity)
         is_pos = F._internal._equal_scalar(label, scalar=1)
         is_neg = F._internal._equal_scalar(label, scalar=-1)
