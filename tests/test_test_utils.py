@@ -251,3 +251,12 @@ def test_same_array_and_np_reduce() -> None:
                                   data.sum(axis=(0, 2)))
     assert test_utils.np_reduce(data, None, True, np.max).shape == (1, 1, 1)
     assert test_utils.default_numeric_eps()[np.dtype(np.float64)] == 2.0**-14
+
+
+def test_ignore_nan_and_allclose() -> None:
+    test_utils.assert_almost_equal_ignore_nan([1.0, np.nan, 3.0], nd.array([1.0, 2.0, 3.0]))
+    with pytest.raises(AssertionError):
+        test_utils.assert_almost_equal_ignore_nan([1.0, np.nan], [1.5, 2.0])
+    test_utils.assert_allclose(nd.array([1.0, np.nan]), [1.0, np.nan])  # NaNs equal by default
+    with pytest.raises(AssertionError):
+        test_utils.assert_allclose(nd.array([1.0]), [1.0 + 1e-5])  # rtol 1e-7
