@@ -270,3 +270,33 @@ def test_float64_gradients_stay_float64() -> None:
         y = (x * 0.1).sum()
     y.backward()
     assert x.grad.dtype == np.float64
+
+
+# -- get_symbol ----------------------------------------------------------------------------------
+def test_get_symbol_names_variables_constants_and_nodes() -> None:
+    x, c = nd.array([1.0, 2.0]), nd.array([0.5, 0.5])
+    x.attach_grad()
+    with autograd.record():
+        y = x * x + 2 * x - c
+    s = autograd.get_symbol(y)
+    assert s.list_arguments() == ["var0", "null1"]
+    assert s.list_outputs() == ["node_3_output"]
+    np.testing.assert_allclose(s.eval(var0=nd.array([3.0, 0.0]), null1=c)[0].asnumpy(),
+                               [14.5, -0.5])
+
+
+def test_get_symbol_counts_each_variable_once_and_picks_outputs() -> None:
+    x, z = nd.ones((3, 2)), nd.ones((3, 2))
+    x.attach_grad()
+    z.attach_grad()
+    with autograd.record():
+        a, b, _ = nd.split(x * z + x, num_outputs=3, axis=0)
+        d = b + a
+    s = autograd.get_symbol(d)
+    assert sorted(s.list_arguments()) == ["var0", "var1"]
+    assert s.eval(var0=nd.ones((3, 2)), var1=nd.ones((3, 2)))[0].shape == (1, 2)
+
+
+def test_get_symbol_of_an_unrecorded_array_fails() -> None:
+    with pytest.raises(MXNetError, match="not in a computational graph"):
+        autograd.get_symbol(nd.ones(2))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -23,7 +25,14 @@ from minigluon.test_utils import (
 
 def test_all_is_complete() -> None:
     for name in test_utils.__all__:
-        assert callable(getattr(test_utils, name))
+        assert callable(getattr(test_utils, name)) or inspect.ismodule(getattr(test_utils, name))
+
+
+def test_star_import_gives_what_mxnet_tests_expect() -> None:
+    scope: dict = {}
+    exec("from minigluon.test_utils import *", scope)
+    assert scope["mx"] is mx and scope["np"] is np and scope["NDArray"] is nd.NDArray
+    assert mx.test_utils is test_utils
 
 
 def test_default_context() -> None:
@@ -230,3 +239,24 @@ def test_training_mode_is_used_when_asked() -> None:
     seen.clear()
     check_numeric_gradient(f, [np.ones(2)], use_forward_train=False)
     assert set(seen) == {False}
+
+
+def test_same_array_and_np_reduce() -> None:
+    x = nd.zeros((2, 3))
+    assert test_utils.same_array(x, x.reshape((3, 2)))
+    assert not test_utils.same_array(x, x.copy())
+    assert x.asnumpy().sum() == 0  # left unchanged
+    data = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(test_utils.np_reduce(data, [0, -1], False, np.sum),
+                                  data.sum(axis=(0, 2)))
+    assert test_utils.np_reduce(data, None, True, np.max).shape == (1, 1, 1)
+    assert test_utils.default_numeric_eps()[np.dtype(np.float64)] == 2.0**-14
+
+
+def test_ignore_nan_and_allclose() -> None:
+    test_utils.assert_almost_equal_ignore_nan([1.0, np.nan, 3.0], nd.array([1.0, 2.0, 3.0]))
+    with pytest.raises(AssertionError):
+        test_utils.assert_almost_equal_ignore_nan([1.0, np.nan], [1.5, 2.0])
+    test_utils.assert_allclose(nd.array([1.0, np.nan]), [1.0, np.nan])  # NaNs equal by default
+    with pytest.raises(AssertionError):
+        test_utils.assert_allclose(nd.array([1.0]), [1.0 + 1e-5])  # rtol 1e-7

@@ -25,6 +25,7 @@ from . import (
     optimizer,
     random,
     symbol,
+    test_utils,
     util,
     viz,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "np_shape",
     "sym",
     "symbol",
+    "test_utils",
     "util",
     "viz",
 ]

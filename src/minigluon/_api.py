@@ -26,6 +26,7 @@ PUBLIC_MODULES = [
     "minigluon.ndarray.random",
     "minigluon.ndarray.contrib",
     "minigluon.contrib.ndarray",
+    "minigluon.contrib.autograd",
     "minigluon.autograd",
     "minigluon.symbol",
     "minigluon.io",

@@ -39,6 +39,7 @@ __all__ = [
     "mark_variables",
     "backward",
     "grad",
+    "get_symbol",
     "Function",
 ]
 
@@ -577,6 +578,88 @@ def grad(heads: Any, variables: Any, head_grads: Any = None, retain_graph: bool 
         else:
             out.append(_new_array(np.asarray(g, dtype=v._data.dtype)))
     return out
+
+
+# -- the tape as a Symbol ----------------------------------------------------------------------
+# (var(name) -> Symbol, build(op, input_symbols, attrs, name) -> Symbol), set by minigluon.symbol,
+# which sits above this module.
+_SYMBOL_BUILDER: list[tuple[Any, Any]] = []
+
+
+def _set_symbol_builder(var: Any, build: Any) -> None:
+    _SYMBOL_BUILDER[:] = [(var, build)]
+
+
+def get_symbol(x: Any) -> Any:
+    """The recorded computation of ``x`` as a Symbol graph.
+
+    Marked variables become arguments named ``var<i>``, other arrays the computation read
+    become arguments named ``null<i>``, and each recorded op a node ``node_<j>``, as in MXNet.
+    Only ops that depend on a variable are recorded, so a value computed from constants alone
+    is one ``null`` argument.
+    The graph must not have been freed by ``backward`` (use ``retain_graph=True``).
+
+    Parameters
+    ----------
+    x : NDArray
+        An array computed while recording.
+
+    Returns
+    -------
+    Symbol
+
+    See Also
+    --------
+    record
+    minigluon.symbol.Symbol.list_arguments
+
+    Examples
+    --------
+    >>> from minigluon import nd, autograd
+    >>> x, z = nd.ones(2), nd.ones(2)
+    >>> x.attach_grad()
+    >>> with autograd.record():
+    ...     y = x * x + z
+    >>> s = autograd.get_symbol(y)
+    >>> s.list_arguments()
+    ['var0', 'null1']
+    >>> s.eval(var0=nd.array([1, 2]), null1=nd.array([0, 1]))[0]
+    <BLANKLINE>
+    [1. 5.]
+    <NDArray 2 @cpu(0)>
+    """
+    if not _SYMBOL_BUILDER:
+        raise MXNetError("get_symbol needs minigluon.symbol; import minigluon first")
+    var, build = _SYMBOL_BUILDER[0]
+    root = link_of(x)
+    if root is None:
+        raise MXNetError(_NOT_IN_GRAPH)
+    leaves: dict[int, Any] = {}
+    outputs: dict[int, Any] = {}
+
+    def leaf(a: Any, marked: bool) -> Any:
+        if id(a) not in leaves:
+            leaves[id(a)] = var(f"{'var' if marked else 'null'}{len(leaves)}")
+        return leaves[id(a)]
+
+    def entry(link: Any, a: Any) -> Any:
+        if type(link) is tuple:
+            return outputs[id(link[0])][link[1]]
+        return leaf(a if link is None else link, link is not None)
+
+    order = [root[0]] if type(root) is tuple else []
+    order = _toposort(order)
+    # leaves are numbered in the order the graph first reads them
+    for n, node in enumerate(order):
+        if node.op.forward is None or "function" in node.attrs:
+            raise MXNetError(f"get_symbol: '{node.op.name}' (an autograd.Function) has no "
+                             "Symbol form")
+        ins = [entry(link, a) for link, a in zip(node.links, node.in_arrays)]
+        sym = build(node.op, tuple(ins), dict(node.attrs), f"node_{n}")
+        outputs[id(node)] = [sym[i] for i in range(len(sym))] if len(sym) > 1 else [sym]
+    if type(root) is not tuple:
+        return leaf(root, True)
+    return outputs[id(root[0])][root[1]]
 
 
 # -- custom differentiable functions ------------------------------------------------------------

@@ -8,6 +8,8 @@ minigluon.ndarray.random : The samplers.
 
 from __future__ import annotations
 
+import numpy as np
+
 from . import _rng
 from .ndarray.random import *  # noqa: F403 - MXNet exposes the samplers here too
 from .ndarray.random import __all__ as _samplers
@@ -21,7 +23,7 @@ def seed(seed_state: int, ctx: object = "all") -> None:
     Parameters
     ----------
     seed_state : int
-        The seed.
+        The seed; any int, negative ones included.
     ctx : Context or 'all', default 'all'
         Accepted for compatibility (there is one device).
 
@@ -40,4 +42,8 @@ def seed(seed_state: int, ctx: object = "all") -> None:
     >>> bool((a == b).min())
     True
     """
+    if isinstance(seed_state, (int, np.integer)) and not isinstance(seed_state, bool):
+        # MXNet takes any int (its test draws seeds from [-2**31, 2**31)); numpy wants them
+        # non-negative: wrap into [0, 2**64), which keeps distinct seeds distinct
+        seed_state = int(seed_state) % 2**64
     _rng.seed(seed_state)

@@ -138,3 +138,11 @@ def test_nd_symbol_and_hybrid_block_agree(item: Any) -> None:
     assert [tuple(s) for s in inferred] == [g.shape for g in got], (
         f"{op.name}: symbol infer_shape says {inferred}, eval gave {[g.shape for g in got]}")
     assert_same("hybridized block", op, through_hybrid_block(op, inputs, attrs), want)
+
+
+def test_ops_without_parameters_leave_unknown_keywords_unread() -> None:
+    # as MXNet: nd.broadcast_maximum(a, b, axis=1) runs; sum has parameters and rejects foo=
+    a = nd.array([[1.0], [-2.0]])
+    assert nd.broadcast_maximum(a, nd.zeros((1, 1)), axis=1).asnumpy().tolist() == [[1], [0]]
+    with pytest.raises(TypeError, match="foo"):
+        nd.sum(a, foo=2)

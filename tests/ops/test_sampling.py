@@ -303,3 +303,15 @@ def test_samplers_are_not_recorded() -> None:
         x = nd.random.uniform(shape=(2,))
         y = nd.random.shuffle(nd.ones((3,)))
     assert x._node is None and y._node is None
+
+
+def test_mxnet_root_namespace_sampler_names() -> None:
+    # MXNet keeps nd.uniform / nd.random_uniform (and sym.*) beside nd.random.uniform
+    for root, sub in [("uniform", "uniform"), ("random_uniform", "uniform"),
+                      ("normal", "normal"), ("random_normal", "normal"),
+                      ("random_poisson", "poisson"), ("random_randint", "randint"),
+                      ("shuffle", "shuffle")]:
+        assert getattr(nd, root).op is getattr(nd.random, sub).op
+        assert getattr(mx.sym, root).op is getattr(mx.sym.random, sub).op
+    mx_seed_a = nd.uniform(low=2, high=3, shape=(50,)).asnumpy()
+    assert mx_seed_a.min() >= 2 and mx_seed_a.max() < 3

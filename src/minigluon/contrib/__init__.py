@@ -3,11 +3,11 @@
 The contributed ops themselves live in :mod:`minigluon.ndarray.contrib` (``nd.contrib``) and
 ``minigluon.symbol.contrib`` (``sym.contrib``); :mod:`minigluon.contrib.ndarray` and
 ``minigluon.contrib.symbol`` re-export the same functions, and ``nd`` / ``sym`` are aliases of
-them, as in MXNet 1.x.
+them, as in MXNet 1.x. :mod:`minigluon.contrib.autograd` keeps MXNet's first autograd API.
 """
 
-from . import ndarray, symbol
+from . import autograd, ndarray, symbol
 from . import ndarray as nd
 from . import symbol as sym
 
-__all__ = ["ndarray", "symbol", "nd", "sym"]
+__all__ = ["autograd", "ndarray", "symbol", "nd", "sym"]

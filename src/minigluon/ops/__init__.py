@@ -3,8 +3,11 @@
 from . import (  # noqa: F401 - importing registers the ops
     activation,
     broadcast,
+    contrib,
     convolution,
     creation,
+    ctc,
+    deformable,
     elemwise,
     hooks,
     indexing,

@@ -13,7 +13,7 @@ from typing import Any
 
 from .dispatch import invoke
 from .registry import Op, all_ops
-from .seealso import FRONT_DOORS, function_doc, method_doc
+from .seealso import FRONT_DOORS, function_doc, method_doc, root_alias_doc
 
 __all__ = ["build_namespaces", "make_function", "make_method", "with_meta", "expand_hidden",
            "HIDDEN_KEYS", "META"]
@@ -65,6 +65,10 @@ def _param_list(op: Op, first_is_self: bool, symbolic: bool = False
     params += ["out=None", "name=None"]
     if symbolic:
         params += ["attr=None", "**kwargs"]
+    elif not op.attr_params and not first_is_self:
+        # MXNet passes keywords an op without parameters does not know along unread
+        # (nd.broadcast_maximum(a, b, axis=1) runs); an op with parameters rejects them
+        params.append("**_unread")
     arr_src = "(" + "".join(a + ", " for a in arrays) + ")"
     if any(a.startswith("*") for a in arrays):
         arr_src = "(" + ", ".join(arrays) + ",)" if len(arrays) > 1 else arrays[0][1:]
@@ -89,8 +93,11 @@ def make_function(op: Op, module: str, default: Callable[..., Any], fname: str |
     body = f"return _invoke(_op, {arrays}, {attrs}, out, name, _default)"
     fn = _compile(fname, params, body, {"_invoke": invoke, "_op": op, "_meta": with_meta,
                                         "_REQ": REQUIRED, "_default": default})
-    package = module.removesuffix(f".{op.namespace}") if op.namespace else module
-    fn.__doc__ = function_doc(op, package, fname)
+    if op.namespace and not module.endswith(f".{op.namespace}"):
+        fn.__doc__ = root_alias_doc(op, module, fname)  # nd.uniform for nd.random.uniform
+    else:
+        package = module.removesuffix(f".{op.namespace}") if op.namespace else module
+        fn.__doc__ = function_doc(op, package, fname)
     fn.__module__ = module
     fn.__qualname__ = fname
     fn.op = op  # type: ignore[attr-defined]
@@ -170,4 +177,7 @@ def build_namespaces(package: str, default: Callable[..., Any], symbolic: bool =
         space[op.name] = make_function(op, module, default, symbolic=symbolic)
         for alias in op.aliases:
             space[alias] = make_function(op, module, default, fname=alias, symbolic=symbolic)
+        for alias in op.root_aliases:
+            spaces.setdefault("", {})[alias] = make_function(op, package, default, fname=alias,
+                                                             symbolic=symbolic)
     return spaces

@@ -74,6 +74,9 @@ class Op:
     namespace: str = ""  # '', 'random', 'contrib', 'linalg', '_internal'
     method: str | None = None  # NDArray method name, if the op is also a method
     aliases: tuple[str, ...] = ()
+    # names in the root namespace (nd.*, sym.*) for an op of a sub-namespace: MXNet keeps the
+    # legacy nd.uniform / nd.random_uniform beside nd.random.uniform
+    root_aliases: tuple[str, ...] = ()
     wants_needs: bool = False  # backward accepts needs=(bool per input)
     shape_fn: Callable[..., Any] | None = None
     # Backward shape inference: the shapes of parameter inputs (weights) from the data shape,
@@ -227,6 +230,7 @@ def register(
     namespace: str = "",
     method: bool | str = False,
     aliases: tuple[str, ...] = (),
+    root_aliases: tuple[str, ...] = (),
     shape: Callable[..., Any] | None = None,
     cases: Sequence[Case] = (),
 ) -> Any:
@@ -268,6 +272,7 @@ def register(
             namespace=namespace,
             method=(op_name if method is True else method) or None,
             aliases=aliases,
+            root_aliases=root_aliases,
             shape_fn=shape,
             cases=list(cases),
             doc=inspect.cleandoc(f.__doc__ or ""),

@@ -82,7 +82,8 @@ def _shape_rule(*param_names: str) -> Callable[..., tuple]:
 
 
 # -- continuous distributions -------------------------------------------------------------------
-@register(namespace="random", differentiable=False, shape=_shape_rule("low", "high"),
+@register(namespace="random", root_aliases=("uniform", "random_uniform"),
+          differentiable=False, shape=_shape_rule("low", "high"),
           cases=[Case(low=-1.0, high=2.0, shape=(2, 3))])
 def uniform(*, low=0.0, high=1.0, shape=None, dtype=None, ctx=None):
     """Samples from the uniform distribution on ``[low, high)``.
@@ -135,7 +136,8 @@ def uniform(*, low=0.0, high=1.0, shape=None, dtype=None, ctx=None):
     return out
 
 
-@register(namespace="random", differentiable=False, shape=_shape_rule("loc", "scale"),
+@register(namespace="random", root_aliases=("normal", "random_normal"),
+          differentiable=False, shape=_shape_rule("loc", "scale"),
           cases=[Case(loc=1.0, scale=2.0, shape=(2, 3))])
 def normal(*, loc=0.0, scale=1.0, shape=None, dtype=None, ctx=None):
     """Samples from the normal distribution with mean ``loc`` and standard deviation ``scale``.
@@ -237,7 +239,8 @@ def _randn_shape(shape: tuple) -> tuple:
 randn.def_shape(lambda *shape, **_: _randn_shape(shape) or (1,))
 
 
-@register(namespace="random", differentiable=False, shape=_shape_rule("scale"),
+@register(namespace="random", root_aliases=("random_exponential",),
+          differentiable=False, shape=_shape_rule("scale"),
           cases=[Case(scale=2.0, shape=(2, 3))])
 def exponential(*, scale=1.0, shape=None, dtype=None, ctx=None):
     """Samples from the exponential distribution with mean ``scale`` (rate ``1/scale``).
@@ -279,7 +282,8 @@ def exponential(*, scale=1.0, shape=None, dtype=None, ctx=None):
     return _draw("exponential", lambda g, b, size: g.exponential(b, size), (s,), shape, dt)
 
 
-@register(namespace="random", differentiable=False, shape=_shape_rule("alpha", "beta"),
+@register(namespace="random", root_aliases=("random_gamma",),
+          differentiable=False, shape=_shape_rule("alpha", "beta"),
           cases=[Case(alpha=2.0, beta=0.5, shape=(2, 3))])
 def gamma(*, alpha=1.0, beta=1.0, shape=None, dtype=None, ctx=None):
     """Samples from the gamma distribution with shape ``alpha`` and scale ``beta``.
@@ -324,7 +328,8 @@ def gamma(*, alpha=1.0, beta=1.0, shape=None, dtype=None, ctx=None):
 
 
 # -- discrete distributions ---------------------------------------------------------------------
-@register(namespace="random", differentiable=False, shape=_shape_rule("lam"),
+@register(namespace="random", root_aliases=("random_poisson",),
+          differentiable=False, shape=_shape_rule("lam"),
           cases=[Case(lam=3.0, shape=(2, 3))])
 def poisson(*, lam=1.0, shape=None, dtype=None, ctx=None):
     """Samples from the Poisson distribution with rate ``lam``, returned as floats.
@@ -364,7 +369,8 @@ def poisson(*, lam=1.0, shape=None, dtype=None, ctx=None):
     return _draw("poisson", lambda g, r, size: g.poisson(r, size), (rate,), shape, dt)
 
 
-@register(namespace="random", differentiable=False, shape=_shape_rule("k", "p"),
+@register(namespace="random", root_aliases=("random_negative_binomial",),
+          differentiable=False, shape=_shape_rule("k", "p"),
           cases=[Case(k=3, p=0.4, shape=(2, 3))])
 def negative_binomial(*, k=1, p=1, shape=None, dtype=None, ctx=None):
     """Samples from the negative binomial distribution: failures before ``k`` successes.
@@ -409,7 +415,8 @@ def negative_binomial(*, k=1, p=1, shape=None, dtype=None, ctx=None):
                  (kk, pp), shape, dt)
 
 
-@register(namespace="random", differentiable=False, shape=_shape_rule("mu", "alpha"),
+@register(namespace="random", root_aliases=("random_generalized_negative_binomial",),
+          differentiable=False, shape=_shape_rule("mu", "alpha"),
           cases=[Case(mu=2.0, alpha=0.5, shape=(2, 3))])
 def generalized_negative_binomial(*, mu=1, alpha=1, shape=None, dtype=None, ctx=None):
     """Samples from the negative binomial distribution with mean ``mu`` and dispersion ``alpha``.
@@ -461,7 +468,8 @@ def generalized_negative_binomial(*, mu=1, alpha=1, shape=None, dtype=None, ctx=
     return _draw("generalized_negative_binomial", sample, (m, a), shape, dt)
 
 
-@register(namespace="random", differentiable=False, cases=[Case(low=0, high=5, shape=(2, 3))])
+@register(namespace="random", root_aliases=("random_randint",),
+          differentiable=False, cases=[Case(low=0, high=5, shape=(2, 3))])
 def randint(*, low, high, shape=None, dtype="int32", ctx=None):
     """Integers drawn uniformly from ``[low, high)``.
 
@@ -625,7 +633,8 @@ def _(data, *, shape=None, get_prob=False, **_):
     return [out, out] if get_prob else out
 
 
-@register(namespace="random", differentiable=False, shape=lambda d, **_: tuple(d),
+@register(namespace="random", root_aliases=("shuffle",),
+          differentiable=False, shape=lambda d, **_: tuple(d),
           cases=[Case((5, 2))])
 def shuffle(data):
     """A copy of ``data`` with its first axis randomly permuted.

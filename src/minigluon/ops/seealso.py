@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .registry import Op, all_ops
 
-__all__ = ["FRONT_DOORS", "PUBLIC_SPACES", "function_doc", "method_doc"]
+__all__ = ["FRONT_DOORS", "PUBLIC_SPACES", "function_doc", "method_doc", "root_alias_doc"]
 
 #: The packages the registry generates functions into, with the class carrying the methods.
 FRONT_DOORS = {"minigluon.ndarray": "NDArray", "minigluon.symbol": "Symbol"}
@@ -166,6 +166,15 @@ def function_doc(op: Op, package: str, name: str) -> str:
         if door is not None:
             entries.append((f"{package}.{door}.{op.method}", "The same op as a method."))
     return _with_section(doc, _section(entries, related))
+
+
+def root_alias_doc(op: Op, package: str, name: str) -> str:
+    """The docstring of ``<package>.<name>``, an op of a sub-namespace under MXNet's old root
+    name (``nd.uniform`` for ``nd.random.uniform``): its See Also points at the op itself."""
+    target = _qualified("minigluon.ndarray", op.namespace, op.name)
+    doc = f"MXNet's root-namespace name of :func:`{target}`.\n\n{op.doc}"
+    entry = (target, "The same op, in its namespace.")
+    return _with_section(doc, _section([entry], []))
 
 
 def method_doc(op: Op, package: str, method: str) -> str:

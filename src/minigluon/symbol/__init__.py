@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import types
 
+from .. import autograd as _autograd
 from ..ops.frontend import build_namespaces as _build
 from . import symbol as _symbol_module
 from .attribute import AttrScope  # noqa: F401 - re-exported
@@ -20,6 +21,7 @@ from .symbol import Group, Symbol, Variable, load, load_json, var  # noqa: F401 
 
 _SPACES = _build(__name__, _symbol_module._build_handler, symbolic=True)
 _symbol_module._install_methods()
+_autograd._set_symbol_builder(var, _symbol_module.build)
 globals().update(_SPACES.get("", {}))
 
 
