@@ -14,7 +14,7 @@ SRC = ROOT / "src"
 
 #: Layers, bottom first: a module may import its own layer and those below.
 LAYERS = [
-    {"base", "_rng", "name", "context"},  # errors, generator state, names, devices
+    {"base", "_rng", "name", "context", "util", "numpy"},  # errors, rng, names, devices, modes
     {"ops"},  # the registry and every op (numpy in, numpy out)
     {"autograd"},  # the tape works on arrays by duck typing
     {"ndarray", "symbol"},  # the front doors, recording onto the tape / building graphs

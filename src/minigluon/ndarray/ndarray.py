@@ -19,6 +19,11 @@ __all__ = ["NDArray", "array", "empty", "waitall"]
 
 _new_object = object.__new__
 
+# MXNet's storage-type codes, as stored in a variable's ``__storage_type__`` attribute. Only
+# 'default' (dense) storage exists in minigluon; the others are named for code that checks them.
+_STORAGE_TYPE_STR_TO_ID = {"undefined": -1, "default": 0, "row_sparse": 1, "csr": 2}
+_STORAGE_TYPE_ID_TO_STR = {v: k for k, v in _STORAGE_TYPE_STR_TO_ID.items()}
+
 
 def _wrap(data: np.ndarray) -> NDArray:
     a = _new_object(NDArray)
