@@ -23,7 +23,7 @@ from ..base import MXNetError
 from ..symbol.symbol import Symbol
 from .deferred import finish_deferred
 from .hooks import HookHandle
-from .hybrid import HybridCache, graph_params, trace, traced_output, tree_flatten
+from .hybrid import HybridCache, graph_params, input_kinds, trace, traced_output, tree_flatten
 from .name_scope import BlockScope
 from .param_files import load_arrays, read
 from .parameter import Parameter, ParameterDict
@@ -580,7 +580,8 @@ class Block:
     def __call__(self, *args: Any) -> Any:
         _CALL_STACK.append(self)
         try:
-            if args and isinstance(args[0], Symbol):
+            if args and (isinstance(args[0], Symbol) or (
+                    not isinstance(args[0], nd.NDArray) and input_kinds(args)[0])):
                 out = self._call_traced_with_hooks(args)
                 traced_output(self, out)
                 return out
@@ -787,7 +788,14 @@ class HybridBlock(Block):
         >>> d(sym.var('data')).list_outputs()
         ['fc_fwd_output']
         """
-        if isinstance(x, Symbol):
+        has_symbol, has_ndarray = input_kinds((x, *args))
+        if has_symbol and has_ndarray:
+            raise ValueError("In HybridBlock, we do not support mixed NDArrays and Symbols types "
+                             "for the input. Please check the type of the args.\n")
+        if not (has_symbol or has_ndarray):
+            raise ValueError("In HybridBlock, there must be one NDArray or one Symbol in the "
+                             "input. Please check the type of the args.\n")
+        if has_symbol:
             params = {k: p.var() for k, p in self._reg_params.items()}
             with self.name_scope():
                 return self.hybrid_forward(sym, x, *args, **params)
