@@ -30,7 +30,7 @@ def test_sparse_weight_storage_is_named_in_every_access_error() -> None:
 def test_dense_parameter_refuses_row_sparse_access() -> None:
     p = gluon.Parameter("w", shape=(3, 2))
     p.initialize()
-    with pytest.raises(RuntimeError, match="storage type is default. Please use data"):
+    with pytest.raises(RuntimeError, match=r"storage type is default\. Please use data"):
         p.row_sparse_data(nd.array([0]))
     with pytest.raises(RuntimeError, match="list_row_sparse_data\\(\\) because its storage"):
         p.list_row_sparse_data(nd.array([0]))
