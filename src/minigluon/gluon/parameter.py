@@ -529,7 +529,11 @@ class Parameter:
         >>> p.data().dtype
         <class 'numpy.float64'>
         """
-        self.dtype = np.dtype(as_dtype(dtype)).name
+        # A name stays a name (as MXNet keeps what it is given); anything else becomes a numpy
+        # dtype, which equals both its name and its type: loading with dtype_source='saved'
+        # gives ``p.dtype == np.float16`` as in MXNet, and ``== 'float16'`` too.
+        new = np.dtype(as_dtype(dtype))
+        self.dtype = new.name if isinstance(dtype, str) else new
         if self._data is None:
             return
         with autograd.pause():
@@ -762,8 +766,9 @@ class ParameterDict:
                         a == b or 0 in (a, b) for a, b in zip(v, existing)):
                     param._shape = tuple(max(a, b) for a, b in zip(v, existing))
                     continue
-            if k == "dtype":
-                v = np.dtype(as_dtype(v)).name
+            if k == "dtype" and existing is not None and v is not None and (
+                    np.dtype(as_dtype(v)) == np.dtype(as_dtype(existing))):
+                continue
             if existing is None and hasattr(param, k):
                 setattr(param, k, v)  # an attribute the stored Parameter left unset
                 continue
