@@ -227,6 +227,7 @@ class HybridCache:
             entry = self._graphs[key] = self._build(block, args, flat)
             self._in_format = fmt
         graph, params, out_spec, _ = entry
+        graph.monitor = block._op_monitor
         data = [a for a in flat if a is not None]
         out = graph(*data, *[p.data() for p in params])
         return tree_unflatten(out_spec, out if isinstance(out, list) else [out])
