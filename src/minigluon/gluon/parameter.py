@@ -118,6 +118,7 @@ class Parameter:
         self._deferred_init: tuple | None = None
         self._pending_data: Any = None  # set_data() before a deferred init finished
         self._var: Any = None
+        self._trainer: Any = None
         # Held by a ParameterDict under this name. A Parameter made on its own is not, until a
         # block it is assigned to registers it with the block's prefix (Block.__setattr__).
         self._in_dict = False
@@ -188,6 +189,15 @@ class Parameter:
             raise ValueError(f"Expected shape {self._shape} is incompatible with given shape "
                              f"{new_shape}.")
         self._shape = new_shape
+
+    def _set_trainer(self, trainer: Any) -> None:
+        # MXNet allows one Trainer per sparse Parameter (its rows are pulled through it)
+        if (self._stype != "default" and self._trainer is not None and trainer is not None
+                and self._trainer is not trainer):
+            raise RuntimeError(f"Failed to set the trainer for Parameter '{self.name}' because "
+                               "it was already set. More than one trainers for a "
+                               f"{self._stype} Parameter is not supported.")
+        self._trainer = trainer
 
     def _shape_known(self) -> bool:
         return self._shape is not None and all(d > 0 for d in self._shape)
