@@ -256,18 +256,21 @@ def test_python_numbers_work_imperatively_but_not_hybridized() -> None:
 
 
 def test_symbolblock_structural_names_drop_the_common_prefix(tmp_path) -> None:
-    def feature_block(prefix: str) -> gluon.SymbolBlock:
+    def feature_net(prefix: str) -> gluon.nn.HybridSequential:
         net = _mlp(prefix)
         net.initialize()
         data = sym.var("data")
         hidden = net(data).get_internals()[f"{prefix}dense0_relu_fwd_output"]
-        return gluon.SymbolBlock(hidden, data, params=net.collect_params())
+        outer = gluon.nn.HybridSequential()
+        outer.add(gluon.SymbolBlock(hidden, data, params=net.collect_params()))
+        return outer
 
-    a, b = feature_block("first_"), feature_block("second_")
-    assert sorted(a._reg_params) == ["bias", "weight"]  # "first_dense0_" is common
+    a, b = feature_net("first_"), feature_net("second_")
+    assert sorted(a[0]._reg_params) == ["bias", "weight"]  # "first_dense0_" is common
     a(nd.ones((1, 4)))
     b(nd.ones((1, 4)))
     path = str(tmp_path / "feat.params")
     a.save_parameters(path)
+    assert sorted(nd.load(path)) == ["0.bias", "0.weight"]
     b.load_parameters(path)  # different prefixes, same structural names
     np.testing.assert_array_equal(b(nd.ones((2, 4))).asnumpy(), a(nd.ones((2, 4))).asnumpy())
