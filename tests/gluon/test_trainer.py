@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 import zipfile
@@ -236,3 +237,24 @@ def test_a_sparse_parameter_takes_one_trainer() -> None:
     dense = gluon.Parameter("d", shape=(2,))
     gluon.Trainer([dense], "sgd")
     gluon.Trainer([dense], "sgd")  # dense Parameters may be shared by trainers
+
+
+def test_states_round_trip_keeps_values_and_the_optimizer_link(tmp_path) -> None:
+    x = gluon.Parameter("x", shape=(3,))
+    x.initialize(mx.init.Zero())
+    trainer = gluon.Trainer([x], "sgd", {"learning_rate": 1.0, "momentum": 0.5})
+    with autograd.record():
+        y = x.data() * 2
+    y.backward()
+    trainer.step(1)
+    before = copy.deepcopy(trainer._updaters[0].states)
+    path = str(tmp_path / "t.states")
+    trainer.save_states(path)
+    trainer.load_states(path)
+    after = trainer._updaters[0].states
+    assert set(after) == set(before)
+    for k in before:
+        np.testing.assert_array_equal(after[k].asnumpy(), before[k].asnumpy())
+    assert trainer._optimizer is trainer._updaters[0].optimizer
+    x.lr_mult = 2.0  # the loaded optimizer still reads the live Parameters
+    assert trainer._updaters[0].optimizer._get_lr(0) == 2.0

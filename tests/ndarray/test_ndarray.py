@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 
 import numpy as np
@@ -158,3 +159,12 @@ def test_squeeze_inplace_is_a_view_and_both_forms_agree() -> None:
     assert x.squeeze(axis=3, inplace=True).shape == (3, 1, 2)
     x.squeeze(inplace=True)[0] = -1
     assert x.asnumpy()[0].ravel().tolist() == [-1, -1]
+
+
+def test_deepcopy_copies_the_values_but_pickle_stays_refused() -> None:
+    x = nd.array([1, 2])
+    y = copy.deepcopy({"state": x})["state"]
+    y[:] = 0
+    assert x.asnumpy().tolist() == [1, 2]
+    with pytest.raises(TypeError, match="not pickled"):
+        pickle.dumps(x)

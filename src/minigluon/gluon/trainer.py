@@ -249,7 +249,9 @@ class Trainer:
         self._allreduce_grads()
 
     def _allreduce_grads(self) -> None:
-        return None  # one device: the gradients are already complete
+        if not self._kv_initialized:
+            self._init_kvstore()
+        # one device: the gradients are already complete
 
     def update(self, batch_size: int, ignore_stale_grad: bool = False) -> None:
         """The update part of :meth:`step` (after :meth:`allreduce_grads`).

@@ -678,6 +678,10 @@ class NDArray:
     def __getstate__(self) -> dict:
         raise TypeError("NDArrays are not pickled by minigluon; use nd.save / nd.load")
 
+    def __deepcopy__(self, memo: dict) -> NDArray:
+        # copying in memory is fine (only pickling is refused): optimizer states, configs
+        return _wrap(self._data.copy())
+
     # -- arithmetic: broadcast ops with arrays, *_scalar ops with numbers -------------------
     def __add__(self, o: Any) -> Any:
         return _binary(self, o, _OP["broadcast_add"], _OP["_plus_scalar"])
