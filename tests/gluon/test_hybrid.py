@@ -274,3 +274,9 @@ def test_symbolblock_structural_names_drop_the_common_prefix(tmp_path) -> None:
     assert sorted(nd.load(path)) == ["0.bias", "0.weight"]
     b.load_parameters(path)  # different prefixes, same structural names
     np.testing.assert_array_equal(b(nd.ones((2, 4))).asnumpy(), a(nd.ones((2, 4))).asnumpy())
+
+
+def test_symbolblock_refuses_a_row_sparse_variable() -> None:
+    data, weight = sym.var("data"), sym.var("weight", stype="row_sparse")
+    with pytest.raises(AssertionError, match="Parameter 'weight' because its storage type is"):
+        gluon.SymbolBlock(sym.dot(data, weight), data)

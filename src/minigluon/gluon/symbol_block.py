@@ -76,6 +76,11 @@ class SymbolBlock(HybridBlock):
         order = topo_order(outputs._outputs)
         aux = aux_vars(order)
         for n in order:
+            # MXNet writes the storage type's id ('1'), minigluon's sym.var its name
+            if n.is_var and n.attrs.get("__storage_type__") in ("row_sparse", "1"):
+                raise AssertionError(f"SymbolBlock doesn't support Parameter '{n.name}' because "
+                                     "its storage type is 'row_sparse'.")
+        for n in order:
             if n.is_var and n.name not in self._input_names:
                 self.params.get(n.name, allow_deferred_init=True,
                                 grad_req="null" if id(n) in aux else "write")
