@@ -687,3 +687,21 @@ def test_channels_last_pooling_layers_match_channels_first(layer, shape) -> None
     first._kwargs["layout"] = None
     ref = first(nd.array(x.asnumpy().transpose(to_first)))
     np.testing.assert_allclose(y.asnumpy(), ref.asnumpy().transpose(to_last), rtol=1e-6)
+
+
+def test_channels_last_conv_layers_infer_in_channels_and_match_channels_first() -> None:
+    x = nd.array(np.random.default_rng(5).normal(size=(2, 6, 5, 3)))
+    last = nn.Conv2D(4, (3, 2), padding=1, layout="NHWC", activation="relu")
+    last.initialize()
+    y = _same_hybridized(last, x)
+    assert last.weight.shape == (4, 3, 2, 3)  # OHWI, in_channels inferred from the last axis
+    first = nn.Conv2D(4, (3, 2), padding=1, in_channels=3, activation="relu")
+    first.initialize()
+    first.weight.set_data(last.weight.data().transpose((0, 3, 1, 2)))
+    first.bias.set_data(last.bias.data())
+    ref = first(nd.array(x.asnumpy().transpose(0, 3, 1, 2)))
+    np.testing.assert_allclose(y.asnumpy(), ref.asnumpy().transpose(0, 2, 3, 1), rtol=1e-5,
+                               atol=1e-6)
+    with autograd.predict_mode():  # the inference plan (fused kernels) takes the layout too
+        last.hybridize()
+        np.testing.assert_allclose(last(x).asnumpy(), y.asnumpy(), rtol=1e-5, atol=1e-6)
