@@ -94,13 +94,15 @@ def _layout_perms(op: str, layout: Any, ndim: int) -> tuple[tuple, tuple] | None
     The kernels compute channels-first; channels-last ops transpose around them (the weight of
     a convolution too: OHWI <-> OIHW is the same permutation). None for channels-first.
     """
-    nsp = ndim - 2
-    if layout is None or layout == _LAYOUTS.get(nsp):
-        return None
-    if layout == _LAST_LAYOUTS.get(nsp):
-        return (0, ndim - 1, *range(1, ndim - 1)), (0, *range(2, ndim), 1)
-    valid = f"{_LAYOUTS[nsp]!r} or {_LAST_LAYOUTS[nsp]!r}" if nsp in _LAYOUTS else "none"
-    raise MXNetError(f"{op}: layout {layout!r} does not fit {ndim}-D data (valid: {valid})")
+    if layout is None or layout in _LAYOUTS.values():
+        return None  # channels first: the data checks report a rank that does not fit
+    if layout not in _LAST_LAYOUTS.values():
+        raise MXNetError(f"{op}: layout {layout!r} is not supported (valid: "
+                         f"{', '.join(map(repr, [*_LAYOUTS.values(), *_LAST_LAYOUTS.values()]))})")
+    if len(layout) != ndim:
+        raise MXNetError(f"{op}: layout {layout!r} does not fit {ndim}-D data (needs "
+                         f"{len(layout)}-D data)")
+    return (0, ndim - 1, *range(1, ndim - 1)), (0, *range(2, ndim), 1)
 
 
 def _permute(shape: Any, perm: tuple) -> tuple:
