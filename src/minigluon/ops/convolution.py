@@ -136,7 +136,9 @@ def Convolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=()
         Split channels and filters into this many independent groups.
     no_bias : bool, default False
     layout : str, optional
-        Only the channels-first default (``'NCHW'`` for 2-D) is supported.
+        Channels first (``'NCW'``, ``'NCHW'``, ``'NCDHW'``, the default) or channels last
+        (``'NWC'``, ``'NHWC'``, ``'NDHWC'``); the weight follows the data (``OHWI`` for
+        ``'NHWC'``) and so does the output.
     workspace, cudnn_tune, cudnn_off
         Accepted for MXNet compatibility and ignored.
 

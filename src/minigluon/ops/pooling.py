@@ -1,4 +1,4 @@
-"""Pooling: max, average and sum over 1-D, 2-D or 3-D windows (NCW / NCHW / NCDHW data).
+"""Pooling: max, average and sum over 1-D, 2-D or 3-D windows (channels-first or -last data).
 
 Windows are combined one spatial dimension at a time, a few samples at a time so that the
 intermediates stay in cache; the backward routes gradients by a loop over the kernel offsets.
