@@ -11,17 +11,14 @@ assert_almost_equal, check_numeric_gradient
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import numbers
-import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import _rng, autograd
-from . import util as _util
 from .base import MXNetError
 from .context import Context, check_ctx, current_context
 from .ndarray import NDArray, array
@@ -577,31 +574,3 @@ def _single_output(out: Any) -> NDArray:
         raise TypeError("check_numeric_gradient: the function must return one NDArray, got "
                         f"{type(out).__name__}")
     return out
-
-
-# -- names MXNet's own test modules import (kept out of __all__: not part of the documented API)
-use_np = _util.use_np
-
-
-@contextlib.contextmanager
-def environment(*args: Any) -> Iterator[None]:
-    """Set environment variables for a ``with`` block, restoring the old values afterwards.
-
-    Takes either ``name, value`` or one dict ``{name: value}``; a value of ``None`` unsets.
-    """
-    changes = args[0] if len(args) == 1 else {args[0]: args[1]}
-    saved = {name: os.environ.get(name) for name in changes}
-    try:
-        for name, value in changes.items():
-            _set_env(name, value)
-        yield
-    finally:
-        for name, value in saved.items():
-            _set_env(name, value)
-
-
-def _set_env(name: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value
