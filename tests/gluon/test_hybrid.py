@@ -280,3 +280,27 @@ def test_symbolblock_refuses_a_row_sparse_variable() -> None:
     data, weight = sym.var("data"), sym.var("weight", stype="row_sparse")
     with pytest.raises(AssertionError, match="Parameter 'weight' because its storage type is"):
         gluon.SymbolBlock(sym.dot(data, weight), data)
+
+
+def _recorded_op(y: nd.NDArray) -> str:
+    link = autograd.link_of(y)
+    return link[0].op.name
+
+
+@pytest.mark.parametrize("limit, expected", [(3, "FullyConnected"), (2, "_CachedOp")])
+def test_inline_limit_records_small_graphs_op_by_op(limit, expected) -> None:
+    net = gluon.nn.HybridSequential()
+    net.add(gluon.nn.Dense(4, in_units=2), gluon.nn.Dense(3), gluon.nn.Dense(2))
+    net.initialize()
+    net.hybridize(inline_limit=limit)
+    x = nd.ones((1, 2))
+    with autograd.record():
+        y = net(x)
+    assert _recorded_op(y) == expected
+    y.backward()
+    grads = net[0].weight.grad().asnumpy().copy()
+    net.hybridize(active=False)
+    with autograd.record():
+        y = net(x)
+    y.backward()
+    np.testing.assert_allclose(grads, net[0].weight.grad().asnumpy(), rtol=1e-6)

@@ -17,8 +17,10 @@ from typing import Any
 
 from .. import autograd
 from .. import symbol as sym
+from ..autograd import STATE
 from ..base import MXNetError
 from ..ndarray import NDArray
+from ..ops.dispatch import invoke
 from ..symbol.executor import CachedGraph
 from ..symbol.symbol import Symbol
 from .deferred import finish_deferred
@@ -190,6 +192,29 @@ def _describe(fmt: tuple) -> str:
     return str(build(spec))
 
 
+def _run_inlined(graph: CachedGraph, arrays: list) -> Any:
+    """Run a small graph op by op, so autograd records each op rather than one graph node.
+
+    MXNet's ``hybridize(inline_limit=n)``: a graph of at most ``n`` ops is inlined into the
+    recorded computation (``autograd.get_symbol`` then shows its ops).
+    """
+    env: list[Any] = [None] * graph.n_slots
+    for s, a in zip(graph.input_slots, arrays):
+        if s >= 0:
+            env[s] = a
+    for step in graph.plan:
+        args = tuple(env[i] if i >= 0 else None for i in step.ins)
+        res = invoke(step.op, args, step.bwd_attrs)
+        res = res if isinstance(res, list) else [res]
+        for s, r in zip(step.outs, res):
+            env[s] = r
+        if graph.monitor is not None:  # hidden outputs (for backward) are not shown anyway
+            graph.monitor(step.name, step.op, [None if a is None else a._data for a in args],
+                          [r._data for r in res] + [None] * step.op.num_hidden)
+    outs = [env[s] for s in graph.out_slots]
+    return outs if len(outs) > 1 else outs[0]
+
+
 class HybridCache:
     """Planned graphs of one HybridBlock, keyed by input structure and training mode."""
 
@@ -228,8 +253,11 @@ class HybridCache:
             self._in_format = fmt
         graph, params, out_spec, _ = entry
         graph.monitor = block._op_monitor
-        data = [a for a in flat if a is not None]
-        out = graph(*data, *[p.data() for p in params])
+        arrays = [*[a for a in flat if a is not None], *[p.data() for p in params]]
+        if STATE.recording and len(graph.plan) <= block._flags.get("inline_limit", 2):
+            out = _run_inlined(graph, arrays)
+        else:
+            out = graph(*arrays)
         return tree_unflatten(out_spec, out if isinstance(out, list) else [out])
 
     def _build(self, block: Any, args: tuple, flat: list) -> tuple:
