@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from minigluon import util
+from minigluon.base import MXNetError
 
 
 def test_np_shape_is_a_context_manager_and_a_decorator():
@@ -19,3 +22,14 @@ def test_np_shape_is_a_context_manager_and_a_decorator():
         return util.is_np_shape()
 
     assert inside() and not util.is_np_shape()
+
+
+def test_the_numpy_array_mode_is_absent_and_says_so():
+    assert not util.is_np_array()
+
+    @util.use_np
+    def uses_np_arrays():
+        return 1
+
+    with pytest.raises(MXNetError, match="NumPy-compatible array mode"):
+        uses_np_arrays()

@@ -38,6 +38,7 @@ PUBLIC_MODULES = [
     "minigluon.random",
     "minigluon.gluon",
     "minigluon.gluon.nn",
+    "minigluon.gluon.contrib.nn",
     "minigluon.gluon.loss",
     "minigluon.gluon.utils",
     "minigluon.gluon.data",

@@ -104,6 +104,23 @@ def op_error(op: Any, in_shapes: Sequence[tuple | None], err: Exception) -> MXNe
     return MXNetError(f"{op.name}: {err} (inputs: {shapes})" if shapes else f"{op.name}: {err}")
 
 
+def py_str(x: bytes | str) -> str:
+    """Text from the bytes a C API would return (MXNet's helper); a ``str`` passes through.
+
+    minigluon has no C library, but code written for MXNet decodes error texts and names
+    with this function.
+
+    Examples
+    --------
+    >>> py_str(b"dense0_weight")
+    'dense0_weight'
+    """
+    return x.decode("utf-8") if isinstance(x, bytes) else x
+
+
+string_types = (str,)
+
+
 def as_dtype(dtype: Any) -> np.dtype:
     """Normalise a dtype given as a string, numpy type or ``None`` (meaning float32)."""
     if dtype is None:

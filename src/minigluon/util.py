@@ -1,8 +1,11 @@
 """Process-wide switches MXNet keeps in ``mxnet.util``: numpy shape semantics.
 
+MXNet's NumPy-compatible array mode (``mx.np``, ``@use_np``) is left out of minigluon:
+:func:`is_np_array` is always False and :func:`use_np` makes a function raise that says so.
+
 See Also
 --------
-np_shape, is_np_shape
+np_shape, is_np_shape, is_np_array
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["np_shape", "is_np_shape", "set_np_shape"]
+from .base import MXNetError
+
+__all__ = ["np_shape", "is_np_shape", "set_np_shape", "is_np_array", "use_np"]
 
 _state = threading.local()
 
@@ -108,3 +113,65 @@ class np_shape:  # noqa: N801 - MXNet's name; used as a function
             with np_shape(self._active):
                 return fn(*args, **kwargs)
         return wrapped
+
+
+_NO_NP_ARRAY = ("minigluon implements MXNet's legacy NDArray mode only; the NumPy-compatible "
+                "array mode (mx.np, mx.npx, @use_np) is not available")
+
+
+def is_np_array() -> bool:
+    """Whether MXNet's NumPy-compatible array mode is on: always False in minigluon.
+
+    Returns
+    -------
+    bool
+        False: arrays are always the legacy ``mx.nd.NDArray``.
+
+    See Also
+    --------
+    use_np, is_np_shape
+
+    Examples
+    --------
+    >>> from minigluon import util
+    >>> util.is_np_array()
+    False
+    """
+    return False
+
+
+def use_np(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator that would run ``func`` in the NumPy-compatible mode: the result raises.
+
+    Parameters
+    ----------
+    func : callable
+        A function (or test) written for ``mx.np`` arrays.
+
+    Returns
+    -------
+    callable
+        A function that raises ``MXNetError`` saying the mode is not available.
+
+    See Also
+    --------
+    is_np_array, np_shape
+
+    Examples
+    --------
+    >>> from minigluon import util
+    >>> @util.use_np
+    ... def f():
+    ...     return 1
+    >>> try:
+    ...     f()
+    ... except Exception as e:
+    ...     print(str(e)[:52])
+    minigluon implements MXNet's legacy NDArray mode onl
+    """
+
+    @functools.wraps(func)
+    def no_np_array_mode(*args: Any, **kwargs: Any) -> Any:
+        raise MXNetError(_NO_NP_ARRAY)
+
+    return no_np_array_mode

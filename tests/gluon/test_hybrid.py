@@ -203,3 +203,104 @@ def test_errors_are_the_same_imperative_and_hybridized(case) -> None:
     node = re.match(r"(.*?)Error in operator \S+: ", str(hybridized))
     assert node is not None, str(hybridized)
     assert str(hybridized).replace(node.group(0), node.group(1), 1) == str(imperative)
+
+
+class _AddOptional(gluon.HybridBlock):
+    """a + b where either may be None (an optional second input)."""
+
+    def hybrid_forward(self, F, a, b=None):
+        if a is None:
+            return b * 2
+        return a if b is None else a + b
+
+
+def test_none_inputs_trace_as_absent_and_match_imperative() -> None:
+    x = nd.array([1.0, 2.0])
+    for args in [(None, x), (x, x), (x, None), (x,)]:
+        imperative = _AddOptional()(*args)
+        hybrid = _AddOptional()
+        hybrid.hybridize()
+        for _ in range(2):  # trace, then the cached graph
+            np.testing.assert_array_equal(hybrid(*args).asnumpy(), imperative.asnumpy())
+
+
+def test_hybridized_input_structure_is_fixed_by_the_first_call() -> None:
+    block = _AddOptional()
+    block.hybridize()
+    x = nd.ones((3,))
+    block(x)
+    block(x, None)  # a trailing None is the default: same structure
+    with pytest.raises(ValueError, match="argument structure of HybridBlock does not match"):
+        block(x, x)
+    block.hybridize()  # a new hybridize forgets the structure
+    assert block(x, x).asnumpy().tolist() == [2.0, 2.0, 2.0]
+
+
+def test_inputs_must_hold_an_array_and_not_mix_arrays_and_symbols() -> None:
+    block = _AddOptional()
+    with pytest.raises(ValueError, match="must be one NDArray or one Symbol"):
+        block(None, None)
+    with pytest.raises(ValueError, match="mixed NDArrays and Symbols"):
+        block(nd.ones((2,)), sym.var("b"))
+    with pytest.raises(ValueError, match="mixed NDArrays and Symbols"):
+        block(sym.var("a"), nd.ones((2,)))
+
+
+def test_python_numbers_work_imperatively_but_not_hybridized() -> None:
+    block = _AddOptional()
+    assert block(nd.ones((2,)), 3).asnumpy().tolist() == [4.0, 4.0]
+    block.hybridize()
+    with pytest.raises(ValueError, match="must be \\(nested\\) list of Symbol or NDArray, but "
+                                         "got 3 of type <class 'int'>"):
+        block(nd.ones((2,)), 3)
+
+
+def test_symbolblock_structural_names_drop_the_common_prefix(tmp_path) -> None:
+    def feature_net(prefix: str) -> gluon.nn.HybridSequential:
+        net = _mlp(prefix)
+        net.initialize()
+        data = sym.var("data")
+        hidden = net(data).get_internals()[f"{prefix}dense0_relu_fwd_output"]
+        outer = gluon.nn.HybridSequential()
+        outer.add(gluon.SymbolBlock(hidden, data, params=net.collect_params()))
+        return outer
+
+    a, b = feature_net("first_"), feature_net("second_")
+    assert sorted(a[0]._reg_params) == ["bias", "weight"]  # "first_dense0_" is common
+    a(nd.ones((1, 4)))
+    b(nd.ones((1, 4)))
+    path = str(tmp_path / "feat.params")
+    a.save_parameters(path)
+    assert sorted(nd.load(path)) == ["0.bias", "0.weight"]
+    b.load_parameters(path)  # different prefixes, same structural names
+    np.testing.assert_array_equal(b(nd.ones((2, 4))).asnumpy(), a(nd.ones((2, 4))).asnumpy())
+
+
+def test_symbolblock_refuses_a_row_sparse_variable() -> None:
+    data, weight = sym.var("data"), sym.var("weight", stype="row_sparse")
+    with pytest.raises(AssertionError, match="Parameter 'weight' because its storage type is"):
+        gluon.SymbolBlock(sym.dot(data, weight), data)
+
+
+def _recorded_op(y: nd.NDArray) -> str:
+    link = autograd.link_of(y)
+    return link[0].op.name
+
+
+@pytest.mark.parametrize("limit, expected", [(3, "FullyConnected"), (2, "_CachedOp")])
+def test_inline_limit_records_small_graphs_op_by_op(limit, expected) -> None:
+    net = gluon.nn.HybridSequential()
+    net.add(gluon.nn.Dense(4, in_units=2), gluon.nn.Dense(3), gluon.nn.Dense(2))
+    net.initialize()
+    net.hybridize(inline_limit=limit)
+    x = nd.ones((1, 2))
+    with autograd.record():
+        y = net(x)
+    assert _recorded_op(y) == expected
+    y.backward()
+    grads = net[0].weight.grad().asnumpy().copy()
+    net.hybridize(active=False)
+    with autograd.record():
+        y = net(x)
+    y.backward()
+    np.testing.assert_allclose(grads, net[0].weight.grad().asnumpy(), rtol=1e-6)

@@ -145,3 +145,39 @@ def test_cast_dtype_with_dtype_source_saved_takes_the_files_dtype(tmp_path) -> N
     assert params["net_w"].data().dtype == np.float64
     with pytest.raises(ValueError, match="dtype_source must be 'current' or 'saved'"):
         params.load(path, cast_dtype=True, dtype_source="file")
+
+
+def test_a_deduplicated_file_loads_every_name_of_a_shared_parameter(tmp_path) -> None:
+    def shared_pair() -> nn.HybridSequential:
+        net = nn.HybridSequential()
+        first = nn.Dense(2, in_units=2)
+        net.add(first, nn.Dense(2, in_units=2, params=first.collect_params()))
+        return net
+
+    src = shared_pair()
+    src.initialize(mx.init.Constant(3))
+    path = str(tmp_path / "dedup.params")
+    src.save_parameters(path, deduplicate=True)
+    dst = shared_pair()
+    dst.initialize()
+    dst.load_parameters(path)
+    assert dst[1].weight.data().asnumpy().tolist() == [[3, 3], [3, 3]]
+    lone = nn.HybridSequential()
+    lone.add(nn.Dense(2, in_units=2), nn.Dense(2, in_units=2))  # not shared: '1.*' missing
+    with pytest.raises(MismatchError, match=r"Parameter '1\.weight' is missing in file"):
+        lone.load_parameters(path)
+
+
+def test_dtype_source_saved_takes_the_file_dtype(tmp_path) -> None:
+    net = nn.Dense(2, in_units=2)
+    net.initialize()
+    net.cast("float16")
+    path = str(tmp_path / "half.params")
+    net.save_parameters(path)
+    net.cast("float32")
+    net.load_parameters(path, cast_dtype=True, dtype_source="current")
+    assert net.weight.data().dtype == np.float32
+    net.load_parameters(path, cast_dtype=True, dtype_source="saved")
+    assert net.weight.dtype == np.float16 and net.weight.data().dtype == np.float16
+    with pytest.raises(ValueError, match="dtype_source must be 'current' or 'saved'"):
+        net.load_parameters(path, cast_dtype=True, dtype_source="file")

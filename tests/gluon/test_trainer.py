@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 import zipfile
@@ -203,3 +204,57 @@ def test_training_a_small_network_decreases_the_loss() -> None:
         trainer.step(64)
         losses.append(loss.mean().asscalar())
     assert losses[-1] < 1e-3 < losses[0]
+
+
+def test_one_device_means_no_kvstore_and_one_updater() -> None:
+    x = gluon.Parameter("x", shape=(3,), grad_stype="row_sparse")
+    x.initialize(mx.init.Zero())
+    trainer = gluon.Trainer([x], "sgd", {"learning_rate": 1.0, "momentum": 0.5})
+    assert not trainer._kv_initialized and trainer._params_to_init == [x]
+    with autograd.record():
+        y = x.data() + 1
+    y.backward()
+    trainer.step(1)
+    assert trainer._kv_initialized and trainer._params_to_init == []
+    assert trainer._kvstore is None and trainer._update_on_kvstore is None
+    assert trainer._updaters == [trainer._updater] and x._trainer is trainer
+    assert x.data().asnumpy().tolist() == [-1.0, -1.0, -1.0]
+
+
+def test_distributed_kvstore_is_refused() -> None:
+    x = gluon.Parameter("x", shape=(1,))
+    with pytest.raises(mx.MXNetError, match="distributed kvstores are not available"):
+        gluon.Trainer([x], "sgd", kvstore="dist_sync")
+
+
+def test_a_sparse_parameter_takes_one_trainer() -> None:
+    x = gluon.Parameter("x", shape=(2,), stype="row_sparse")
+    first = gluon.Trainer([x], "sgd")
+    x._set_trainer(None)
+    x._set_trainer(first)
+    with pytest.raises(RuntimeError, match="More than one trainers for a row_sparse Parameter"):
+        gluon.Trainer([x], "sgd")
+    dense = gluon.Parameter("d", shape=(2,))
+    gluon.Trainer([dense], "sgd")
+    gluon.Trainer([dense], "sgd")  # dense Parameters may be shared by trainers
+
+
+def test_states_round_trip_keeps_values_and_the_optimizer_link(tmp_path) -> None:
+    x = gluon.Parameter("x", shape=(3,))
+    x.initialize(mx.init.Zero())
+    trainer = gluon.Trainer([x], "sgd", {"learning_rate": 1.0, "momentum": 0.5})
+    with autograd.record():
+        y = x.data() * 2
+    y.backward()
+    trainer.step(1)
+    before = copy.deepcopy(trainer._updaters[0].states)
+    path = str(tmp_path / "t.states")
+    trainer.save_states(path)
+    trainer.load_states(path)
+    after = trainer._updaters[0].states
+    assert set(after) == set(before)
+    for k in before:
+        np.testing.assert_array_equal(after[k].asnumpy(), before[k].asnumpy())
+    assert trainer._optimizer is trainer._updaters[0].optimizer
+    x.lr_mult = 2.0  # the loaded optimizer still reads the live Parameters
+    assert trainer._updaters[0].optimizer._get_lr(0) == 2.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 
 import numpy as np
@@ -140,3 +141,30 @@ def test_context_objects() -> None:
     assert mx.context.num_gpus() == 0
     with pytest.raises(ValueError, match="unknown device type"):
         mx.Context("tpu")
+
+
+def test_reset_arrays_zeroes_every_array_in_place() -> None:
+    arrays = [nd.ones((2, 3)), nd.ones((4,), dtype="float16"), nd.ones((1,), dtype="float64")]
+    views = [a.reshape((-1,)) for a in arrays]
+    nd.reset_arrays(*arrays, num_arrays=3)
+    for a, v in zip(arrays, views):
+        assert not a.asnumpy().any() and not v.asnumpy().any()
+    with pytest.raises(MXNetError, match="num_arrays=1 but 2 arrays"):
+        nd.reset_arrays(*arrays[:2], num_arrays=1)
+
+
+def test_squeeze_inplace_is_a_view_and_both_forms_agree() -> None:
+    x = nd.arange(6).reshape((3, 1, 2, 1))
+    assert x.squeeze(inplace=False).shape == x.squeeze(inplace=True).shape == (3, 2)
+    assert x.squeeze(axis=3, inplace=True).shape == (3, 1, 2)
+    x.squeeze(inplace=True)[0] = -1
+    assert x.asnumpy()[0].ravel().tolist() == [-1, -1]
+
+
+def test_deepcopy_copies_the_values_but_pickle_stays_refused() -> None:
+    x = nd.array([1, 2])
+    y = copy.deepcopy({"state": x})["state"]
+    y[:] = 0
+    assert x.asnumpy().tolist() == [1, 2]
+    with pytest.raises(TypeError, match="not pickled"):
+        pickle.dumps(x)

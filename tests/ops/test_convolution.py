@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from minigluon import nd
+from minigluon import autograd, nd
 from minigluon.base import MXNetError
 from minigluon.ops import conv_engine as conv_mod
 
@@ -75,7 +75,10 @@ def test_convolution_errors_name_the_op_and_shapes() -> None:
     with pytest.raises(MXNetError, match=r"bias shape \(3,\) must be \(num_filter,\) = \(2,\)"):
         nd.Convolution(nd.ones((1, 1, 4, 4)), nd.ones((2, 1, 3, 3)), nd.ones((3,)),
                        kernel=(3, 3), num_filter=2)
-    with pytest.raises(MXNetError, match=r"layout 'NHWC' is not supported"):
+    with pytest.raises(MXNetError, match=r"layout 'NHWC' does not fit 3-D data"):
+        nd.Convolution(nd.ones((1, 4, 4)), nd.ones((2, 3, 1)), kernel=(3,),
+                       num_filter=2, no_bias=True, layout="NHWC")
+    with pytest.raises(MXNetError, match=r"layout NHWC: shapes shown channels-first"):
         nd.Convolution(nd.ones((1, 4, 4, 1)), nd.ones((2, 1, 3, 3)), kernel=(3, 3),
                        num_filter=2, no_bias=True, layout="NHWC")
 
@@ -144,3 +147,32 @@ def test_deconvolution_target_shape_and_bias() -> None:
     with pytest.raises(MXNetError, match=r"Deconvolution: weight shape \(3, 3, 4, 4\) does not "
                        r"match data of shape \(1, 2, 4, 4\)"):
         nd.Deconvolution(x, nd.ones((3, 3, 4, 4)), kernel=(4, 4), num_filter=3)
+
+
+@pytest.mark.parametrize("op, layout, x_shape, w_shape, kwargs", [
+    ("Convolution", "NWC", (2, 7, 4), (6, 3, 2), {"num_group": 2, "stride": (2,)}),
+    ("Convolution", "NHWC", (1, 5, 6, 3), (4, 3, 2, 3), {"pad": (1, 0), "dilate": (1, 2)}),
+    ("Deconvolution", "NHWC", (1, 3, 4, 2), (2, 2, 3, 5), {"stride": (2, 1)}),
+])
+def test_channels_last_equals_transposed_channels_first(op, layout, x_shape, w_shape,
+                                                        kwargs) -> None:
+    rng = np.random.default_rng(4)
+    n = len(x_shape)
+    to_first, to_last = (0, n - 1, *range(1, n - 1)), (0, *range(2, n), 1)
+    nf = w_shape[0] if op == "Convolution" else w_shape[-1] * kwargs.get("num_group", 1)
+    attrs = dict(kernel=w_shape[1:-1], num_filter=nf, no_bias=False, **kwargs)
+    x, w, b = (nd.array(rng.normal(size=s)) for s in (x_shape, w_shape, (nf,)))
+    xf, wf = nd.array(x.asnumpy().transpose(to_first)), nd.array(w.asnumpy().transpose(to_first))
+    for a in (x, w, xf, wf):
+        a.attach_grad()
+    with autograd.record():
+        y = getattr(nd, op)(x, w, b, layout=layout, **attrs)
+        yf = getattr(nd, op)(xf, wf, b, **attrs)
+    np.testing.assert_allclose(y.asnumpy(), yf.asnumpy().transpose(to_last), rtol=1e-5,
+                               atol=1e-6)
+    head = rng.normal(size=y.shape)
+    autograd.backward([y, yf], [nd.array(head), nd.array(head.transpose(to_first))])
+    np.testing.assert_allclose(x.grad.asnumpy(), xf.grad.asnumpy().transpose(to_last),
+                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(w.grad.asnumpy(), wf.grad.asnumpy().transpose(to_last),
+                               rtol=1e-5, atol=1e-5)

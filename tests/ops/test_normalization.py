@@ -1,4 +1,4 @@
-"""BatchNorm (train, predict, moving statistics, fix_gamma), LayerNorm and InstanceNorm.
+"""BatchNorm (train, predict, moving statistics, fix_gamma), LayerNorm, InstanceNorm, GroupNorm.
 """
 
 from __future__ import annotations
@@ -128,3 +128,20 @@ def test_layer_norm_and_instance_norm() -> None:
         row = v[i, c]
         want = (row - row.mean()) / math.sqrt(row.var() + 1e-3) * g3[c] + b3[c]
         np.testing.assert_allclose(y[i, c], want, **TOL)
+
+
+# -- GroupNorm -----------------------------------------------------------------------------
+def test_groupnorm_matches_naive_loops_per_group() -> None:
+    rng = np.random.default_rng(3)
+    v = rng.standard_normal((2, 6, 3, 2))
+    gamma, beta = rng.standard_normal(3), rng.standard_normal(3)
+    y = nd.GroupNorm(_arr(v), _arr(gamma), _arr(beta), num_groups=3).asnumpy()
+    for i, grp in itertools.product(range(2), range(3)):
+        block = v[i, 2 * grp:2 * grp + 2]
+        want = (block - block.mean()) / math.sqrt(block.var() + 1e-5) * gamma[grp] + beta[grp]
+        np.testing.assert_allclose(y[i, 2 * grp:2 * grp + 2], want, **TOL)
+
+
+def test_groupnorm_channels_must_split_into_groups() -> None:
+    with pytest.raises(MXNetError, match="divisible by num_groups: 5 channels, num_groups=2"):
+        nd.GroupNorm(nd.ones((1, 5, 2)), nd.ones((2,)), nd.zeros((2,)), num_groups=2)

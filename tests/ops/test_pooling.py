@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from minigluon import nd
+from minigluon import autograd, nd
 from minigluon.base import MXNetError
 
 from .naive import TOL, _grads, pool_ref
@@ -109,3 +109,38 @@ def test_pooling_errors() -> None:
         nd.Pooling(nd.ones((1, 1, 3, 3)), kernel=(2, 2), pool_type="lp")
     with pytest.raises(MXNetError, match="pooling_convention must be 'valid' or 'full'"):
         nd.Pooling(nd.ones((1, 1, 3, 3)), kernel=(2, 2), pooling_convention="same")
+
+
+@pytest.mark.parametrize("layout, kwargs", [
+    ("NWC", {"kernel": (3,), "stride": (2,), "pad": (1,)}),
+    ("NHWC", {"kernel": (2, 3), "pool_type": "avg", "pooling_convention": "full"}),
+    ("NDHWC", {"kernel": (2, 2, 2), "pool_type": "sum"}),
+    ("NHWC", {"global_pool": True, "pool_type": "max"}),
+])
+def test_channels_last_equals_transposed_channels_first(layout, kwargs) -> None:
+    n = len(layout)
+    rng = np.random.default_rng(0)
+    x = nd.array(rng.normal(size=(2, 5, 4, 6, 3)[:n]))
+    to_first, to_last = (0, n - 1, *range(1, n - 1)), (0, *range(2, n), 1)
+    x.attach_grad()
+    with autograd.record():
+        y = nd.Pooling(x, layout=layout, **kwargs)
+    y.backward(nd.array(rng.normal(size=y.shape)))
+    head = nd.array(rng.normal(size=y.shape))
+    ref_x = nd.array(x.asnumpy().transpose(to_first))
+    ref_x.attach_grad()
+    with autograd.record():
+        ref = nd.Pooling(ref_x, **kwargs)
+    np.testing.assert_allclose(y.asnumpy(), ref.asnumpy().transpose(to_last), rtol=1e-6)
+    with autograd.record():
+        y = nd.Pooling(x, layout=layout, **kwargs)
+        ref = nd.Pooling(ref_x, **kwargs)
+    y.backward(head)
+    ref.backward(nd.array(head.asnumpy().transpose(to_first)))
+    np.testing.assert_allclose(x.grad.asnumpy(), ref_x.grad.asnumpy().transpose(to_last),
+                               rtol=1e-6)
+
+
+def test_layout_must_fit_the_data() -> None:
+    with pytest.raises(MXNetError, match="layout 'NHWC' does not fit 3-D data"):
+        nd.Pooling(nd.ones((1, 2, 3)), kernel=(2,), layout="NHWC")

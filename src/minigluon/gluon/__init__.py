@@ -7,11 +7,11 @@ minigluon.gluon.nn : Layers and containers.
 minigluon.gluon.loss : Loss functions.
 """
 
-from . import data, loss, model_zoo, nn, parameter, utils
+from . import contrib, data, loss, model_zoo, nn, parameter, utils
 from .block import Block, HybridBlock
 from .parameter import Constant, Parameter, ParameterDict
 from .symbol_block import SymbolBlock
 from .trainer import Trainer
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict",
-           "Trainer", "data", "loss", "model_zoo", "nn", "parameter", "utils"]
+           "Trainer", "contrib", "data", "loss", "model_zoo", "nn", "parameter", "utils"]

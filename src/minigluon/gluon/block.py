@@ -23,8 +23,9 @@ from ..base import MXNetError
 from ..symbol.symbol import Symbol
 from .deferred import finish_deferred
 from .hooks import HookHandle
-from .hybrid import HybridCache, graph_params, trace, traced_output, tree_flatten
+from .hybrid import HybridCache, graph_params, input_kinds, trace, traced_output, tree_flatten
 from .name_scope import BlockScope
+from .op_hook import make_monitor
 from .param_files import load_arrays, read
 from .parameter import Parameter, ParameterDict
 from .summary import print_summary
@@ -577,10 +578,41 @@ class Block:
         handle.attach(self._forward_hooks, hook)
         return handle
 
+    def register_op_hook(self, callback: Callable[[str, str, Any], Any],
+                         monitor_all: bool = False) -> None:
+        """Call ``callback(name, op_name, array)`` for every op a hybridized child runs.
+
+        Only hybridized blocks run ops one by one in a graph; a plain Block passes the hook
+        to its children.
+
+        See Also
+        --------
+        HybridBlock.register_op_hook : What a hybridizable child does with it.
+        Block.register_forward_hook : A hook per block instead of per op.
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> class Net(gluon.Block):
+        ...     def __init__(self):
+        ...         super().__init__(prefix='net_')
+        ...         with self.name_scope():
+        ...             self.body = gluon.nn.Dense(2, in_units=3)
+        ...     def forward(self, x):
+        ...         return self.body(x)
+        >>> net = Net(); net.initialize(); net.hybridize()
+        >>> net.register_op_hook(lambda name, op, arr: print(name, op, arr.shape))
+        >>> _ = net(nd.ones((1, 3)))
+        net_dense0_fwd_output FullyConnected (1, 2)
+        """
+        for child in self._children.values():
+            child.register_op_hook(callback, monitor_all)
+
     def __call__(self, *args: Any) -> Any:
         _CALL_STACK.append(self)
         try:
-            if args and isinstance(args[0], Symbol):
+            if args and (isinstance(args[0], Symbol) or (
+                    not isinstance(args[0], nd.NDArray) and input_kinds(args)[0])):
                 out = self._call_traced_with_hooks(args)
                 traced_output(self, out)
                 return out
@@ -738,6 +770,7 @@ class HybridBlock(Block):
         self._active = False
         self._flags: dict[str, Any] = {}
         self._cache = HybridCache()
+        self._op_monitor: Callable | None = None
 
     def hybridize(self, active: bool = True, **kwargs: Any) -> None:
         """Mark this block (and its children) for symbolic execution.
@@ -767,6 +800,41 @@ class HybridBlock(Block):
         self._clear_cached_op()
         super().hybridize(active, **kwargs)
 
+    def register_op_hook(self, callback: Callable[[str, str, Any], Any],
+                         monitor_all: bool = False) -> None:
+        """Call ``callback(name, op_name, array)`` for every op output the hybridized graph runs.
+
+        ``name`` is the node's output name as MXNet gives it (``dense0_fwd_output``; unnamed
+        outputs are numbered, ``relu0_0``), ``op_name`` the operator (``FullyConnected``),
+        ``array`` an NDArray. With ``monitor_all=True`` each op's inputs are reported too,
+        before its outputs (``dense0_fwd_data``, ``dense0_fwd_weight``...). The hook fires
+        only while the block runs hybridized; it applies to this block and its children.
+
+        See Also
+        --------
+        HybridBlock.hybridize
+        Block.register_forward_hook : A hook per block instead of per op.
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> net = gluon.nn.HybridSequential(prefix='mlp_')
+        >>> with net.name_scope():
+        ...     net.add(gluon.nn.Dense(2, in_units=3, activation='relu'))
+        >>> net.initialize(); net.hybridize()
+        >>> net.register_op_hook(lambda name, op, arr: print(name, op, arr.shape),
+        ...                      monitor_all=True)
+        >>> _ = net(nd.ones((1, 3)))
+        mlp_dense0_fwd_data FullyConnected (1, 3)
+        mlp_dense0_fwd_weight FullyConnected (2, 3)
+        mlp_dense0_fwd_bias FullyConnected (2,)
+        mlp_dense0_fwd_output FullyConnected (1, 2)
+        mlp_dense0_relu_fwd_input0 Activation (1, 2)
+        mlp_dense0_relu_fwd_output Activation (1, 2)
+        """
+        monitor = make_monitor(callback, monitor_all)
+        self.apply(lambda block: setattr(block, "_op_monitor", monitor))
+
     def forward(self, x: Any, *args: Any) -> Any:
         """Run the block: the cached graph if hybridized, else ``hybrid_forward(nd, ...)``.
 
@@ -787,7 +855,14 @@ class HybridBlock(Block):
         >>> d(sym.var('data')).list_outputs()
         ['fc_fwd_output']
         """
-        if isinstance(x, Symbol):
+        has_symbol, has_ndarray = input_kinds((x, *args))
+        if has_symbol and has_ndarray:
+            raise ValueError("In HybridBlock, we do not support mixed NDArrays and Symbols types "
+                             "for the input. Please check the type of the args.\n")
+        if not (has_symbol or has_ndarray):
+            raise ValueError("In HybridBlock, there must be one NDArray or one Symbol in the "
+                             "input. Please check the type of the args.\n")
+        if has_symbol:
             params = {k: p.var() for k, p in self._reg_params.items()}
             with self.name_scope():
                 return self.hybrid_forward(sym, x, *args, **params)

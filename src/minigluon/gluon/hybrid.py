@@ -17,12 +17,16 @@ from typing import Any
 
 from .. import autograd
 from .. import symbol as sym
+from ..autograd import STATE
 from ..base import MXNetError
+from ..ndarray import NDArray
+from ..ops.dispatch import invoke
 from ..symbol.executor import CachedGraph
 from ..symbol.symbol import Symbol
 from .deferred import finish_deferred
 
-__all__ = ["tree_flatten", "tree_unflatten", "trace", "traced_output", "HybridCache"]
+__all__ = ["tree_flatten", "tree_unflatten", "trace", "traced_output", "HybridCache",
+           "input_kinds"]
 
 
 # -- nested inputs and outputs: one flatten/unflatten pair ---------------------------------------
@@ -55,6 +59,43 @@ def tree_unflatten(spec: Any, leaves: list) -> Any:
         return kind(build(c) for c in children)
 
     return build(spec)
+
+
+def input_kinds(args: Any) -> tuple[bool, bool]:
+    """Whether the (nested) arguments hold a Symbol, and whether they hold an NDArray."""
+    has_sym = has_nd = False
+    for a in args:
+        if isinstance(a, NDArray):
+            has_nd = True
+        elif isinstance(a, Symbol):
+            has_sym = True
+        elif isinstance(a, (list, tuple)):
+            s, n = input_kinds(a)
+            has_sym, has_nd = has_sym or s, has_nd or n
+        elif isinstance(a, dict):
+            s, n = input_kinds(list(a.values()))
+            has_sym, has_nd = has_sym or s, has_nd or n
+    return has_sym, has_nd
+
+
+def _check_graph_inputs(block: Any, flat: list) -> None:
+    # A graph input is a variable fed an array; a Python number would be frozen into the graph
+    # at trace time, so hybridized blocks refuse it (as MXNet does).
+    for a in flat:
+        if a is not None and not isinstance(a, (NDArray, Symbol)):
+            raise ValueError(f"When hybridized, the input of HybridBlock {block.name} must be "
+                             f"(nested) list of Symbol or NDArray, but got {a} of type "
+                             f"{type(a)}")
+
+
+def _drop_trailing_none(spec: Any, flat: list) -> tuple[Any, list]:
+    """The structure with trailing top-level ``None`` arguments removed (defaults left out)."""
+    kind, children = spec
+    children, flat = list(children), list(flat)
+    while children and children[-1] is None and flat[-1] is None:
+        children.pop()
+        flat.pop()
+    return (kind, tuple(children)), flat
 
 
 # -- tracing ------------------------------------------------------------------------------------
@@ -136,28 +177,87 @@ def graph_params(block: Any, outputs: Symbol, data_names: list[str]) -> list:
     return [all_params[v] for v in graph_vars if v in all_params]
 
 
+def _describe(fmt: tuple) -> str:
+    """A structure as MXNet prints it: 0 for an array, -1 for None, nested lists."""
+    spec, nones = fmt
+    it = iter(nones)
+
+    def build(s: Any) -> Any:
+        if s is None:
+            return -1 if next(it) else 0
+        if s[0] is dict:
+            return build(s[2])
+        return [build(c) for c in s[1]]
+
+    return str(build(spec))
+
+
+def _run_inlined(graph: CachedGraph, arrays: list) -> Any:
+    """Run a small graph op by op, so autograd records each op rather than one graph node.
+
+    MXNet's ``hybridize(inline_limit=n)``: a graph of at most ``n`` ops is inlined into the
+    recorded computation (``autograd.get_symbol`` then shows its ops).
+    """
+    env: list[Any] = [None] * graph.n_slots
+    for s, a in zip(graph.input_slots, arrays):
+        if s >= 0:
+            env[s] = a
+    for step in graph.plan:
+        args = tuple(env[i] if i >= 0 else None for i in step.ins)
+        res = invoke(step.op, args, step.bwd_attrs)
+        res = res if isinstance(res, list) else [res]
+        for s, r in zip(step.outs, res):
+            env[s] = r
+        if graph.monitor is not None:  # hidden outputs (for backward) are not shown anyway
+            graph.monitor(step.name, step.op, [None if a is None else a._data for a in args],
+                          [r._data for r in res] + [None] * step.op.num_hidden)
+    outs = [env[s] for s in graph.out_slots]
+    return outs if len(outs) > 1 else outs[0]
+
+
 class HybridCache:
     """Planned graphs of one HybridBlock, keyed by input structure and training mode."""
 
     def __init__(self) -> None:
         self._graphs: dict[tuple, tuple[CachedGraph, list, Any, Symbol]] = {}
+        # The input structure of the first call: like MXNet's cached op, a hybridized block
+        # then only accepts that structure (trailing None arguments aside) until hybridize().
+        self._in_format: tuple | None = None
 
     def clear(self) -> None:
         self._graphs.clear()
+        self._in_format = None
 
     def symbol(self) -> Symbol | None:
         """The most recently traced graph (what ``export`` writes)."""
         return next(reversed(self._graphs.values()))[3] if self._graphs else None
 
     def __call__(self, block: Any, args: tuple) -> Any:
-        flat, in_spec = tree_flatten(list(args))
-        key = (in_spec, tuple(a is None for a in flat), autograd.is_training())
+        if all(isinstance(a, NDArray) for a in args):  # the common case, kept cheap
+            flat = list(args)
+            fmt = ((list, (None,) * len(flat)), (False,) * len(flat))
+        else:
+            flat, in_spec = tree_flatten(list(args))
+            _check_graph_inputs(block, flat)
+            # trailing None arguments stand for defaults: f(x) and f(x, None) share a graph
+            spec, kept = _drop_trailing_none(in_spec, flat)
+            fmt = (spec, tuple(a is None for a in kept))
+        if self._in_format is not None and fmt != self._in_format:
+            raise ValueError("The argument structure of HybridBlock does not match the cached "
+                             f"version. Stored format = {_describe(self._in_format)}, input "
+                             f"format = {_describe(fmt)}")
+        key = (*fmt, autograd.is_training())
         entry = self._graphs.get(key)
         if entry is None:
             entry = self._graphs[key] = self._build(block, args, flat)
+            self._in_format = fmt
         graph, params, out_spec, _ = entry
-        data = [a for a in flat if a is not None]
-        out = graph(*data, *[p.data() for p in params])
+        graph.monitor = block._op_monitor
+        arrays = [*[a for a in flat if a is not None], *[p.data() for p in params]]
+        if STATE.recording and len(graph.plan) <= block._flags.get("inline_limit", 2):
+            out = _run_inlined(graph, arrays)
+        else:
+            out = graph(*arrays)
         return tree_unflatten(out_spec, out if isinstance(out, list) else [out])
 
     def _build(self, block: Any, args: tuple, flat: list) -> tuple:

@@ -75,7 +75,10 @@ def load_arrays(params: Mapping[str, Any], arrays: Mapping[str, np.ndarray], *,
     """
     if cast_dtype and dtype_source not in ("current", "saved"):
         raise ValueError(f"dtype_source must be 'current' or 'saved', got {dtype_source!r}")
-    missing = [] if allow_missing else [n for n in params if n not in arrays]
+    # A shared Parameter is known by several names; a deduplicated file holds one of them.
+    in_file = {id(params[n]) for n in arrays if n in params}
+    missing = [] if allow_missing else [n for n in params
+                                        if n not in arrays and id(params[n]) not in in_file]
     extra = [] if ignore_extra else [n for n in arrays if n not in params]
     bad = [n for n in arrays if n in params and not _fits(params[n].shape, arrays[n].shape)]
     if missing or extra or bad:

@@ -29,6 +29,10 @@ __all__ = ["Parameter", "Constant", "ParameterDict", "DeferredInitializationErro
 
 tensor_types = (NDArray,)
 
+_STYPES = ("default", "row_sparse", "csr")
+_NO_SPARSE = ("Parameter '{}' has a sparse storage type; minigluon keeps every array dense and "
+              "has no row_sparse or csr storage (create the Parameter with stype='default')")
+
 
 class DeferredInitializationError(MXNetError):
     """A Parameter was used before its shape was known (before the first forward pass).
@@ -92,6 +96,14 @@ class Parameter:
                  init: Any = None, allow_deferred_init: bool = False,
                  differentiable: bool = True, stype: str = "default",
                  grad_stype: str = "default") -> None:
+        for kind, value in (("grad_stype", grad_stype), ("stype", stype)):
+            if value not in _STYPES:
+                # AssertionError, as MXNet raises it, so existing except clauses still work
+                raise AssertionError(f"{kind} for Parameter '{name}' must be one of 'default', "
+                                     f"'row_sparse', or 'csr', but got '{value}'")
+        self._stype = stype
+        # Sparse gradients are kept dense: the values are the same, only the storage differs.
+        self._grad_stype = grad_stype
         self.name = name
         self._shape = (shape,) if isinstance(shape, int) else (tuple(shape) if shape else None)
         self.dtype = np.dtype(as_dtype(dtype)).name
@@ -106,6 +118,7 @@ class Parameter:
         self._deferred_init: tuple | None = None
         self._pending_data: Any = None  # set_data() before a deferred init finished
         self._var: Any = None
+        self._trainer: Any = None
         # Held by a ParameterDict under this name. A Parameter made on its own is not, until a
         # block it is assigned to registers it with the block's prefix (Block.__setattr__).
         self._in_dict = False
@@ -176,6 +189,15 @@ class Parameter:
             raise ValueError(f"Expected shape {self._shape} is incompatible with given shape "
                              f"{new_shape}.")
         self._shape = new_shape
+
+    def _set_trainer(self, trainer: Any) -> None:
+        # MXNet allows one Trainer per sparse Parameter (its rows are pulled through it)
+        if (self._stype != "default" and self._trainer is not None and trainer is not None
+                and self._trainer is not trainer):
+            raise RuntimeError(f"Failed to set the trainer for Parameter '{self.name}' because "
+                               "it was already set. More than one trainers for a "
+                               f"{self._stype} Parameter is not supported.")
+        self._trainer = trainer
 
     def _shape_known(self) -> bool:
         return self._shape is not None and all(d > 0 for d in self._shape)
@@ -289,6 +311,10 @@ class Parameter:
         (2,)
         """
         check_ctx(ctx)
+        if self._stype != "default":
+            raise RuntimeError(f"Cannot return a copy of Parameter '{self.name}' on ctx {ctx} via "
+                               f"data() because its storage type is {self._stype}. Please use "
+                               "row_sparse_data() instead.")
         self._check_initialized()
         return self._data  # type: ignore[return-value]
 
@@ -308,7 +334,63 @@ class Parameter:
         >>> len(p.list_data())
         1
         """
+        if self._stype != "default":
+            raise RuntimeError(f"Cannot return copies of Parameter '{self.name}' on all contexts "
+                               f"via list_data() because its storage type is {self._stype}. "
+                               "Please use row_sparse_data() instead.")
         return [self.data()]
+
+    def row_sparse_data(self, row_id: NDArray) -> NDArray:
+        """The rows ``row_id`` of a 'row_sparse' Parameter: not available, storage is dense.
+
+        MXNet's sparse storage is left out of minigluon: for a dense Parameter this raises the
+        error MXNet raises (use :meth:`data`), for a 'row_sparse' one an error saying sparse
+        storage is not available.
+
+        See Also
+        --------
+        Parameter.data, list_row_sparse_data
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> p = gluon.Parameter('w', shape=(2, 2))
+        >>> p.initialize()
+        >>> try:
+        ...     p.row_sparse_data(nd.array([0]))
+        ... except RuntimeError as e:
+        ...     print(str(e)[:60])
+        Cannot return a copy of Parameter w via row_sparse_data() be
+        """
+        if self._stype != "row_sparse":
+            raise RuntimeError(f"Cannot return a copy of Parameter {self.name} via "
+                               f"row_sparse_data() because its storage type is {self._stype}. "
+                               "Please use data() instead.")
+        raise MXNetError(_NO_SPARSE.format(self.name))
+
+    def list_row_sparse_data(self, row_id: NDArray) -> list[NDArray]:
+        """:meth:`row_sparse_data` on every device: not available, storage is dense.
+
+        See Also
+        --------
+        Parameter.row_sparse_data, list_data
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> p = gluon.Parameter('w', shape=(2, 2))
+        >>> p.initialize()
+        >>> try:
+        ...     p.list_row_sparse_data(nd.array([0]))
+        ... except RuntimeError as e:
+        ...     print(str(e)[:50])
+        Cannot return copies of Parameter 'w' on all conte
+        """
+        if self._stype != "row_sparse":
+            raise RuntimeError(f"Cannot return copies of Parameter '{self.name}' on all contexts "
+                               "via list_row_sparse_data() because its storage type is "
+                               f"{self._stype}. Please use data() instead.")
+        raise MXNetError(_NO_SPARSE.format(self.name))
 
     def grad(self, ctx: Any = None) -> NDArray:
         """The gradient buffer filled by ``backward``.
@@ -457,7 +539,11 @@ class Parameter:
         >>> p.data().dtype
         <class 'numpy.float64'>
         """
-        self.dtype = np.dtype(as_dtype(dtype)).name
+        # A name stays a name (as MXNet keeps what it is given); anything else becomes a numpy
+        # dtype, which equals both its name and its type: loading with dtype_source='saved'
+        # gives ``p.dtype == np.float16`` as in MXNet, and ``== 'float16'`` too.
+        new = np.dtype(as_dtype(dtype))
+        self.dtype = new.name if isinstance(dtype, str) else new
         if self._data is None:
             return
         with autograd.pause():
@@ -485,6 +571,8 @@ class Parameter:
 
     # -- used by Block.forward: data, or a placeholder that finishes deferred init ----------
     def _value(self) -> Any:
+        if self._stype != "default":
+            self.data()  # raises: a block cannot read a sparse Parameter as a dense array
         if self._data is not None:
             return self._data
         if self._deferred_init is not None:
@@ -688,8 +776,12 @@ class ParameterDict:
                         a == b or 0 in (a, b) for a, b in zip(v, existing)):
                     param._shape = tuple(max(a, b) for a, b in zip(v, existing))
                     continue
-            if k == "dtype":
-                v = np.dtype(as_dtype(v)).name
+            if k == "dtype" and existing is not None and v is not None and (
+                    np.dtype(as_dtype(v)) == np.dtype(as_dtype(existing))):
+                continue
+            if existing is None and hasattr(param, k):
+                setattr(param, k, v)  # an attribute the stored Parameter left unset
+                continue
             if v is not None and existing is not None and existing != v and k != "init":
                 raise AssertionError(
                     f"Cannot retrieve Parameter '{name}' because desired attribute does not "

@@ -14,6 +14,17 @@ from .parameter import ParameterDict
 __all__ = ["SymbolBlock"]
 
 
+def _common_prefix(names: list[str]) -> str:
+    """The characters every name starts with (character-wise, as MXNet compares them)."""
+    if not names:
+        return ""
+    first, last = min(names), max(names)
+    n = 0
+    while n < len(first) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
 class SymbolBlock(HybridBlock):
     """Run a Symbol graph as a block; its non-input variables become Parameters.
 
@@ -65,10 +76,20 @@ class SymbolBlock(HybridBlock):
         order = topo_order(outputs._outputs)
         aux = aux_vars(order)
         for n in order:
+            # MXNet writes the storage type's id ('1'), minigluon's sym.var its name
+            if n.is_var and n.attrs.get("__storage_type__") in ("row_sparse", "1"):
+                raise AssertionError(f"SymbolBlock doesn't support Parameter '{n.name}' because "
+                                     "its storage type is 'row_sparse'.")
+        for n in order:
             if n.is_var and n.name not in self._input_names:
-                p = self.params.get(n.name, allow_deferred_init=True,
-                                    grad_req="null" if id(n) in aux else "write")
-                self._reg_params[n.name] = p
+                self.params.get(n.name, allow_deferred_init=True,
+                                grad_req="null" if id(n) in aux else "write")
+        # As in MXNet, the structural names (save_parameters keys) drop the names' common
+        # prefix, so two copies of a network built under different prefixes share files.
+        names = list(self.params.keys())
+        cut = len(_common_prefix(names))
+        for name in names:
+            self._reg_params[name[cut:]] = self.params[name]
 
     def forward(self, x: Any, *args: Any) -> Any:
         """Run the graph on NDArrays (or compose it with Symbols).

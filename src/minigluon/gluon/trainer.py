@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import optimizer as opt
+from ..base import MXNetError
+from ..context import cpu
 from .parameter import Parameter, ParameterDict
 
 __all__ = ["Trainer"]
@@ -79,11 +81,39 @@ class Trainer:
                 continue
             seen.add(id(param))
             self._params.append(param)
+        if isinstance(kvstore, str) and "dist" in kvstore:
+            raise MXNetError(f"kvstore='{kvstore}': minigluon trains on one device in one "
+                             "process; distributed kvstores are not available (use 'device')")
         self._compression_params = compression_params
-        self._kvstore_type = kvstore
-        self._update_on_kvstore = update_on_kvstore
+        self._contains_sparse_weight = any(p._stype != "default" for p in self._params)
+        self._contains_sparse_grad = any(p._grad_stype != "default" for p in self._params)
+        self._contexts = [cpu(0)]
         self._init_optimizer(optimizer, dict(optimizer_params or {}))
         self._scale = self._optimizer.rescale_grad
+        # MXNet's kvstore bookkeeping, which code written for MXNet reads: with one device
+        # there is never a kvstore, so _kvstore and _update_on_kvstore stay None.
+        self._kvstore_params = {"kvstore": kvstore, "update_on_kvstore": update_on_kvstore}
+        self._reset_kvstore()
+        for param in self._params:
+            param._set_trainer(self)
+
+    def _reset_kvstore(self) -> None:
+        self._kv_initialized = False
+        self._kvstore: Any = None
+        self._distributed: bool | None = None
+        self._update_on_kvstore: bool | None = None
+        self._params_to_init = list(self._params)
+
+    def _init_kvstore(self) -> None:
+        self._kvstore = None  # one device: gradients are complete where they are computed
+        self._update_on_kvstore = None
+        self._distributed = False
+        self._kv_initialized = True
+        self._params_to_init = [p for p in self._params if p._data is None]
+
+    @property
+    def _updaters(self) -> list:
+        return [self._updater]  # one updater per device, as MXNet keeps them
 
     def _init_optimizer(self, optimizer: Any, optimizer_params: dict) -> None:
         param_dict = dict(enumerate(self._params))
@@ -219,7 +249,9 @@ class Trainer:
         self._allreduce_grads()
 
     def _allreduce_grads(self) -> None:
-        return None  # one device: the gradients are already complete
+        if not self._kv_initialized:
+            self._init_kvstore()
+        # one device: the gradients are already complete
 
     def update(self, batch_size: int, ignore_stale_grad: bool = False) -> None:
         """The update part of :meth:`step` (after :meth:`allreduce_grads`).
@@ -247,6 +279,8 @@ class Trainer:
         self._update(ignore_stale_grad)
 
     def _update(self, ignore_stale_grad: bool = False) -> None:
+        if not self._kv_initialized or self._params_to_init:
+            self._init_kvstore()
         updates = []
         for i, param in enumerate(self._params):
             if param.grad_req == "null":

@@ -30,6 +30,10 @@ def split_data(data: NDArray, num_slice: int, batch_axis: int = 0,
                even_split: bool = True) -> list[NDArray]:
     """Split ``data`` into ``num_slice`` parts along ``batch_axis``.
 
+    With ``even_split=False`` the sizes may differ by one, the first parts being the larger
+    (as ``numpy.array_split``); with ``even_split=True`` a size that ``num_slice`` does not
+    divide is an error.
+
     See Also
     --------
     split_and_load : Split and place each part on its device.
@@ -40,6 +44,8 @@ def split_data(data: NDArray, num_slice: int, batch_axis: int = 0,
     >>> from minigluon import gluon, nd
     >>> [p.shape for p in gluon.utils.split_data(nd.ones((6, 2)), 3)]
     [(2, 2), (2, 2), (2, 2)]
+    >>> [p.shape for p in gluon.utils.split_data(nd.ones((2, 7)), 3, 1, even_split=False)]
+    [(2, 3), (2, 2), (2, 2)]
     """
     size = data.shape[batch_axis]
     if even_split and size % num_slice != 0:
@@ -50,8 +56,10 @@ def split_data(data: NDArray, num_slice: int, batch_axis: int = 0,
     if size < num_slice:
         raise ValueError(f"Too many slices for data with shape {data.shape}. Arguments are "
                          f"num_slice={num_slice} and batch_axis={batch_axis}.")
-    step = size // num_slice
-    bounds = [i * step for i in range(num_slice)] + [size]
+    step, extra = divmod(size, num_slice)
+    bounds = [0]
+    for i in range(num_slice):
+        bounds.append(bounds[-1] + step + (i < extra))
     return [nd.slice_axis(data, axis=batch_axis, begin=bounds[i], end=bounds[i + 1])
             for i in range(num_slice)]
 

@@ -16,7 +16,7 @@ import types
 from .. import ops as _ops
 from ..ops.frontend import build_namespaces as _build
 from . import ndarray as _ndarray_module
-from .ndarray import NDArray, array, empty, waitall  # noqa: F401 - re-exported
+from .ndarray import NDArray, array, empty, reset_arrays, waitall  # noqa: F401 - re-exported
 from .serialization import load, load_frombuffer, save  # noqa: F401 - re-exported
 
 _ndarray_module._bind_ops()
@@ -51,7 +51,7 @@ linalg = _submodule("linalg", "Linear-algebra ops.")
 _internal = _submodule("_internal", "Ops behind NDArray's operators (``_plus_scalar``, ...).")
 
 __all__ = sorted(
-    ["NDArray", "array", "empty", "waitall", "save", "load", "load_frombuffer"]
+    ["NDArray", "array", "empty", "reset_arrays", "waitall", "save", "load", "load_frombuffer"]
     + [n for n in _SPACES.get("", {}) if not n.startswith("_")]
 )
 del _ops

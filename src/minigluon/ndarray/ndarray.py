@@ -15,9 +15,14 @@ from ..ops.dispatch import register_handler
 from ..ops.frontend import make_method
 from ..ops.shape import reshape_method_attrs
 
-__all__ = ["NDArray", "array", "empty", "waitall"]
+__all__ = ["NDArray", "array", "empty", "waitall", "reset_arrays"]
 
 _new_object = object.__new__
+
+# MXNet's storage-type codes, as stored in a variable's ``__storage_type__`` attribute. Only
+# 'default' (dense) storage exists in minigluon; the others are named for code that checks them.
+_STORAGE_TYPE_STR_TO_ID = {"undefined": -1, "default": 0, "row_sparse": 1, "csr": 2}
+_STORAGE_TYPE_ID_TO_STR = {v: k for k, v in _STORAGE_TYPE_STR_TO_ID.items()}
 
 
 def _wrap(data: np.ndarray) -> NDArray:
@@ -585,6 +590,32 @@ class NDArray:
         """
         return run(_RESHAPE, (self,), reshape_method_attrs(shape, kwargs), None, None)
 
+    def squeeze(self, axis: Any = None, inplace: bool = False) -> NDArray:
+        """Drop axes of size 1 (all of them, or those in ``axis``).
+
+        ``inplace=True`` returns a reshaped view of this array's memory (MXNet's flag for
+        skipping the copy); the values are the same either way.
+
+        See Also
+        --------
+        reshape
+        minigluon.ndarray.squeeze : The op behind it.
+        minigluon.ndarray.expand_dims
+
+        Examples
+        --------
+        >>> from minigluon import nd
+        >>> x = nd.ones((2, 1, 3, 1))
+        >>> x.squeeze().shape, x.squeeze(axis=1).shape
+        ((2, 3), (2, 3, 1))
+        >>> v = x.squeeze(inplace=True)
+        >>> v[:] = 5
+        >>> x.asnumpy().ravel().tolist()
+        [5.0, 5.0, 5.0, 5.0, 5.0, 5.0]
+        """
+        out = run(_OP["squeeze"], (self,), {"axis": axis}, None, None)
+        return self.reshape(out.shape) if inplace else out
+
     # -- indexing ---------------------------------------------------------------------------
     def __getitem__(self, key: Any) -> NDArray:
         key = _index_key(key)
@@ -646,6 +677,10 @@ class NDArray:
 
     def __getstate__(self) -> dict:
         raise TypeError("NDArrays are not pickled by minigluon; use nd.save / nd.load")
+
+    def __deepcopy__(self, memo: dict) -> NDArray:
+        # copying in memory is fine (only pickling is refused): optimizer states, configs
+        return _wrap(self._data.copy())
 
     # -- arithmetic: broadcast ops with arrays, *_scalar ops with numbers -------------------
     def __add__(self, o: Any) -> Any:
@@ -811,6 +846,41 @@ def waitall() -> None:
     >>> from minigluon import nd
     >>> nd.waitall()
     """
+
+
+def reset_arrays(*arrays: NDArray, num_arrays: int) -> None:
+    """Set every array given to zero, in place (how Gluon clears many gradients at once).
+
+    Parameters
+    ----------
+    *arrays : NDArray
+        The arrays to clear (any shapes and dtypes).
+    num_arrays : int
+        How many arrays are given (MXNet's op needs it; checked here).
+
+    See Also
+    --------
+    minigluon.gluon.ParameterDict.zero_grad : Clears the gradients of a model this way.
+    minigluon.ndarray.zeros_like
+
+    Examples
+    --------
+    >>> from minigluon import nd
+    >>> a, b = nd.ones((2,)), nd.ones((1, 2), dtype='float16')
+    >>> nd.reset_arrays(a, b, num_arrays=2)
+    >>> a.asnumpy().tolist(), b.asnumpy().tolist()
+    ([0.0, 0.0], [[0.0, 0.0]])
+    """
+    if num_arrays != len(arrays):
+        raise MXNetError(f"reset_arrays: num_arrays={num_arrays} but {len(arrays)} arrays were "
+                         "given")
+    for a in arrays:
+        if not isinstance(a, NDArray):
+            raise TypeError(f"reset_arrays: expected NDArrays, got {type(a).__name__}")
+        if STATE.recording and autograd.link_of(a) is not None:
+            raise MXNetError(INPLACE_IN_GRAPH)
+    for a in arrays:
+        a._data[...] = 0
 
 
 def _default_handler(op: registry.Op, arrays: tuple, attrs: dict, out: Any, name: Any) -> Any:

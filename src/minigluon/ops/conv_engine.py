@@ -48,6 +48,7 @@ __all__: list[str] = []
 _CHUNK_BYTES = 1 << 20  # column buffer per chunk: keeps im2col in L2
 _FORCE_LAYOUT: str | None = None  # 'nhwc' | 'offset' to force a column order (tests)
 _LAYOUTS = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
+_LAST_LAYOUTS = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
 
 
 # -- geometry (shared with pooling) --------------------------------------------------------
@@ -87,10 +88,31 @@ def _geometry(op: str, kernel: Any, stride: Any, dilate: Any, pad: Any) -> _Geom
                  _as_tuple(op, "dilate", dilate, nsp, 1, 1), _as_tuple(op, "pad", pad, nsp, 0, 0))
 
 
+def _layout_perms(op: str, layout: Any, ndim: int) -> tuple[tuple, tuple] | None:
+    """For channels-last ``layout``: the axes taking ``ndim``-D data to channels-first and back.
+
+    The kernels compute channels-first; channels-last ops transpose around them (the weight of
+    a convolution too: OHWI <-> OIHW is the same permutation). None for channels-first.
+    """
+    if layout is None or layout in _LAYOUTS.values():
+        return None  # channels first: the data checks report a rank that does not fit
+    if layout not in _LAST_LAYOUTS.values():
+        raise MXNetError(f"{op}: layout {layout!r} is not supported (valid: "
+                         f"{', '.join(map(repr, [*_LAYOUTS.values(), *_LAST_LAYOUTS.values()]))})")
+    if len(layout) != ndim:
+        raise MXNetError(f"{op}: layout {layout!r} does not fit {ndim}-D data (needs "
+                         f"{len(layout)}-D data)")
+    return (0, ndim - 1, *range(1, ndim - 1)), (0, *range(2, ndim), 1)
+
+
+def _permute(shape: Any, perm: tuple) -> tuple:
+    return tuple(shape[i] for i in perm)
+
+
 def _check_layout(op: str, layout: Any, nsp: int) -> None:
-    if layout is not None and layout != _LAYOUTS[nsp]:
-        raise MXNetError(f"{op}: layout {layout!r} is not supported; minigluon computes in "
-                         f"{_LAYOUTS[nsp]} (channels first)")
+    if layout is not None and layout not in (_LAYOUTS[nsp], _LAST_LAYOUTS[nsp]):
+        raise MXNetError(f"{op}: layout {layout!r} does not fit a {nsp}-D kernel (valid: "
+                         f"{_LAYOUTS[nsp]!r} or {_LAST_LAYOUTS[nsp]!r})")
 
 
 def _check_data(op: str, dshape: tuple, geom: _Geom) -> None:

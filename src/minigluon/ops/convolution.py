@@ -23,6 +23,8 @@ from .conv_engine import (
     _conv_forward,
     _Geom,
     _geometry,
+    _layout_perms,
+    _permute,
 )
 from .registry import Case, register
 
@@ -96,6 +98,11 @@ def _cases_conv() -> list[Case]:
         Case((2, 3, 7), (4, 3, 3), (4,), kernel=(3,), num_filter=4, stride=(2,), pad=(1,)),
         Case((1, 4, 3, 3), (4, 1, 2, 2), kernel=(2, 2), num_filter=4, num_group=4,
              no_bias=True, pad=(1, 1)),
+        # channels-last data and OHWI / ODHWI weights
+        Case((2, 4, 5, 2), (3, 2, 3, 2), (3,), kernel=(2, 3), num_filter=3, stride=(2, 1),
+             pad=(1, 0), layout="NHWC"),
+        Case((1, 3, 2, 3, 4), (2, 2, 1, 2, 2), kernel=(2, 1, 2), num_filter=2, num_group=2,
+             no_bias=True, layout="NDHWC"),
     ]
 
 
@@ -129,7 +136,9 @@ def Convolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=()
         Split channels and filters into this many independent groups.
     no_bias : bool, default False
     layout : str, optional
-        Only the channels-first default (``'NCHW'`` for 2-D) is supported.
+        Channels first (``'NCW'``, ``'NCHW'``, ``'NCDHW'``, the default) or channels last
+        (``'NWC'``, ``'NHWC'``, ``'NDHWC'``); the weight follows the data (``OHWI`` for
+        ``'NHWC'``) and so does the output.
     workspace, cudnn_tune, cudnn_off
         Accepted for MXNet compatibility and ignored.
 
@@ -159,6 +168,18 @@ def Convolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=()
     ...                num_group=2, no_bias=True).shape
     (8, 4, 8)
     """
+    perms = _layout_perms("Convolution", layout, np.ndim(data))
+    if perms:  # channels-last: the kernels compute channels-first
+        to_first, to_last = perms
+        try:
+            out = Convolution.forward(np.asarray(data).transpose(to_first),
+                                      np.asarray(weight).transpose(to_first), bias,
+                                      kernel=kernel, stride=stride, dilate=dilate, pad=pad,
+                                      num_filter=num_filter, num_group=num_group,
+                                      no_bias=no_bias)
+        except ShapeError as e:
+            raise ShapeError(f"{e} (layout {layout}: shapes shown channels-first)") from None
+        return np.ascontiguousarray(out.transpose(to_last))
     geom, oshape = _conv_setup("Convolution", np.shape(data), np.shape(weight),
                                None if bias is None else np.shape(bias), kernel, stride, dilate,
                                pad, num_filter, num_group, no_bias, layout)
@@ -176,6 +197,13 @@ def conv_bn_relu(data: Any, weight: Any, bias: Any = None, gamma: Any = None, be
     applied to each output tile while it is in cache: one pass over the activations instead
     of three. Equal to the unfused ops up to float rounding.
     """
+    perms = _layout_perms("Convolution", conv["layout"], np.ndim(data))
+    if perms:
+        out = conv_bn_relu(np.asarray(data).transpose(perms[0]),
+                           np.asarray(weight).transpose(perms[0]), bias, gamma, beta,
+                           moving_mean, moving_var, conv={**conv, "layout": None}, bn=bn,
+                           relu=relu)
+        return np.ascontiguousarray(out.transpose(perms[1]))
     geom, oshape = _conv_setup("Convolution", np.shape(data), np.shape(weight),
                                None if bias is None else np.shape(bias), conv["kernel"],
                                conv["stride"], conv["dilate"], conv["pad"], conv["num_filter"],
@@ -198,7 +226,19 @@ Convolution.def_inputs(lambda no_bias=False, **_: ("data", "weight")
 
 @Convolution.def_backward
 def _(g, ins, out, kernel, stride, dilate, pad, num_filter, num_group, no_bias, needs=None,
-      **_):
+      layout=None, **_):
+    perms = _layout_perms("Convolution", layout, np.ndim(ins[0]))
+    if perms:
+        to_first, to_last = perms
+        first = [np.asarray(ins[0]).transpose(to_first), np.asarray(ins[1]).transpose(to_first),
+                 *ins[2:]]
+        grads = Convolution.backward(np.asarray(g).transpose(to_first), first,
+                                     np.asarray(out).transpose(to_first), kernel=kernel,
+                                     stride=stride, dilate=dilate, pad=pad,
+                                     num_filter=num_filter, num_group=num_group,
+                                     no_bias=no_bias, needs=needs)
+        return tuple(np.ascontiguousarray(gi.transpose(to_last)) if i < 2 and gi is not None
+                     else gi for i, gi in enumerate(grads))
     data, weight = ins[0], ins[1]
     geom = _geometry("Convolution", kernel, stride, dilate, pad)
     # a network's first convolution needs no gradient for its input image: skip half the work
@@ -218,6 +258,12 @@ def _(g, ins, out, kernel, stride, dilate, pad, num_filter, num_group, no_bias, 
 @Convolution.def_shape
 def _(dshape, wshape=None, bshape=None, *, kernel, stride, dilate, pad, num_filter, num_group,
       no_bias, layout, **_):
+    perms = None if dshape is None else _layout_perms("Convolution", layout, len(dshape))
+    if perms:
+        out = _conv_setup("Convolution", _permute(dshape, perms[0]),
+                          None if wshape is None else _permute(wshape, perms[0]), bshape, kernel,
+                          stride, dilate, pad, num_filter, num_group, no_bias, None)[1]
+        return _permute(out, perms[1])
     return _conv_setup("Convolution", dshape, wshape, bshape, kernel, stride, dilate, pad,
                        num_filter, num_group, no_bias, layout)[1]
 
@@ -302,6 +348,8 @@ def _deconv_setup(op: str, dshape: Any, wshape: Any, bshape: Any, kernel: Any, s
 
 @register(cases=[
     Case((2, 2, 3, 3), (2, 3, 2, 2), (3,), kernel=(2, 2), num_filter=3, no_bias=False),
+    Case((1, 3, 3, 2), (2, 2, 2, 3), (3,), kernel=(2, 2), num_filter=3, no_bias=False,
+         stride=(2, 1), layout="NHWC"),
     Case((1, 2, 3, 3), (2, 2, 3, 3), kernel=(3, 3), num_filter=2, stride=(2, 2), pad=(1, 1),
          adj=(1, 0)),
     Case((1, 4, 3, 2), (4, 1, 2, 3), kernel=(2, 3), num_filter=2, num_group=2, dilate=(2, 1),
@@ -366,6 +414,14 @@ def Deconvolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=
     ...                  num_filter=2, target_shape=(10,)).shape
     (1, 2, 10)
     """
+    perms = _layout_perms("Deconvolution", layout, np.ndim(data))
+    if perms:  # channels-last: the kernels compute channels-first
+        out = Deconvolution.forward(np.asarray(data).transpose(perms[0]),
+                                    np.asarray(weight).transpose(perms[0]), bias, kernel=kernel,
+                                    stride=stride, dilate=dilate, pad=pad, adj=adj,
+                                    target_shape=target_shape, num_filter=num_filter,
+                                    num_group=num_group, no_bias=no_bias)
+        return np.ascontiguousarray(out.transpose(perms[1]))
     geom, oshape = _deconv_setup("Deconvolution", np.shape(data), np.shape(weight),
                                  None if bias is None else np.shape(bias), kernel, stride,
                                  dilate, pad, adj, target_shape, num_filter, num_group, no_bias,
@@ -382,6 +438,18 @@ Deconvolution.def_inputs(lambda no_bias=True, **_: ("data", "weight")
 @Deconvolution.def_backward
 def _(g, ins, out, kernel, stride, dilate, pad, adj, target_shape, num_filter, num_group,
       no_bias, layout, **_):
+    perms = _layout_perms("Deconvolution", layout, np.ndim(ins[0]))
+    if perms:
+        to_first, to_last = perms
+        first = [np.asarray(ins[0]).transpose(to_first), np.asarray(ins[1]).transpose(to_first),
+                 *ins[2:]]
+        grads = Deconvolution.backward(np.asarray(g).transpose(to_first), first,
+                                       np.asarray(out).transpose(to_first), kernel=kernel,
+                                       stride=stride, dilate=dilate, pad=pad, adj=adj,
+                                       target_shape=target_shape, num_filter=num_filter,
+                                       num_group=num_group, no_bias=no_bias, layout=None)
+        return tuple(np.ascontiguousarray(gi.transpose(to_last)) if i < 2 and gi is not None
+                     else gi for i, gi in enumerate(grads))
     data, weight = ins[0], ins[1]
     geom, _s = _deconv_setup("Deconvolution", np.shape(data), np.shape(weight), None, kernel,
                              stride, dilate, pad, adj, target_shape, num_filter, num_group,
@@ -400,6 +468,13 @@ def _(g, ins, out, kernel, stride, dilate, pad, adj, target_shape, num_filter, n
 @Deconvolution.def_shape
 def _(dshape, wshape=None, bshape=None, *, kernel, stride, dilate, pad, adj, target_shape,
       num_filter, num_group, no_bias, layout, **_):
+    perms = None if dshape is None else _layout_perms("Deconvolution", layout, len(dshape))
+    if perms:
+        out = _deconv_setup("Deconvolution", _permute(dshape, perms[0]),
+                            None if wshape is None else _permute(wshape, perms[0]), bshape,
+                            kernel, stride, dilate, pad, adj, target_shape, num_filter,
+                            num_group, no_bias, None)[1]
+        return _permute(out, perms[1])
     return _deconv_setup("Deconvolution", dshape, wshape, bshape, kernel, stride, dilate, pad,
                          adj, target_shape, num_filter, num_group, no_bias, layout)[1]
 

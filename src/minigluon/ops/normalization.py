@@ -387,3 +387,91 @@ def _(data, *params, **_):
     if data is None:
         return [data, *params]
     return [data, (data[1],), (data[1],)]
+
+
+# -- GroupNorm -----------------------------------------------------------------------------
+def _gn_shape(dshape, gshape=None, bshape=None, *, num_groups=1, **_):
+    if dshape is None:
+        raise ShapeError("GroupNorm: the data shape must be known to infer the output shape")
+    if len(dshape) < 2:
+        raise ShapeError(f"GroupNorm: data must have at least 2 dimensions (N, C, ...), got "
+                         f"shape {tuple(dshape)}")
+    g = int(num_groups)
+    if g < 1 or dshape[1] % g:
+        raise ShapeError(f"GroupNorm: number of channel should be divisible by num_groups: "
+                         f"{dshape[1]} channels, num_groups={g}")
+    for name, s in (("gamma", gshape), ("beta", bshape)):
+        if s is not None and tuple(s) != (g,):
+            raise ShapeError(f"GroupNorm: {name} has shape {tuple(s)}, expected (num_groups,) "
+                             f"= ({g},)")
+    return tuple(dshape)
+
+
+def _gn_view(x: np.ndarray, num_groups: int) -> np.ndarray:
+    return x.reshape(x.shape[0], int(num_groups), -1)
+
+
+@register(num_hidden=2, shape=_gn_shape, cases=[
+    Case((2, 4, 3), (2,), (2,), num_groups=2), Case((1, 3, 2, 2), (1,), (1,)),
+    Case((2, 6), (3,), (3,), num_groups=3, eps=1e-3)])
+def GroupNorm(data, gamma, beta, *, num_groups=1, eps=1e-5):
+    """Group normalization: normalize each group of channels of each sample.
+
+    The ``C`` channels are split into ``num_groups`` consecutive groups; each group of each
+    sample is normalized by its (biased) mean and variance over its channels and spatial
+    positions, then scaled and shifted by its group's ``gamma`` and ``beta``. The same in
+    training and prediction.
+
+    Parameters
+    ----------
+    data : NDArray
+        ``(N, C, ...)``; ``C`` must be a multiple of ``num_groups``.
+    gamma, beta : NDArray
+        ``(num_groups,)``.
+    num_groups : int, default 1
+    eps : float, default 1e-5
+
+    Returns
+    -------
+    NDArray
+        Same shape as ``data``.
+
+    See Also
+    --------
+    InstanceNorm, LayerNorm, BatchNorm
+
+    Examples
+    --------
+    >>> from minigluon import nd
+    >>> x = nd.array([[[1, 3], [10, 30]]])
+    >>> nd.GroupNorm(x, nd.array([1, 2]), nd.array([0, 1]), num_groups=2, eps=0)
+    <BLANKLINE>
+    [[[-1.  1.]
+      [-1.  3.]]]
+    <NDArray 1x2x2 @cpu(0)>
+    """
+    x = np.asarray(data)
+    _gn_shape(x.shape, np.shape(gamma), np.shape(beta), num_groups=num_groups)
+    xhat, mean, rstd = _normalize(_gn_view(x, num_groups), (2,), eps)
+    out = xhat * np.asarray(gamma, dtype=x.dtype).reshape(1, -1, 1)
+    out += np.asarray(beta, dtype=x.dtype).reshape(1, -1, 1)
+    return out.reshape(x.shape), mean, rstd
+
+
+@GroupNorm.def_backward
+def _(g, ins, out, num_groups, eps):
+    x, gamma = np.asarray(ins[0]), np.asarray(ins[1])
+    mean, rstd = out[1:]
+    gy = _gn_view(np.asarray(g[0]), num_groups)
+    xhat = (_gn_view(x, num_groups) - mean) * rstd
+    gx = _normalize_grad(gy * gamma.reshape(1, -1, 1), xhat, rstd, (2,))
+    return (gx.reshape(x.shape).astype(x.dtype, copy=False),
+            (gy * xhat).sum(axis=(0, 2)).astype(gamma.dtype),
+            gy.sum(axis=(0, 2)).astype(np.asarray(ins[2]).dtype))
+
+
+@GroupNorm.def_infer_args
+def _(data, *params, num_groups=1, **_):
+    if data is None:
+        return [data, *params]
+    return [data, (int(num_groups),), (int(num_groups),)]

@@ -1,4 +1,4 @@
-"""Pooling: max, average and sum over 1-D, 2-D or 3-D windows (NCW / NCHW / NCDHW data).
+"""Pooling: max, average and sum over 1-D, 2-D or 3-D windows (channels-first or -last data).
 
 Windows are combined one spatial dimension at a time, a few samples at a time so that the
 intermediates stay in cache; the backward routes gradients by a loop over the kernel offsets.
@@ -20,8 +20,10 @@ from .conv_engine import (
     _Geom,
     _geometry,
     _inner,
+    _layout_perms,
     _offsets,
     _padded_extent,
+    _permute,
 )
 from .registry import Case, register
 
@@ -138,6 +140,11 @@ def _pool_cases() -> list[Case]:
         Case((2, 3, 3, 4), global_pool=True),
         Case((2, 3, 3, 4), global_pool=True, pool_type="avg"),
         Case((2, 3, 5), global_pool=True, pool_type="sum"),
+        Case((1, 5, 4, 2), kernel=(3, 2), stride=(2, 1), pad=(1, 0), layout="NHWC"),
+        Case((2, 5, 3), kernel=(2,), pool_type="avg", count_include_pad=False, pad=(1,),
+             layout="NWC"),
+        Case((1, 3, 4, 3, 2), kernel=(2, 2, 2), pooling_convention="full", layout="NDHWC"),
+        Case((2, 3, 4, 3), global_pool=True, pool_type="avg", layout="NHWC"),
     ]
 
 
@@ -167,8 +174,11 @@ def Pooling(data, *, kernel=(), pool_type="max", global_pool=False, cudnn_off=Fa
     pad : tuple of int, default 0 in every dimension
     count_include_pad : bool, optional
         Average pooling only; ``None`` means True.
-    p_value, cudnn_off, layout
-        Accepted for MXNet compatibility (only channels-first layouts are supported).
+    layout : str, optional
+        ``'NCW'``, ``'NCHW'``, ``'NCDHW'`` (the default, channels first) or the channels-last
+        ``'NWC'``, ``'NHWC'``, ``'NDHWC'`` (then the output is channels-last too).
+    p_value, cudnn_off
+        Accepted for MXNet compatibility.
 
     Returns
     -------
@@ -204,6 +214,12 @@ def Pooling(data, *, kernel=(), pool_type="max", global_pool=False, cudnn_off=Fa
     <NDArray 1 @cpu(0)>
     """
     x = np.asarray(data)
+    perms = _layout_perms("Pooling", layout, x.ndim)
+    if perms:
+        out = Pooling.forward(x.transpose(perms[0]), kernel=kernel, pool_type=pool_type,
+                              global_pool=global_pool, pooling_convention=pooling_convention,
+                              stride=stride, pad=pad, count_include_pad=count_include_pad)
+        return np.ascontiguousarray(out.transpose(perms[1]))
     geom, oshape = _pool_setup(x.shape, kernel, pool_type, global_pool, pooling_convention,
                                stride, pad, p_value, layout)
     if geom is None:
@@ -224,6 +240,16 @@ def Pooling(data, *, kernel=(), pool_type="max", global_pool=False, cudnn_off=Fa
 def _(g, ins, out, kernel, pool_type, global_pool, pooling_convention, stride, pad, p_value,
       count_include_pad, layout, **_):
     x = np.asarray(ins[0])
+    perms = _layout_perms("Pooling", layout, x.ndim)
+    if perms:
+        to_first, to_last = perms
+        (gx,) = Pooling.backward(np.asarray(g).transpose(to_first), [x.transpose(to_first)],
+                                 np.asarray(out).transpose(to_first), kernel=kernel,
+                                 pool_type=pool_type, global_pool=global_pool,
+                                 pooling_convention=pooling_convention, stride=stride, pad=pad,
+                                 p_value=p_value, count_include_pad=count_include_pad,
+                                 layout=None)
+        return (np.ascontiguousarray(gx.transpose(to_last)),)
     g = np.asarray(g, dtype=x.dtype)
     geom, oshape = _pool_setup(x.shape, kernel, pool_type, global_pool, pooling_convention,
                                stride, pad, p_value, layout)
@@ -280,5 +306,10 @@ def _(g, ins, out, kernel, pool_type, global_pool, pooling_convention, stride, p
 @Pooling.def_shape
 def _(dshape, *, kernel, pool_type, global_pool, pooling_convention, stride, pad, p_value,
       layout, **_):
+    perms = None if dshape is None else _layout_perms("Pooling", layout, len(dshape))
+    if perms:
+        out = _pool_setup(_permute(dshape, perms[0]), kernel, pool_type, global_pool,
+                          pooling_convention, stride, pad, p_value, None)[1]
+        return _permute(out, perms[1])
     return _pool_setup(dshape, kernel, pool_type, global_pool, pooling_convention, stride, pad,
                        p_value, layout)[1]

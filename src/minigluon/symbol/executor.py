@@ -102,6 +102,8 @@ class CachedGraph:
             if fused is not None:
                 self.infer_plan = fused
                 self._plan_frees(fused, keep)
+        # called after each step with (node name, op, inputs, outputs): register_op_hook
+        self.monitor: Any = None
         self.op = Op(name="_CachedOp", forward=self._forward, array_params=(), attr_params=(),
                      variadic=True, num_outputs=len(self.out_slots), num_hidden=1)
         self.op.def_backward(self._backward)
@@ -128,7 +130,8 @@ class CachedGraph:
             if s >= 0:
                 env[s] = d
         keep = STATE.recording
-        for step in self.plan if keep else self.infer_plan:
+        monitor = self.monitor
+        for step in self.plan if keep or monitor else self.infer_plan:
             args = [env[i] if i >= 0 else None for i in step.ins]
             try:
                 res = step.fwd(*args, **step.fwd_attrs)
@@ -144,6 +147,8 @@ class CachedGraph:
             else:
                 for s, r in zip(step.outs, res):
                     env[s] = r
+            if monitor is not None:
+                monitor(step.name, step.op, args, [env[s] for s in step.outs])
             if not keep:
                 for s in step.free:
                     env[s] = None

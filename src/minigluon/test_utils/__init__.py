@@ -28,6 +28,7 @@ import numpy.testing as npt
 from ..context import Context, current_context
 from ..ndarray import NDArray, array
 from ..symbol import Symbol
+from ..util import use_np  # noqa: F401 - MXNet's test files import it from here
 from .compare import (
     almost_equal,
     assert_allclose,

@@ -631,3 +631,77 @@ def test_list_of_blocks_warns_at_assignment_and_at_collect_params() -> None:
     assert len(params) == 0
     with pytest.warns(UserWarning, match='"Net.heads" is an unregistered container'):
         net.heads = {"a": nn.Dense(1)}
+
+
+def _same_hybridized(layer: gluon.HybridBlock, x: nd.NDArray) -> nd.NDArray:
+    """Output of ``layer`` imperatively and hybridized (checked equal, gradients too)."""
+    results = []
+    for hybrid in (False, True):
+        layer.hybridize(active=hybrid)
+        xi = x.copy()
+        xi.attach_grad()
+        with autograd.record():
+            y = layer(xi)
+        y.backward(nd.ones_like(y) * nd.arange(y.size).reshape(y.shape))
+        results.append((y.asnumpy(), xi.grad.asnumpy()))
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    return y
+
+
+def test_groupnorm_layer_normalizes_each_group_of_each_sample() -> None:
+    layer = nn.GroupNorm(num_groups=2, gamma_initializer=mx.init.Constant(2))
+    layer.initialize()
+    x = nd.array(np.random.default_rng(0).normal(size=(3, 4, 5)))
+    y = _same_hybridized(layer, x).asnumpy()
+    group = y[:, :2].reshape(3, -1)
+    np.testing.assert_allclose(group.mean(axis=1), 0, atol=1e-5)
+    np.testing.assert_allclose(group.std(axis=1), 2, rtol=1e-3)
+    assert [p.shape for p in layer.collect_params().values()] == [(2,), (2,)]
+    with pytest.raises(mx.MXNetError, match="divisible by num_groups"):
+        layer(nd.ones((1, 3, 2)))
+
+
+def test_reflection_pad_mirrors_without_repeating_the_border() -> None:
+    x = nd.arange(12).reshape((1, 1, 3, 4))
+    y = _same_hybridized(nn.ReflectionPad2D(2), x).asnumpy()
+    np.testing.assert_array_equal(y[0, 0], np.pad(x.asnumpy()[0, 0], 2, mode="reflect"))
+    y = nn.ReflectionPad2D((0, 0, 0, 0, 1, 0, 0, 2))(x)
+    assert y.shape == (1, 1, 4, 6)
+    with pytest.raises(ValueError, match="padding must be an int or 8 ints"):
+        nn.ReflectionPad2D((1, 1))
+
+
+@pytest.mark.parametrize("layer, shape", [
+    (lambda: nn.MaxPool1D(3, 2, layout="NWC"), (2, 9, 3)),
+    (lambda: nn.AvgPool2D(count_include_pad=False, padding=1, layout="NHWC"), (1, 6, 5, 2)),
+    (lambda: nn.GlobalMaxPool3D(layout="NDHWC"), (1, 3, 4, 2, 2)),
+    (lambda: nn.MaxPool2D(3, ceil_mode=True, layout="NHWC"), (2, 10, 10, 2)),
+])
+def test_channels_last_pooling_layers_match_channels_first(layer, shape) -> None:
+    x = nd.array(np.random.default_rng(1).normal(size=shape))
+    n = len(shape)
+    to_first, to_last = (0, n - 1, *range(1, n - 1)), (0, *range(2, n), 1)
+    y = _same_hybridized(layer(), x)
+    first = layer()
+    first._kwargs["layout"] = None
+    ref = first(nd.array(x.asnumpy().transpose(to_first)))
+    np.testing.assert_allclose(y.asnumpy(), ref.asnumpy().transpose(to_last), rtol=1e-6)
+
+
+def test_channels_last_conv_layers_infer_in_channels_and_match_channels_first() -> None:
+    x = nd.array(np.random.default_rng(5).normal(size=(2, 6, 5, 3)))
+    last = nn.Conv2D(4, (3, 2), padding=1, layout="NHWC", activation="relu")
+    last.initialize()
+    y = _same_hybridized(last, x)
+    assert last.weight.shape == (4, 3, 2, 3)  # OHWI, in_channels inferred from the last axis
+    first = nn.Conv2D(4, (3, 2), padding=1, in_channels=3, activation="relu")
+    first.initialize()
+    first.weight.set_data(last.weight.data().transpose((0, 3, 1, 2)))
+    first.bias.set_data(last.bias.data())
+    ref = first(nd.array(x.asnumpy().transpose(0, 3, 1, 2)))
+    np.testing.assert_allclose(y.asnumpy(), ref.asnumpy().transpose(0, 2, 3, 1), rtol=1e-5,
+                               atol=1e-6)
+    with autograd.predict_mode():  # the inference plan (fused kernels) takes the layout too
+        last.hybridize()
+        np.testing.assert_allclose(last(x).asnumpy(), y.asnumpy(), rtol=1e-5, atol=1e-6)

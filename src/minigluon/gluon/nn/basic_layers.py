@@ -18,7 +18,8 @@ from ..block import Block, HybridBlock
 from .activations import Activation
 
 __all__ = ["Sequential", "HybridSequential", "Dense", "Dropout", "BatchNorm", "LayerNorm",
-           "InstanceNorm", "Embedding", "Flatten", "Lambda", "HybridLambda", "Identity"]
+           "InstanceNorm", "GroupNorm", "Embedding", "Flatten", "Lambda", "HybridLambda",
+           "Identity"]
 
 
 class _SequentialMixin:
@@ -613,6 +614,83 @@ class InstanceNorm(_NormBase):
         x = F.swapaxes(x, 1, self._axis)
         out = F.InstanceNorm(x, gamma, beta, name="fwd", eps=self._epsilon)
         return F.swapaxes(out, 1, self._axis)
+
+
+class GroupNorm(HybridBlock):
+    """Group normalization: normalize each group of channels of each sample.
+
+    The channels (axis 1) are split into ``num_groups`` consecutive groups; each group of
+    each sample is normalized by its own mean and variance (over its channels and positions),
+    then scaled and shifted by a ``gamma`` and ``beta`` per group. Unlike BatchNorm it does
+    not depend on the batch, so it behaves the same in training and prediction.
+
+    Parameters
+    ----------
+    num_groups : int, default 1
+        Must divide the number of channels.
+    epsilon : float, default 1e-5
+    center : bool, default True
+        Whether ``beta`` is learned.
+    scale : bool, default True
+        Whether ``gamma`` is learned.
+    beta_initializer, gamma_initializer : default 'zeros', 'ones'
+
+    See Also
+    --------
+    InstanceNorm, LayerNorm, BatchNorm
+    minigluon.ndarray.GroupNorm : The op it runs.
+
+    Examples
+    --------
+    >>> from minigluon import gluon, nd
+    >>> norm = gluon.nn.GroupNorm(num_groups=2)
+    >>> norm
+    GroupNorm(eps=1e-05, num_groups=2, center=True, scale=True)
+    >>> norm.initialize()
+    >>> norm(nd.array([[[1, 3], [10, 30]]])).asnumpy().round(3)
+    array([[[-1.,  1.],
+            [-1.,  1.]]], dtype=float32)
+    >>> norm.gamma.shape
+    (2,)
+    """
+
+    def __init__(self, num_groups: int = 1, epsilon: float = 1e-5, center: bool = True,
+                 scale: bool = True, beta_initializer: Any = "zeros",
+                 gamma_initializer: Any = "ones", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._kwargs = {"eps": epsilon, "num_groups": num_groups, "center": center,
+                        "scale": scale}
+        self._num_groups = num_groups
+        self._epsilon = epsilon
+        self.gamma = self.params.get("gamma", grad_req="write" if scale else "null",
+                                     shape=(num_groups,), init=gamma_initializer,
+                                     allow_deferred_init=True)
+        self.beta = self.params.get("beta", grad_req="write" if center else "null",
+                                    shape=(num_groups,), init=beta_initializer,
+                                    allow_deferred_init=True)
+
+    def hybrid_forward(self, F: Any, x: Any, gamma: Any, beta: Any) -> Any:
+        """``F.GroupNorm(x, gamma, beta, num_groups=..., eps=...)``.
+
+        See Also
+        --------
+        minigluon.ndarray.GroupNorm, minigluon.gluon.HybridBlock.hybrid_forward
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> n = gluon.nn.GroupNorm(epsilon=0); n.initialize()
+        >>> n.hybrid_forward(nd, nd.array([[[0, 2]]]), n.gamma.data(), n.beta.data())
+        <BLANKLINE>
+        [[[-1.  1.]]]
+        <NDArray 1x1x2 @cpu(0)>
+        """
+        return F.GroupNorm(x, gamma, beta, name="fwd", num_groups=self._num_groups,
+                           eps=self._epsilon)
+
+    def __repr__(self) -> str:
+        content = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())
+        return f"{type(self).__name__}({content})"
 
 
 class Embedding(HybridBlock):

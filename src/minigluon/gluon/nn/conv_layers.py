@@ -18,7 +18,7 @@ from .activations import Activation
 __all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
            "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D", "AvgPool3D",
            "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D", "GlobalAvgPool1D",
-           "GlobalAvgPool2D", "GlobalAvgPool3D"]
+           "GlobalAvgPool2D", "GlobalAvgPool3D", "ReflectionPad2D"]
 
 
 def _tuple(value: Any, n: int, name: str, cls: str) -> tuple:
@@ -743,3 +743,60 @@ class GlobalAvgPool3D(_Pooling):
     def __init__(self, layout: str = "NCDHW", **kwargs: Any) -> None:
         _check_layout(layout, ("NCDHW", "NDHWC"), "GlobalAvgPool3D")
         super().__init__((1, 1, 1), None, 0, True, True, "avg", layout, **kwargs)
+
+
+class ReflectionPad2D(HybridBlock):
+    """Pad the two spatial axes of NCHW data by reflecting it at the borders.
+
+    Reflection does not repeat the border row: ``[1, 2, 3]`` padded by 2 on the left reads
+    ``[3, 2, 1, 2, 3]``. Each padding must be smaller than the padded axis.
+
+    Parameters
+    ----------
+    padding : int or tuple of 8 ints, default 0
+        An int pads the left, right, top and bottom by that amount; 8 ints are the
+        ``(before, after)`` pairs of the four axes as in :func:`minigluon.ndarray.pad`
+        (the pairs of N and C must be 0).
+
+    See Also
+    --------
+    minigluon.ndarray.pad : The op it runs (``mode='reflect'``).
+    Conv2D
+
+    Examples
+    --------
+    >>> from minigluon import gluon, nd
+    >>> pad = gluon.nn.ReflectionPad2D(1)
+    >>> pad(nd.array([[[[1, 2, 3], [4, 5, 6]]]]))
+    <BLANKLINE>
+    [[[[5. 4. 5. 6. 5.]
+       [2. 1. 2. 3. 2.]
+       [5. 4. 5. 6. 5.]
+       [2. 1. 2. 3. 2.]]]]
+    <NDArray 1x1x4x5 @cpu(0)>
+    """
+
+    def __init__(self, padding: Any = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(padding, numeric_types):
+            padding = (0, 0, 0, 0, int(padding), int(padding), int(padding), int(padding))
+        padding = tuple(padding)
+        if len(padding) != 8:
+            raise ValueError(f"ReflectionPad2D: padding must be an int or 8 ints (before/after "
+                             f"for N, C, H, W), got {padding}")
+        self._padding = padding
+
+    def hybrid_forward(self, F: Any, x: Any) -> Any:
+        """``F.pad(x, mode='reflect', pad_width=padding)``.
+
+        See Also
+        --------
+        minigluon.ndarray.pad, minigluon.gluon.HybridBlock.hybrid_forward
+
+        Examples
+        --------
+        >>> from minigluon import gluon, nd
+        >>> gluon.nn.ReflectionPad2D(1).hybrid_forward(nd, nd.ones((1, 1, 2, 2))).shape
+        (1, 1, 4, 4)
+        """
+        return F.pad(x, mode="reflect", pad_width=self._padding, name="fwd")
