@@ -52,15 +52,15 @@ def test_sgd_momentum_two_steps() -> None:
     assert m1.asnumpy()[0] == pytest.approx(-0.06) and w1[0] == pytest.approx(0.94)
 
 
-def test_nag_matches_classic_formulation() -> None:
-    # MXNet's older python NAG: mom = mu*mom + g + wd*w; w -= lr * (g + wd*w + mu*mom)
+def test_nag_matches_mxnet_in_place_kernel() -> None:
+    # MXNet's nag_mom_update writes the weight in place, so the momentum's wd term reads the
+    # updated weight: w' = w + mu^2 m - (1 + mu) lr (g + wd w); m' = mu m - lr (g + wd w')
     o = opt.NAG(learning_rate=0.05, momentum=0.8, wd=0.01)
     w, _ = _run(o, steps=3)
     ref_w, mom = W0.astype(np.float64), np.zeros(3)
     for g in GRADS:
-        gw = g + 0.01 * ref_w
-        mom = 0.8 * mom + gw
-        ref_w = ref_w - 0.05 * (gw + 0.8 * mom)
+        ref_w = ref_w + 0.64 * mom - 1.8 * 0.05 * (g + 0.01 * ref_w)
+        mom = 0.8 * mom - 0.05 * (g + 0.01 * ref_w)
     np.testing.assert_allclose(w, ref_w, rtol=1e-5)
     # one step by hand: w = 1 - 0.05 * 1.8 * (0.5 + 0.01) = 0.9541
     assert _run(opt.NAG(learning_rate=0.05, momentum=0.8, wd=0.01))[0][0] == pytest.approx(
