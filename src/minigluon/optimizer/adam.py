@@ -163,7 +163,7 @@ class Nadam(Optimizer):
     >>> w = mx.nd.array([1.0])
     >>> opt.update(0, w, mx.nd.array([1.0]), opt.create_state(0, w))
     >>> print(w.asnumpy().round(4), round(opt.m_schedule, 6))
-    [0.9] 0.450088
+    [0.8944] 0.450073
     """
 
     def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,

@@ -168,9 +168,9 @@ class AdaDelta(Optimizer):
     >>> opt = mx.optimizer.AdaDelta(rho=0.5, epsilon=1.0)
     >>> w = mx.nd.array([1.0])
     >>> acc_g, acc_delta = opt.create_state(0, w)
-    >>> opt.update(0, w, mx.nd.array([3.0]), (acc_g, acc_delta))
-    >>> print(w.asnumpy(), acc_g.asnumpy(), acc_delta.asnumpy())
-    [-0.5] [4.5] [1.125]
+    >>> opt.update(0, w, mx.nd.array([4.0]), (acc_g, acc_delta))
+    >>> print(w.asnumpy().round(4), acc_g.asnumpy(), acc_delta.asnumpy().round(4))
+    [-0.3333] [8.] [0.8889]
     """
 
     def __init__(self, rho: float = 0.90, epsilon: float = 1e-5, **kwargs: Any) -> None:
