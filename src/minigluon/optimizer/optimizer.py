@@ -521,7 +521,8 @@ class Optimizer:
         sched = self.lr_scheduler
         return {
             "name": type(self).__name__.lower(),
-            "attrs": _plain_attrs(self, skip=("param_dict", "lr_scheduler")),
+            "attrs": _plain_attrs(self, skip=("param_dict", "lr_scheduler",
+                                              "_all_index_update_counts")),
             "lr_scheduler": None if sched is None else {
                 "class": type(sched).__name__, "attrs": _plain_attrs(sched)},
         }
@@ -544,6 +545,7 @@ class Optimizer:
         """
         for k, v in states.get("attrs", {}).items():
             setattr(self, k, _decode(v))
+        self._all_index_update_counts = {0: self._index_update_count}
         info = states.get("lr_scheduler")
         if info is None:
             self.lr_scheduler = None
