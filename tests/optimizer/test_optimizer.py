@@ -255,3 +255,23 @@ def test_multi_precision_float16() -> None:
     np.testing.assert_allclose(w.asnumpy(), [0.9, 1.9], rtol=1e-3)
     with pytest.warns(UserWarning, match="Accumulating with float16"):
         opt.SGD().create_state_multi_precision(0, w)
+
+
+def test_symbol_attributes_give_per_name_multipliers() -> None:
+    class FakeSym:  # what Module passes: attr_dict() and list_arguments() of a Symbol
+        def attr_dict(self):
+            return {"fc1_weight": {"__lr_mult__": "0"}, "fc2_weight": {"__wd_mult__": "0.5"},
+                    "fc2_bias": {"__wd_mult__": "0.5"}, "data": {}}
+
+        def list_arguments(self):
+            return ["data", "fc1_weight", "fc1_bias", "fc2_weight", "fc2_bias"]
+
+    names = {0: "fc1_weight", 1: "fc1_bias", 2: "fc2_weight", 3: "fc2_bias"}
+    o = opt.SGD(sym=FakeSym(), param_idx2name=names, learning_rate=1.0, wd=0.1)
+    assert o.lr_mult == {"fc1_weight": 0.0}
+    # names not ending in _weight/_gamma default to 0, the symbol's attributes override that
+    assert o.wd_mult == {"fc1_bias": 0.0, "fc2_bias": 0.5, "fc2_weight": 0.5}
+    assert [o._get_lr(i) for i in range(4)] == [0.0, 1.0, 1.0, 1.0]
+    assert [o._get_wd(i) for i in range(4)] == [0.1, 0.0, 0.05, 0.05]
+    o.set_lr_mult({"fc1_bias": 2.0})  # explicit settings add to the symbol's
+    assert o.lr_mult == {"fc1_weight": 0.0, "fc1_bias": 2.0}

@@ -158,6 +158,9 @@ class Optimizer:
         Learning rate (0.01 when neither it nor ``lr_scheduler`` is given).
     lr_scheduler : LRScheduler, optional
         Learning-rate schedule.
+    sym : Symbol, optional
+        Its variables' ``__lr_mult__`` / ``__wd_mult__`` attributes become per-name
+        multipliers (what ``Module`` passes).
     begin_num_update : int, default 0
         Initial update count.
     multi_precision : bool, default False
