@@ -4,7 +4,7 @@
 vectorized numpy, following MXNet 1.9.1's update rules; ``create('name', ...)`` builds a
 registered optimizer by name. The modules group the optimizers by family: :mod:`.sgd`,
 :mod:`.adam`, :mod:`.adaptive`; :mod:`.optimizer` holds the base class and the registry,
-:mod:`.updater` the per-parameter states.
+:mod:`.updater` the per-parameter states, :mod:`.contrib` GroupAdaGrad.
 
 See Also
 --------
@@ -15,6 +15,7 @@ minigluon.lr_scheduler
 
 from __future__ import annotations
 
+from . import contrib
 from .adam import FTML, LAMB, Adam, Adamax, Nadam
 from .adaptive import AdaDelta, AdaGrad, Ftrl, RMSProp
 from .optimizer import Optimizer, create, register
@@ -23,4 +24,4 @@ from .updater import Updater, get_updater
 
 __all__ = ["FTML", "LAMB", "LARS", "LBSGD", "NAG", "SGD", "SGLD", "AdaDelta", "AdaGrad", "Adam",
            "Adamax", "DCASGD", "Ftrl", "Nadam", "Optimizer", "RMSProp", "Signum", "Updater",
-           "create", "get_updater", "register"]
+           "contrib", "create", "get_updater", "register"]
