@@ -131,6 +131,13 @@ class EvalMetric:
         self.name = str(name)
         self.output_names = output_names
         self.label_names = label_names
+        has_global = kwargs.pop("has_global_stats", None)
+        if has_global is None:
+            # EvalMetric.update and the library's metrics keep global totals; a user subclass
+            # with its own update() keeps them only if it says so (has_global_stats=True)
+            has_global = (type(self).update is EvalMetric.update
+                          or type(self).__module__.startswith("minigluon."))
+        self._has_global_stats = bool(has_global)
         self._kwargs = kwargs
         self.reset()
 
@@ -276,6 +283,9 @@ class EvalMetric:
     def get_global(self) -> tuple[Any, Any]:
         """Like :meth:`get`, over everything since the last :meth:`reset`.
 
+        A metric without global totals (a subclass that overrides ``update`` and did not pass
+        ``has_global_stats=True``) returns :meth:`get` instead, as in MXNet.
+
         See Also
         --------
         EvalMetric.get, EvalMetric.get_global_name_value
@@ -288,6 +298,8 @@ class EvalMetric:
         >>> m.get_global()
         ('mse', 4.0)
         """
+        if not self._has_global_stats:
+            return self.get()
         if self.global_num_inst == 0:
             return (self.name, float("nan"))
         return (self.name, self._value(use_global=True))
