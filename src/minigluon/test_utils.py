@@ -22,7 +22,6 @@ from . import _rng, autograd
 from .base import MXNetError
 from .context import Context, check_ctx, current_context
 from .ndarray import NDArray, array
-from .ndarray import random as nd_random
 
 __all__ = [
     "default_context",
@@ -37,8 +36,6 @@ __all__ = [
     "rand_shape_3d",
     "rand_shape_nd",
     "check_numeric_gradient",
-    "compare_ndarray_tuple",
-    "compare_optimizer",
 ]
 
 
@@ -577,107 +574,3 @@ def _single_output(out: Any) -> NDArray:
         raise TypeError("check_numeric_gradient: the function must return one NDArray, got "
                         f"{type(out).__name__}")
     return out
-
-
-def compare_ndarray_tuple(t1: Any, t2: Any, rtol: Any = None, atol: Any = None) -> None:
-    """Assert two optimizer states (arrays, nested tuples of arrays, or None) are close.
-
-    A None on either side is accepted as equal (optimizers without state).
-
-    Parameters
-    ----------
-    t1, t2 : NDArray, tuple or None
-    rtol, atol : float, optional
-        Tolerances, as for :func:`assert_almost_equal`.
-
-    See Also
-    --------
-    compare_optimizer, assert_almost_equal
-
-    Examples
-    --------
-    >>> import minigluon as mx
-    >>> from minigluon.test_utils import compare_ndarray_tuple
-    >>> compare_ndarray_tuple((mx.nd.ones(2), None), (mx.nd.ones(2), mx.nd.zeros(2)))
-    """
-    if t1 is None or t2 is None:
-        return
-    if isinstance(t1, tuple):
-        for a, b in zip(t1, t2):
-            compare_ndarray_tuple(a, b, rtol, atol)
-    else:
-        assert_almost_equal(t1, t2, rtol=rtol, atol=atol)
-
-
-def compare_optimizer(opt1: Any, opt2: Any, shape: Any, dtype: Any, w_stype: str = "default",
-                      g_stype: str = "default", rtol: float = 1e-4, atol: float = 1e-5,
-                      compare_states: bool = True, ntensors: int = 1) -> None:
-    """Run one update of two optimizers on the same random weight and gradient, compare them.
-
-    Weights and gradients are drawn uniformly in [0, 1) from the global generator; states
-    (when ``compare_states``) are compared before and after the update, then the weights.
-    A list of shapes runs ``opt2`` once on all ``ntensors`` tensors (a multi-tensor update)
-    against ``opt1`` tensor by tensor.
-
-    Parameters
-    ----------
-    opt1, opt2 : Optimizer
-    shape : tuple of int or list of tuples
-    dtype : numpy dtype
-    w_stype, g_stype : str, default 'default'
-        Storage types; only dense (``'default'``) is supported.
-    rtol, atol : float
-    compare_states : bool, default True
-    ntensors : int, default 1
-
-    See Also
-    --------
-    compare_ndarray_tuple
-    minigluon.optimizer.Optimizer
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import minigluon as mx
-    >>> from minigluon.test_utils import compare_optimizer
-    >>> compare_optimizer(mx.optimizer.SGD(momentum=0.9), mx.optimizer.create('sgd', momentum=0.9),
-    ...                   (2, 3), np.float32)
-    """
-    if w_stype != "default" or g_stype != "default":
-        raise NotImplementedError(f"compare_optimizer: sparse storage ({w_stype!r}, {g_stype!r}) "
-                                  "is not supported; minigluon arrays are dense")
-    ctx = default_context()
-
-    def draw(s: Any) -> NDArray:
-        return nd_random.uniform(shape=s, ctx=ctx, dtype=dtype)
-
-    if not isinstance(shape, list):
-        assert ntensors == 1
-        w2 = draw(shape)
-        w1 = w2.copyto(ctx)
-        g2 = draw(shape)
-        g1 = g2.copyto(ctx)
-        s1 = opt1.create_state_multi_precision(0, w1)
-        s2 = opt2.create_state_multi_precision(0, w2)
-        if compare_states:
-            compare_ndarray_tuple(s1, s2)
-        opt1.update_multi_precision(0, w1, g1, s1)
-        opt2.update_multi_precision(0, w2, g2, s2)
-        if compare_states:
-            compare_ndarray_tuple(s1, s2, rtol=rtol, atol=atol)
-        assert_almost_equal(w1, w2, rtol=rtol, atol=atol)
-        return
-    w1, g1 = [], []
-    for s in shape:
-        w1.append(draw(s))
-        g1.append(draw(s))
-    w2 = [w.copy() for w in w1]
-    g2 = [g.copy() for g in g1]
-    states2 = [opt2.create_state_multi_precision(0, w2[i]) for i in range(ntensors)]
-    opt2.update_multi_precision(list(range(ntensors)), w2, g2, states2)
-    for i in range(ntensors):
-        s1 = opt1.create_state_multi_precision(i, w1[i])
-        opt1.update_multi_precision(i, w1[i], g1[i], s1)
-        if compare_states:
-            compare_ndarray_tuple(s1, states2[i], rtol, atol)
-        compare_ndarray_tuple(w1[i], w2[i], rtol, atol)
