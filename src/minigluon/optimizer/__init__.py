@@ -19,9 +19,9 @@ from . import contrib
 from .adam import FTML, LAMB, Adam, Adamax, Nadam
 from .adaptive import AdaDelta, AdaGrad, Ftrl, RMSProp
 from .optimizer import Optimizer, create, register
-from .sgd import DCASGD, LARS, LBSGD, NAG, SGD, SGLD, Signum
+from .sgd import DCASGD, LARS, LBSGD, NAG, SGD, SGLD, Signum, ccSGD
 from .updater import Updater, get_updater
 
 __all__ = ["FTML", "LAMB", "LARS", "LBSGD", "NAG", "SGD", "SGLD", "AdaDelta", "AdaGrad", "Adam",
            "Adamax", "DCASGD", "Ftrl", "Nadam", "Optimizer", "RMSProp", "Signum", "Updater",
-           "contrib", "create", "get_updater", "register"]
+           "ccSGD", "contrib", "create", "get_updater", "register"]

@@ -21,7 +21,7 @@ import numpy as np
 from .. import ndarray as nd
 from .optimizer import Optimizer, _np, _zeros_like, register
 
-__all__ = ["DCASGD", "LARS", "LBSGD", "NAG", "SGD", "SGLD", "Signum"]
+__all__ = ["DCASGD", "LARS", "LBSGD", "NAG", "SGD", "SGLD", "Signum", "ccSGD"]
 
 
 def _sgd_step(opt: Optimizer, weight: Any, grad: Any, mom: Any, lr: float, wd: float,
@@ -84,6 +84,28 @@ class SGD(Optimizer):
 
     def _step(self, index, weight, grad, state, lr, wd):
         _sgd_step(self, weight, grad, state, lr, wd, self.momentum)
+
+
+@register
+class ccSGD(SGD):  # noqa: N801 (MXNet's name, kept so create('ccsgd') still works)
+    """The same as :class:`SGD` (MXNet's deprecated name for it).
+
+    Parameters
+    ----------
+    *args, **kwargs
+        See :class:`SGD`.
+
+    See Also
+    --------
+    SGD
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> opt = mx.optimizer.create('ccsgd', momentum=0.9)
+    >>> isinstance(opt, mx.optimizer.SGD), opt.momentum
+    (True, 0.9)
+    """
 
 
 @register
