@@ -58,3 +58,14 @@ def test_poly_scheduler_with_warmup() -> None:
     assert [linear(n) for n in range(5)] == [1.0, 0.75, 0.5, 0.25, 0.0]
     with pytest.raises(ValueError, match="strictly positive"):
         lr_scheduler.PolyScheduler(max_update=0)
+
+
+def test_multifactor_and_cosine_warmup() -> None:
+    s = lr_scheduler.MultiFactorScheduler(step=[5, 8], factor=0.1, base_lr=1.0, warmup_steps=3,
+                                          warmup_begin_lr=0.4)
+    got = [s(n) for n in range(10)]
+    np.testing.assert_allclose(got, [0.4, 0.6, 0.8, 1.0, 1.0, 1.0, 0.1, 0.1, 0.1, 0.01])
+    c = lr_scheduler.CosineScheduler(max_update=7, base_lr=2.0, warmup_steps=3,
+                                     warmup_mode="constant", warmup_begin_lr=0.5)
+    assert [c(n) for n in range(3)] == [0.5, 0.5, 0.5]
+    assert c(3) == 2.0 and c(5) == pytest.approx(1.0) and c(7) == pytest.approx(0.0)
