@@ -246,3 +246,80 @@ def test_set_verbosity_logs(caplog) -> None:
 def test_base_initializer_needs_init_weight() -> None:
     with pytest.raises(NotImplementedError):
         init.Initializer()(init.InitDesc("fc_weight"), nd.zeros((1,)))
+
+
+# -- Load, LSTMBias, FusedRNN, plain-name patterns, Constant configs ----------------------------
+def test_load_by_name_strips_module_prefixes(tmp_path) -> None:
+    saved = {"arg:fc_weight": nd.array([[1.0, 2.0]]), "aux:bn_moving_var": nd.array([3.0])}
+    path = str(tmp_path / "params")
+    nd.save(path, saved)
+    for source in (saved, path):
+        load = init.Load(source, default_init=init.Constant(7))
+        w, v, b = nd.zeros((1, 2)), nd.zeros((1,)), nd.zeros((2,))
+        load("fc_weight", w)
+        load("bn_moving_var", v)
+        load("fc2_weight", b)  # not saved: the default initializer, by name pattern
+        assert w.asnumpy().tolist() == [[1.0, 2.0]] and v.asnumpy().tolist() == [3.0]
+        assert b.asnumpy().tolist() == [7.0, 7.0]
+    with pytest.raises(ValueError, match="Shape mismatch, target \\(2,\\) vs loaded \\(1, 2\\)"):
+        init.Load(saved)("fc_weight", nd.zeros((2,)))
+    with pytest.raises(ValueError, match="Not found in loaded param"):
+        init.Load(saved)("other", nd.zeros((2,)))
+
+
+def test_lstm_bias_sets_the_forget_quarter() -> None:
+    b = nd.ones((12,))
+    init.LSTMBias(forget_bias=0.5)._init_weight("b", b)
+    assert b.asnumpy().tolist() == [0] * 3 + [0.5] * 3 + [0] * 6
+
+
+def test_fused_rnn_cuts_weights_and_biases_by_layout() -> None:
+    # 2 layers, bidirectional, rnn_tanh (1 gate), 3 inputs, 2 hidden
+    weights = 2 * (2 * 3 + 2 * 2) + 2 * (2 * 4 + 2 * 2)
+    biases = 2 * 2 * 2 * 2
+    p = nd.zeros((weights + biases,))
+    desc = init.InitDesc("rnn_parameters", global_init=init.Constant(0.5))
+    init.FusedRNN(None, num_hidden=2, num_layers=2, mode="rnn_tanh",
+                  bidirectional=True)._init_weight(desc, p)
+    a = p.asnumpy()
+    assert (a[:weights] == 0.5).all() and (a[weights:] == 0).all()  # global init's bias rule
+    lstm = nd.zeros((4 * 2 * (1 + 2) + 2 * 4 * 2,))  # 1 input, 2 hidden, lstm
+    init.FusedRNN(init.One(), 2, 1, "lstm", forget_bias=3.0)._init_weight(
+        init.InitDesc("p"), lstm)
+    bias = lstm.asnumpy()[24:]
+    assert bias.tolist() == [0, 0, 3, 3, 0, 0, 0, 0] * 2  # i2h then h2h, gates i f c o
+    with pytest.raises(ValueError, match="Invalid parameters size"):
+        init.FusedRNN(init.One(), 2, 1, "lstm")._init_weight(init.InitDesc("p"), nd.zeros((7,)))
+
+
+def test_plain_names_follow_mxnet_legacy_patterns() -> None:
+    u = init.Uniform()
+    mean, var = nd.ones((2,)), nd.zeros((2,))
+    u("bn0_moving_mean", mean)
+    u("bn0_moving_var", var)
+    assert mean.asnumpy().tolist() == [0, 0] and var.asnumpy().tolist() == [1, 1]
+    up = nd.zeros((1, 1, 4, 4))
+    u("upsampling0_weight", up)  # upsampling layers get a bilinear kernel
+    expected = nd.zeros((1, 1, 4, 4))
+    init.Bilinear()._init_weight("w", expected)
+    assert (up.asnumpy() == expected.asnumpy()).all()
+    loc = nd.zeros((6,))
+    u("stn_loc_bias", loc)
+    assert loc.asnumpy().tolist() == [1, 0, 0, 0, 1, 0]
+    with pytest.raises(ValueError, match="Unknown initialization pattern for running"):
+        u("running", nd.zeros((1,)))
+    # an InitDesc keeps MXNet's narrower rules
+    with pytest.raises(ValueError, match="Unknown initialization pattern"):
+        u(init.InitDesc("bn0_moving_var"), var)
+
+
+def test_constant_with_array_value_dumps_and_recreates() -> None:
+    c = init.Constant(nd.array([[1, 2], [3, 4]]))
+    text = c.dumps()
+    assert text == json.dumps(["constant", c._kwargs])
+    assert text == '["constant", {"value": [[1.0, 2.0], [3.0, 4.0]]}]'
+    again = init.create(text)
+    w = nd.zeros((2, 2))
+    again._init_weight("w", w)
+    assert w.asnumpy().tolist() == [[1, 2], [3, 4]]
+    assert init.Constant(1).dumps() == '["constant", {"value": 1}]'

@@ -48,6 +48,7 @@ PUBLIC_MODULES = [
     "minigluon.gluon.model_zoo.ssd",
     "minigluon.initializer",
     "minigluon.optimizer",
+    "minigluon.optimizer.contrib",
     "minigluon.lr_scheduler",
     "minigluon.metric",
     "minigluon.context",

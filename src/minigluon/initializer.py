@@ -25,10 +25,13 @@ from typing import Any
 import numpy as np
 
 from . import _rng
+from .ndarray import array as _nd_array
+from .ndarray import load as _nd_load
 
 __all__ = [
-    "Bilinear", "Constant", "InitDesc", "Initializer", "MSRAPrelu", "Mixed", "Normal", "One",
-    "Orthogonal", "Uniform", "Xavier", "Zero", "alias", "create", "register",
+    "Bilinear", "Constant", "FusedRNN", "InitDesc", "Initializer", "LSTMBias", "Load",
+    "MSRAPrelu", "Mixed", "Normal", "One", "Orthogonal", "Uniform", "Xavier", "Zero", "alias",
+    "create", "register",
 ]
 
 _REGISTRY: dict[str, type] = {}
@@ -120,7 +123,7 @@ def alias(*aliases: str) -> Callable[[type], type]:
     return reg
 
 
-def create(init: Any, *args: Any, **kwargs: Any) -> Initializer:
+def create(init: Any, /, *args: Any, **kwargs: Any) -> Initializer:
     """Create an initializer from a name, a ``dumps()`` JSON string, or return an instance.
 
     Parameters
@@ -327,7 +330,8 @@ class Initializer:
 
     def __call__(self, desc: Any, arr: Any) -> None:
         if not isinstance(desc, InitDesc):
-            desc = InitDesc(str(desc))
+            self._legacy_init(str(desc), arr)
+            return
         if desc.global_init is None:
             desc.global_init = self
         init = desc.attrs.get("__init__", "")
@@ -344,7 +348,37 @@ class Initializer:
                 return
         self._init_default(desc, arr)
 
+    def _legacy_init(self, name: str, arr: Any) -> None:
+        # a plain-string name (not an InitDesc): MXNet's older, wider set of name patterns
+        rules = ((lambda n: n.startswith("upsampling"), self._init_bilinear),
+                 (lambda n: n.startswith("stn_loc") and n.endswith("weight"), self._init_zero),
+                 (lambda n: n.startswith("stn_loc") and n.endswith("bias"), self._init_loc_bias),
+                 (lambda n: n.endswith("bias"), self._init_bias),
+                 (lambda n: n.endswith("gamma"), self._init_gamma),
+                 (lambda n: n.endswith("beta"), self._init_beta),
+                 (lambda n: n.endswith("weight"), self._init_weight),
+                 (lambda n: n.endswith("moving_mean"), self._init_zero),
+                 (lambda n: n.endswith("moving_var"), self._init_one),
+                 (lambda n: n.endswith("moving_inv_var"), self._init_zero),
+                 (lambda n: n.endswith("moving_avg"), self._init_zero),
+                 (lambda n: n.endswith("min"), self._init_zero),
+                 (lambda n: n.endswith("max"), self._init_one))
+        for matches, fn in rules:
+            if matches(name):
+                fn(name, arr)
+                return
+        self._init_default(name, arr)
+
     # -- the per-pattern rules (subclasses override _init_weight) ---------------------------
+    def _init_bilinear(self, _: Any, arr: Any) -> None:
+        Bilinear()._init_weight(_, arr)
+
+    def _init_loc_bias(self, _: Any, arr: Any) -> None:
+        if arr.shape[0] != 6:
+            raise ValueError(f"stn_loc bias must have 6 entries (an affine transform), got "
+                             f"shape {arr.shape}")
+        _fill(arr, np.array([1.0, 0, 0, 0, 1.0, 0]))
+
     def _init_zero(self, _: Any, arr: Any) -> None:
         _fill(arr, 0.0)
 
@@ -442,7 +476,8 @@ class Constant(Initializer):
     """
 
     def __init__(self, value: Any) -> None:
-        super().__init__(value=value)
+        # the config holds a JSON-able copy (a list for an array value), as dumps() writes it
+        super().__init__(value=value if np.isscalar(value) else np.asarray(value).tolist())
         self.value = value
 
     def _init_weight(self, _: Any, arr: Any) -> None:
@@ -725,3 +760,199 @@ class Mixed:
                 return
         raise ValueError(f"Parameter name {name} did not match any pattern. Consider add a "
                          '".*" pattern at the and with default Initializer.')
+
+
+@register
+class LSTMBias(Initializer):
+    """Zeros, except ``forget_bias`` on the forget gate's quarter of an LSTM bias.
+
+    MXNet's LSTM packs the gate biases as ``[input, forget, cell, output]``, each
+    ``num_hidden`` long; the second quarter gets ``forget_bias`` (Jozefowicz et al., 2015).
+    Like any initializer of a whole array it is given through the ``'__init__'`` attribute
+    (a Parameter's ``init``); called on a name ending in ``bias`` it would just write zeros.
+
+    Parameters
+    ----------
+    forget_bias : float, default 1.0
+
+    See Also
+    --------
+    FusedRNN, Zero
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> b = mx.nd.ones((8,))
+    >>> desc = mx.init.InitDesc('lstm_i2h_bias', {'__init__': mx.init.LSTMBias(2.0).dumps()})
+    >>> mx.init.Uniform()(desc, b)
+    >>> print(b.asnumpy())
+    [0. 0. 2. 2. 0. 0. 0. 0.]
+    """
+
+    def __init__(self, forget_bias: float = 1.0) -> None:
+        super().__init__(forget_bias=forget_bias)
+        self.forget_bias = forget_bias
+
+    def _init_weight(self, name: Any, arr: Any) -> None:
+        values = np.zeros(arr.shape)
+        num_hidden = arr.shape[0] // 4
+        values[num_hidden:2 * num_hidden] = self.forget_bias
+        _fill(arr, values)
+
+
+_GATES = {"rnn_relu": [""], "rnn_tanh": [""], "lstm": ["_i", "_f", "_c", "_o"],
+          "gru": ["_r", "_z", "_o"]}
+
+
+def _fused_rnn_layout(size: int, num_hidden: int, num_layers: int, mode: str,
+                      bidirectional: bool) -> list[tuple[str, tuple[int, ...]]]:
+    """Names and shapes of the pieces of a fused RNN parameter vector, in packing order."""
+    if mode not in _GATES:
+        raise ValueError(f"FusedRNN: mode must be one of {sorted(_GATES)}, got {mode!r}")
+    gates, dirs = _GATES[mode], (["l", "r"] if bidirectional else ["l"])
+    b, m, h = len(dirs), len(gates), num_hidden
+    num_input = size // b // h // m - (num_layers - 1) * (h + b * h + 2) - h - 2
+    pieces: list[tuple[str, tuple[int, ...]]] = []
+    for layer in range(num_layers):
+        for d in dirs:
+            in_size = num_input if layer == 0 else b * h
+            pieces += [(f"{d}{layer}_i2h{g}_weight", (h, in_size)) for g in gates]
+            pieces += [(f"{d}{layer}_h2h{g}_weight", (h, h)) for g in gates]
+    for layer in range(num_layers):
+        for d in dirs:
+            pieces += [(f"{d}{layer}_{kind}{g}_bias", (h,)) for kind in ("i2h", "h2h")
+                       for g in gates]
+    if sum(int(np.prod(shape)) for _, shape in pieces) != size:
+        raise ValueError("Invalid parameters size for FusedRNNCell")
+    return pieces
+
+
+@register
+class FusedRNN(Initializer):
+    """Initializes the single packed parameter vector of a fused (cuDNN-style) RNN.
+
+    The vector is cut into its per-layer, per-direction, per-gate weights and biases
+    (``l0_i2h_i_weight``, ..., ``l0_h2h_o_bias``), each initialized by ``init`` (or, if None,
+    by the initializer the call came from, by name), with LSTM forget-gate biases set to
+    ``forget_bias``; then packed back.
+
+    Parameters
+    ----------
+    init : Initializer, str or None
+        Initializer of the pieces (an instance or its :meth:`Initializer.dumps` string).
+    num_hidden : int
+    num_layers : int
+    mode : {'rnn_relu', 'rnn_tanh', 'lstm', 'gru'}
+    bidirectional : bool, default False
+    forget_bias : float, default 1.0
+
+    See Also
+    --------
+    LSTMBias, Initializer
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> init = mx.init.FusedRNN(mx.init.One(), num_hidden=1, num_layers=1, mode='lstm')
+    >>> params = mx.nd.zeros((4 * (2 + 1) + 8,))   # 2 inputs, 4 gates: weights then biases
+    >>> mx.init.Uniform()(mx.init.InitDesc('lstm_parameters', {'__init__': init.dumps()}), params)
+    >>> print(params.asnumpy())
+    [1. 1. 1. 1. 1. 1. 1. 1. 1. 1. 1. 1. 0. 1. 0. 0. 0. 1. 0. 0.]
+    """
+
+    def __init__(self, init: Any, num_hidden: int, num_layers: int, mode: str,
+                 bidirectional: bool = False, forget_bias: float = 1.0) -> None:
+        if isinstance(init, str):
+            init = create(init)
+        super().__init__(init=init.dumps() if init is not None else None,
+                         num_hidden=num_hidden, num_layers=num_layers, mode=mode,
+                         bidirectional=bidirectional, forget_bias=forget_bias)
+        self._init = init
+        self._num_hidden = num_hidden
+        self._num_layers = num_layers
+        self._mode = mode
+        self._bidirectional = bidirectional
+        self._forget_bias = forget_bias
+
+    def _init_weight(self, desc: Any, arr: Any) -> None:
+        flat = np.asarray(arr).reshape(-1)
+        pieces = _fused_rnn_layout(flat.size, self._num_hidden, self._num_layers, self._mode,
+                                   self._bidirectional)
+        global_init = getattr(desc, "global_init", None)
+        out, p = [], 0
+        for name, shape in pieces:
+            n = int(np.prod(shape))
+            piece = _nd_array(flat[p:p + n].reshape(shape))
+            p += n
+            piece_desc = InitDesc(name, global_init=global_init)
+            if self._mode == "lstm" and name.endswith("_f_bias"):
+                _fill(piece, self._forget_bias)
+            elif self._init is None:
+                if global_init is None:
+                    raise ValueError("FusedRNN(init=None) needs the calling initializer "
+                                     "(desc.global_init) to initialize the pieces")
+                global_init(piece_desc, piece)
+            else:
+                self._init(piece_desc, piece)
+            out.append(np.asarray(piece).reshape(-1))
+        _fill(arr, np.concatenate(out).reshape(arr.shape))
+
+
+class Load:
+    """Initialize from saved arrays (a dict, or a file written by ``nd.save``), by name.
+
+    Names prefixed ``arg:`` / ``aux:`` (Module checkpoints) are matched without the prefix.
+    Names not found go to ``default_init``, or raise if there is none.
+
+    Parameters
+    ----------
+    param : str or dict of str to NDArray
+        A file name for :func:`minigluon.nd.load`, or the arrays.
+    default_init : Initializer, optional
+        For names not in ``param``.
+    verbose : bool, default False
+        Log each initialized name.
+
+    See Also
+    --------
+    Mixed, Initializer
+    minigluon.ndarray.save
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> init = mx.init.Load({'arg:fc_weight': mx.nd.array([1.0, 2.0])}, default_init=mx.init.Zero())
+    >>> w, b = mx.nd.ones((2,)), mx.nd.ones((2,))
+    >>> init('fc_weight', w)
+    >>> init('fc_bias', b)
+    >>> print(w.asnumpy(), b.asnumpy())
+    [1. 2.] [0. 0.]
+    """
+
+    def __init__(self, param: Any, default_init: Any = None, verbose: bool = False) -> None:
+        if isinstance(param, str):
+            param = _nd_load(param)
+        if not isinstance(param, dict):
+            raise TypeError(f"Load: param must be a dict of arrays or a file of named arrays, "
+                            f"got {type(param).__name__}")
+        self.param = {(k[4:] if k.startswith(("arg:", "aux:")) else k): v
+                      for k, v in param.items()}
+        self.default_init = default_init
+        self.verbose = verbose
+
+    def __call__(self, name: Any, arr: Any) -> None:
+        if name in self.param:
+            saved = self.param[name]
+            if tuple(arr.shape) != tuple(saved.shape):
+                raise ValueError(f"Parameter {name} cannot be initialized from loading. Shape "
+                                 f"mismatch, target {arr.shape} vs loaded {saved.shape}")
+            _fill(arr, np.asarray(saved))
+            if self.verbose:
+                logging.info("Initialized %s by loading", name)
+            return
+        if self.default_init is None:
+            raise ValueError(f"Cannot Initialize {name}. Not found in loaded param and no "
+                             "default Initializer is provided.")
+        self.default_init(name, arr)
+        if self.verbose:
+            logging.info("Initialized %s by default", name)

@@ -15,7 +15,8 @@ import logging
 import math
 from typing import Any
 
-__all__ = ["CosineScheduler", "FactorScheduler", "LRScheduler", "MultiFactorScheduler"]
+__all__ = ["CosineScheduler", "FactorScheduler", "LRScheduler", "MultiFactorScheduler",
+           "PolyScheduler"]
 
 
 class LRScheduler:
@@ -231,6 +232,62 @@ class MultiFactorScheduler(LRScheduler):
         return self.base_lr
 
 
+class PolyScheduler(LRScheduler):
+    """Polynomial decay from ``base_lr`` to ``final_lr`` over ``max_update`` updates.
+
+    ``lr = final_lr + (base_lr - final_lr) * (1 - t / T) ** pwr`` with
+    ``t = num_update - warmup_steps`` and ``T = max_update - warmup_steps``; the rate stays at
+    its last value after ``max_update``.
+
+    Parameters
+    ----------
+    max_update : int
+        Update count at which the decay ends (>= 1).
+    base_lr : float, default 0.01
+        Learning rate at the start of the decay.
+    pwr : float, default 2
+        Power of the polynomial (1: linear decay).
+    final_lr : float, default 0
+        Learning rate at the end.
+    warmup_steps, warmup_begin_lr, warmup_mode
+        See :class:`LRScheduler`.
+
+    See Also
+    --------
+    CosineScheduler, FactorScheduler
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> s = mx.lr_scheduler.PolyScheduler(max_update=4, base_lr=1.0, pwr=2)
+    >>> [s(n) for n in range(6)]
+    [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
+    """
+
+    def __init__(self, max_update: int, base_lr: float = 0.01, pwr: float = 2,
+                 final_lr: float = 0, warmup_steps: int = 0, warmup_begin_lr: float = 0,
+                 warmup_mode: str = "linear") -> None:
+        super().__init__(base_lr, warmup_steps, warmup_begin_lr, warmup_mode)
+        if not isinstance(max_update, int):
+            raise TypeError(f"max_update must be an int, got {type(max_update).__name__}")
+        if max_update < 1:
+            raise ValueError("maximum number of updates must be strictly positive")
+        self.power = pwr
+        self.base_lr_orig = base_lr
+        self.max_update = max_update
+        self.final_lr = final_lr
+        self.max_steps = self.max_update - self.warmup_steps
+
+    def __call__(self, num_update: int) -> float:
+        if num_update < self.warmup_steps:
+            return self.get_warmup_lr(num_update)
+        if num_update <= self.max_update:
+            t = float(num_update - self.warmup_steps) / max(self.max_steps, 1)
+            self.base_lr = (self.final_lr
+                            + (self.base_lr_orig - self.final_lr) * (1 - t) ** self.power)
+        return self.base_lr
+
+
 class CosineScheduler(LRScheduler):
     """Cosine decay from ``base_lr`` to ``final_lr`` over ``max_update`` updates.
 
@@ -286,4 +343,4 @@ class CosineScheduler(LRScheduler):
 
 def _scheduler_class(name: str) -> Any:
     return {c.__name__: c for c in (LRScheduler, FactorScheduler, MultiFactorScheduler,
-                                    CosineScheduler)}.get(name)
+                                    CosineScheduler, PolyScheduler)}.get(name)

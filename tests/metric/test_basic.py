@@ -1,4 +1,4 @@
-"""Accuracy, TopKAccuracy, MAE/MSE/RMSE, CrossEntropy and Loss against hand computations."""
+"""Accuracy, TopKAccuracy, MAE/MSE/RMSE, CrossEntropy, NLL, Perplexity, Loss: hand-computed."""
 
 from __future__ import annotations
 
@@ -95,3 +95,29 @@ def test_loss_metric_averages_all_values() -> None:
     assert m.get() == ("loss", 3.5) and m.num_inst == 6
     m.update([], nd.array([0.5]))
     assert m.num_inst == 7
+
+
+def test_nll_loss_and_perplexity_with_ignore_label() -> None:
+    pred = nd.array([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3], [0.25, 0.25, 0.5]])
+    label = nd.array([2, 1, 0])
+    nll = metric.create("nll_loss")
+    nll.update([label], [pred])
+    expected = -(np.log(0.5) + np.log(0.1) + np.log(0.25)) / 3
+    assert nll.get() == ("nll-loss", pytest.approx(expected, rel=1e-6))
+    ppl = metric.create("perplexity", None)
+    ppl.update([label], [pred])
+    assert ppl.get()[1] == pytest.approx(np.exp(expected), rel=1e-6)
+    skip = metric.Perplexity(ignore_label=0)
+    skip.update([label], [pred])
+    assert skip.num_inst == 2  # the label-0 position is neither scored nor counted
+    assert skip.get()[1] == pytest.approx(np.exp(-(np.log(0.5) + np.log(0.1)) / 2), rel=1e-6)
+    with pytest.raises(ValueError, match="shape mismatch"):
+        skip.update([nd.array([1, 2])], [pred])
+
+
+def test_perplexity_class_axis() -> None:
+    pred = nd.array([[0.2, 0.6], [0.8, 0.4]])  # classes along axis 0
+    m = metric.Perplexity(ignore_label=None, axis=0)
+    m.update([nd.array([1, 0])], [pred])
+    # sample j scores pred[label[j], j]: 0.8 and 0.6
+    assert m.get()[1] == pytest.approx(np.exp(-(np.log(0.8) + np.log(0.6)) / 2), rel=1e-6)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -57,3 +59,17 @@ def test_custom_metric_tuple_result_and_extra_outputs() -> None:
     assert m.get() == ("hits", 0.5)
     anon = metric.np(lambda label, pred: 0.0)
     assert anon.name == "custom(<lambda>)"
+
+
+def test_create_from_json_config_round_trips() -> None:
+    for name, kwargs in [("acc", {"axis": 0}), ("f1", {"average": "micro"}),
+                         ("perplexity", {"ignore_label": -1}), ("pcc", {}), ("nll_loss", {})]:
+        m = metric.create(name, **kwargs)
+        again = metric.create(json.dumps(m.get_config()))
+        assert type(again) is type(m) and again.get_config() == m.get_config()
+    composite = metric.create(["acc", "f1"])
+    again = metric.create(json.dumps(composite.get_config()))
+    assert [type(c).__name__ for c in again.metrics] == ["Accuracy", "F1"]
+    assert type(metric.create('["mcc", {"average": "micro"}]')).__name__ == "MCC"
+    with pytest.raises(ValueError, match="JSON config takes no further arguments"):
+        metric.create('{"metric": "acc"}', axis=1)

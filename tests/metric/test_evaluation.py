@@ -57,3 +57,21 @@ def test_subclass_with_mxnet_style_update() -> None:
     m = Count()
     m.update([1, 2, 3], [1, 2, 3])
     assert m.get() == ("count", 3.0)
+
+
+def test_user_metric_without_global_stats_reports_local_value() -> None:
+    class Count(metric.EvalMetric):  # MXNet style: its own update, no global totals
+        def __init__(self, **kwargs):
+            super().__init__("count", **kwargs)
+
+        def update(self, labels, preds):
+            self.sum_metric += len(preds)
+            self.num_inst += 1
+
+    m = Count()
+    m.update([None], [1, 2])
+    assert m.get_global() == m.get() == ("count", 2.0)
+    kept = Count(has_global_stats=True)
+    kept.update([None], [1, 2])
+    assert math.isnan(kept.get_global()[1])  # it said it keeps them, but never filled them
+    assert "has_global_stats" not in kept.get_config()

@@ -231,6 +231,121 @@ class CrossEntropy(EvalMetric):
 
 
 @register
+@_alias("nll_loss")
+class NegativeLogLikelihood(EvalMetric):
+    """Mean negative log-likelihood ``-log(p[label] + eps)`` of predicted probabilities.
+
+    Computed in the predictions' precision (float32 predictions give float32 terms).
+
+    Parameters
+    ----------
+    eps : float, default 1e-12
+        Added to the probability before the log.
+    name : str, default 'nll-loss'
+    output_names, label_names : list of str, optional
+
+    See Also
+    --------
+    CrossEntropy, Perplexity
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> m = mx.metric.create('nll_loss')
+    >>> m.update([mx.nd.array([1])], [mx.nd.array([[0.75, 0.25]])])
+    >>> print(round(m.get()[1], 4))
+    1.3863
+    """
+
+    def __init__(self, eps: float = 1e-12, name: str = "nll-loss",
+                 output_names: list | None = None, label_names: list | None = None) -> None:
+        super().__init__(name, eps=eps, output_names=output_names, label_names=label_names)
+        self.eps = eps
+
+    def _batch(self, label, pred):
+        label = label.ravel()
+        n = pred.shape[0]
+        if label.shape[0] != n:
+            raise ValueError(f"NegativeLogLikelihood: {label.shape[0]} labels but {n} "
+                             "prediction rows")
+        prob = pred[np.arange(n), label.astype(np.int64)]
+        return float((-np.log(prob + np.asarray(self.eps, prob.dtype))).sum()), n
+
+
+@register
+class Perplexity(EvalMetric):
+    """Perplexity ``exp(mean(-log p[label]))`` of predicted class probabilities.
+
+    Positions whose label equals ``ignore_label`` are left out (neither counted nor scored);
+    probabilities are floored at 1e-10 before the log. The sums run in the predictions'
+    precision.
+
+    Parameters
+    ----------
+    ignore_label : int or None
+        Label value to skip (e.g. padding), or None.
+    axis : int, default -1
+        The class axis of the predictions.
+    name : str, default 'perplexity'
+    output_names, label_names : list of str, optional
+
+    See Also
+    --------
+    NegativeLogLikelihood, CrossEntropy
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> m = mx.metric.Perplexity(ignore_label=None)
+    >>> m.update([mx.nd.array([0, 1])], [mx.nd.array([[0.5, 0.5], [0.75, 0.25]])])
+    >>> print(round(m.get()[1], 4))
+    2.8284
+    >>> m = mx.metric.Perplexity(ignore_label=0)
+    >>> m.update([mx.nd.array([0, 1])], [mx.nd.array([[0.5, 0.5], [0.75, 0.25]])])
+    >>> print(round(m.get()[1], 4))
+    4.0
+    """
+
+    def __init__(self, ignore_label: int | None, axis: int = -1, name: str = "perplexity",
+                 output_names: list | None = None, label_names: list | None = None) -> None:
+        super().__init__(name, ignore_label=ignore_label, output_names=output_names,
+                         label_names=label_names)
+        self.ignore_label = ignore_label
+        self.axis = axis
+
+    def _update(self, labels: list, preds: list) -> None:
+        if len(labels) != len(preds):
+            raise ValueError(f"Perplexity: {len(labels)} labels but {len(preds)} predictions")
+        loss, num = None, 0
+        for label, pred in zip(labels, preds):
+            label, pred = _np(label), _np(pred)
+            if label.size * pred.shape[-1] != pred.size:
+                raise ValueError(f"shape mismatch: {label.shape} vs. {pred.shape}")
+            label = label.reshape(label.size).astype(np.int32)
+            picked = np.take_along_axis(
+                np.moveaxis(pred, self.axis, -1).reshape(-1, pred.shape[self.axis]),
+                label[:, None], axis=-1)[:, 0]
+            if self.ignore_label is not None:
+                ignore = (label == self.ignore_label).astype(picked.dtype)
+                num -= int(ignore.sum())
+                picked = picked * (1 - ignore) + ignore
+            term = -np.sum(np.log(np.maximum(np.asarray(1e-10, picked.dtype), picked)))
+            loss = term if loss is None else loss + term
+            num += picked.size
+        if loss is None:
+            return
+        self.sum_metric += loss
+        self.global_sum_metric += loss
+        self.num_inst += num
+        self.global_num_inst += num
+
+    def _value(self, use_global: bool) -> Any:
+        s, n = ((self.global_sum_metric, self.global_num_inst) if use_global
+                else (self.sum_metric, self.num_inst))
+        return float(np.exp(s / n))
+
+
+@register
 class Loss(EvalMetric):
     """Mean of the given loss values (labels are ignored): ``sum(losses) / count``.
 
@@ -275,3 +390,45 @@ class Loss(EvalMetric):
             self.global_num_inst += a.size
 
 
+
+
+@register
+class Torch(Loss):
+    """A :class:`Loss` named ``'torch'`` (kept for MXNet's Torch plugin users).
+
+    See Also
+    --------
+    Loss, Caffe
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> m = mx.metric.Torch()
+    >>> m.update(None, [mx.nd.array([1.0, 3.0])])
+    >>> m.get()
+    ('torch', 2.0)
+    """
+
+    def __init__(self, name: str = "torch", output_names: list | None = None,
+                 label_names: list | None = None) -> None:
+        super().__init__(name, output_names, label_names)
+
+
+@register
+class Caffe(Loss):
+    """A :class:`Loss` named ``'caffe'`` (kept for MXNet's Caffe plugin users).
+
+    See Also
+    --------
+    Loss, Torch
+
+    Examples
+    --------
+    >>> import minigluon as mx
+    >>> mx.metric.Caffe().get()
+    ('caffe', nan)
+    """
+
+    def __init__(self, name: str = "caffe", output_names: list | None = None,
+                 label_names: list | None = None) -> None:
+        super().__init__(name, output_names, label_names)

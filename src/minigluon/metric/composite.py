@@ -2,11 +2,12 @@
 
 :class:`CustomMetric` (and :func:`np`) make a metric from a function, :class:`CompositeEvalMetric`
 updates several together, and :func:`create` makes any of them from a registered name, a
-function or a list.
+function, a list, a config dict or its JSON string.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -330,8 +331,11 @@ def create(metric: Any, *args: Any, **kwargs: Any) -> EvalMetric:
     ----------
     metric : str, callable, list or EvalMetric
         A registered name (``'acc'``, ``'accuracy'``, ``'top_k_accuracy'``, ``'mae'``,
-        ``'mse'``, ``'rmse'``, ``'ce'``, ``'loss'``, ...), a function (wrapped in a
-        :class:`CustomMetric`), or a list of those (giving a :class:`CompositeEvalMetric`).
+        ``'mse'``, ``'rmse'``, ``'ce'``, ``'nll_loss'``, ``'perplexity'``, ``'f1'``, ``'mcc'``,
+        ``'pearsonr'``, ``'pcc'``, ``'loss'``, ...), a function (wrapped in a
+        :class:`CustomMetric`), a list of those (giving a :class:`CompositeEvalMetric`), a
+        config dict from :meth:`EvalMetric.get_config`, or that config as a JSON string
+        (``'{"metric": ...}'``, or ``'["name", {kwargs}]'``).
     *args, **kwargs
         Constructor arguments.
 
@@ -350,6 +354,9 @@ def create(metric: Any, *args: Any, **kwargs: Any) -> EvalMetric:
     'accuracy'
     >>> mx.metric.create(['mae', 'rmse']).get()[0]
     ['mae', 'rmse']
+    >>> import json
+    >>> mx.metric.create(json.dumps(mx.metric.create('top_k_acc', top_k=3).get_config())).top_k
+    3
     """
     if isinstance(metric, EvalMetric):
         return metric
@@ -366,6 +373,14 @@ def create(metric: Any, *args: Any, **kwargs: Any) -> EvalMetric:
     if not isinstance(metric, str):
         raise TypeError(f"metric must be a name, a function, a list or an EvalMetric, got "
                         f"{type(metric).__name__}")
+    if metric.startswith(("[", "{")):  # a JSON config, e.g. json.dumps(m.get_config())
+        if args or kwargs:
+            raise ValueError("create: a JSON config takes no further arguments")
+        config = json.loads(metric)
+        if isinstance(config, list):
+            name, kw = config
+            return create(name, **kw)
+        return create(config)
     klass = _REGISTRY.get(metric.lower())
     if klass is None:
         raise ValueError(f"{metric.lower()} is not registered. Please register with "

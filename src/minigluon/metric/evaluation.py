@@ -131,6 +131,13 @@ class EvalMetric:
         self.name = str(name)
         self.output_names = output_names
         self.label_names = label_names
+        has_global = kwargs.pop("has_global_stats", None)
+        if has_global is None:
+            # EvalMetric.update and the library's metrics keep global totals; a user subclass
+            # with its own update() keeps them only if it says so (has_global_stats=True)
+            has_global = (type(self).update is EvalMetric.update
+                          or type(self).__module__.startswith("minigluon."))
+        self._has_global_stats = bool(has_global)
         self._kwargs = kwargs
         self.reset()
 
@@ -195,6 +202,10 @@ class EvalMetric:
         labels = [labels] if _is_array(labels) else labels
         preds = [preds] if _is_array(preds) else preds
         labels, preds = check_label_shapes(labels, preds)
+        self._update(labels, preds)
+
+    def _update(self, labels: list, preds: list) -> None:
+        """Accumulate a checked batch (lists of arrays); the default sums :meth:`_batch`."""
         for label, pred in zip(labels, preds):
             s, n = self._batch(_np(label), _np(pred))
             self.sum_metric += s
@@ -225,6 +236,10 @@ class EvalMetric:
         self.sum_metric = 0.0
         self.global_num_inst = 0
         self.global_sum_metric = 0.0
+        self._reset_stats(local_only=False)
+
+    def _reset_stats(self, local_only: bool) -> None:
+        """Clear a subclass's own statistics besides ``sum_metric`` / ``num_inst``."""
 
     def reset_local(self) -> None:
         """Clear the local totals only (the global ones keep accumulating).
@@ -244,6 +259,7 @@ class EvalMetric:
         """
         self.num_inst = 0
         self.sum_metric = 0.0
+        self._reset_stats(local_only=True)
 
     def get(self) -> tuple[Any, Any]:
         """``(name, sum_metric / num_inst)``; the value is NaN before any update.
@@ -262,10 +278,13 @@ class EvalMetric:
         """
         if self.num_inst == 0:
             return (self.name, float("nan"))
-        return (self.name, float(self.sum_metric) / self.num_inst)
+        return (self.name, self._value(use_global=False))
 
     def get_global(self) -> tuple[Any, Any]:
         """Like :meth:`get`, over everything since the last :meth:`reset`.
+
+        A metric without global totals (a subclass that overrides ``update`` and did not pass
+        ``has_global_stats=True``) returns :meth:`get` instead, as in MXNet.
 
         See Also
         --------
@@ -279,9 +298,17 @@ class EvalMetric:
         >>> m.get_global()
         ('mse', 4.0)
         """
+        if not self._has_global_stats:
+            return self.get()
         if self.global_num_inst == 0:
             return (self.name, float("nan"))
-        return (self.name, float(self.global_sum_metric) / self.global_num_inst)
+        return (self.name, self._value(use_global=True))
+
+    def _value(self, use_global: bool) -> Any:
+        """The metric's value from its (local or global) totals; these are not empty."""
+        if use_global:
+            return float(self.global_sum_metric) / self.global_num_inst
+        return float(self.sum_metric) / self.num_inst
 
     def get_name_value(self) -> list[tuple[str, Any]]:
         """``[(name, value), ...]`` (several pairs for a composite metric).

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
 import math
 from types import SimpleNamespace
 
@@ -52,15 +50,15 @@ def test_sgd_momentum_two_steps() -> None:
     assert m1.asnumpy()[0] == pytest.approx(-0.06) and w1[0] == pytest.approx(0.94)
 
 
-def test_nag_matches_classic_formulation() -> None:
-    # MXNet's older python NAG: mom = mu*mom + g + wd*w; w -= lr * (g + wd*w + mu*mom)
+def test_nag_matches_mxnet_in_place_kernel() -> None:
+    # MXNet's nag_mom_update writes the weight in place, so the momentum's wd term reads the
+    # updated weight: w' = w + mu^2 m - (1 + mu) lr (g + wd w); m' = mu m - lr (g + wd w')
     o = opt.NAG(learning_rate=0.05, momentum=0.8, wd=0.01)
     w, _ = _run(o, steps=3)
     ref_w, mom = W0.astype(np.float64), np.zeros(3)
     for g in GRADS:
-        gw = g + 0.01 * ref_w
-        mom = 0.8 * mom + gw
-        ref_w = ref_w - 0.05 * (gw + 0.8 * mom)
+        ref_w = ref_w + 0.64 * mom - 1.8 * 0.05 * (g + 0.01 * ref_w)
+        mom = 0.8 * mom - 0.05 * (g + 0.01 * ref_w)
     np.testing.assert_allclose(w, ref_w, rtol=1e-5)
     # one step by hand: w = 1 - 0.05 * 1.8 * (0.5 + 0.01) = 0.9541
     assert _run(opt.NAG(learning_rate=0.05, momentum=0.8, wd=0.01))[0][0] == pytest.approx(
@@ -259,151 +257,21 @@ def test_multi_precision_float16() -> None:
         opt.SGD().create_state_multi_precision(0, w)
 
 
-# -- LR schedulers ---------------------------------------------------------------------------
-def test_factor_scheduler_and_floor() -> None:
-    s = lr_scheduler.FactorScheduler(step=3, factor=0.1, stop_factor_lr=1e-3, base_lr=1.0)
-    got = [s(n) for n in range(1, 14)]
-    np.testing.assert_allclose(got, [1] * 3 + [0.1] * 3 + [0.01] * 3 + [1e-3] * 4)
-    with pytest.raises(ValueError, match="greater or equal than 1"):
-        lr_scheduler.FactorScheduler(step=0)
-    with pytest.raises(ValueError, match="no more than 1"):
-        lr_scheduler.FactorScheduler(step=2, factor=2)
+def test_symbol_attributes_give_per_name_multipliers() -> None:
+    class FakeSym:  # what Module passes: attr_dict() and list_arguments() of a Symbol
+        def attr_dict(self):
+            return {"fc1_weight": {"__lr_mult__": "0"}, "fc2_weight": {"__wd_mult__": "0.5"},
+                    "fc2_bias": {"__wd_mult__": "0.5"}, "data": {}}
 
+        def list_arguments(self):
+            return ["data", "fc1_weight", "fc1_bias", "fc2_weight", "fc2_bias"]
 
-def test_factor_scheduler_warmup() -> None:
-    s = lr_scheduler.FactorScheduler(step=100, base_lr=1.0, warmup_steps=4,
-                                     warmup_begin_lr=0.2)
-    np.testing.assert_allclose([s(n) for n in range(6)], [0.2, 0.4, 0.6, 0.8, 1.0, 1.0])
-    c = lr_scheduler.FactorScheduler(step=100, base_lr=1.0, warmup_steps=2,
-                                     warmup_mode="constant", warmup_begin_lr=0.5)
-    assert [c(0), c(1), c(2)] == [0.5, 0.5, 1.0]
-    with pytest.raises(ValueError, match="linear and constant"):
-        lr_scheduler.FactorScheduler(step=1, warmup_mode="cubic")
-
-
-def test_multifactor_scheduler() -> None:
-    s = lr_scheduler.MultiFactorScheduler(step=[2, 5], factor=0.5, base_lr=1.0)
-    assert [s(n) for n in range(1, 8)] == [1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25]
-    with pytest.raises(ValueError, match="increasing integer list"):
-        lr_scheduler.MultiFactorScheduler(step=[3, 2])
-
-
-def test_cosine_scheduler() -> None:
-    s = lr_scheduler.CosineScheduler(max_update=10, base_lr=2.0, final_lr=0.5, warmup_steps=2)
-    assert s(0) == 0.0 and s(1) == 1.0
-    t = np.arange(2, 11)
-    expected = 0.5 + 1.5 * (1 + np.cos(np.pi * (t - 2) / 8)) / 2
-    np.testing.assert_allclose([s(int(n)) for n in t], expected)
-    assert s(50) == pytest.approx(0.5)
-    with pytest.raises(ValueError, match="strictly positive"):
-        lr_scheduler.CosineScheduler(max_update=0)
-
-
-# -- states without pickle ---------------------------------------------------------------------
-@pytest.mark.parametrize("make", [
-    lambda: opt.SGD(learning_rate=0.1, momentum=0.9, wd=0.01),
-    lambda: opt.SGD(learning_rate=0.1),
-    lambda: opt.NAG(learning_rate=0.1, momentum=0.5),
-    lambda: opt.Adam(learning_rate=0.05, wd=0.01),
-    lambda: opt.RMSProp(learning_rate=0.01, centered=True),
-    lambda: opt.AdaGrad(learning_rate=0.1),
-], ids=["sgd-mom", "sgd", "nag", "adam", "rmsprop-centered", "adagrad"])
-def test_state_round_trip_continues_identically(make, tmp_path) -> None:
-    def step(u, ws, g):
-        for i, w in enumerate(ws):
-            u(i, nd.array(g * (i + 1)), w)
-
-    ref_u = opt.get_updater(make())
-    ref_w = [nd.array(W0), nd.array(-W0)]
-    for g in GRADS:
-        step(ref_u, ref_w, g)
-
-    u = opt.get_updater(make())
-    ws = [nd.array(W0), nd.array(-W0)]
-    for g in GRADS[:2]:
-        step(u, ws, g)
-    fname = tmp_path / "opt.states"
-    fname.write_bytes(u.get_states(dump_optimizer=True))
-    # the file is a plain .npz: readable without pickle
-    with np.load(fname, allow_pickle=False) as npz:
-        assert "__meta__" in npz.files
-
-    fresh = make()
-    fresh.set_learning_rate(123.0)  # restored from the file
-    u2 = opt.get_updater(fresh)
-    u2.set_states(fname.read_bytes())
-    assert u2.optimizer is fresh and fresh.learning_rate == make().learning_rate
-    assert fresh._index_update_count == {0: 2, 1: 2}
-    step(u2, ws, GRADS[2])
-    for a, b in zip(ws, ref_w):
-        np.testing.assert_allclose(a.asnumpy(), b.asnumpy(), rtol=1e-6)
-
-
-def test_state_dict_is_savez_compatible(tmp_path) -> None:
-    u = opt.get_updater(opt.RMSProp())
-    u(0, nd.ones((2, 2)), nd.ones((2, 2)))
-    u("named", nd.ones((3,)), nd.ones((3,)))
-    d = u.state_dict(dump_optimizer=True)
-    assert all(isinstance(v, np.ndarray) and v.dtype != object for v in d.values())
-    np.savez(tmp_path / "s.npz", **d)
-    with np.load(tmp_path / "s.npz", allow_pickle=False) as npz:
-        loaded = {k: npz[k] for k in npz.files}
-    u2 = opt.get_updater(opt.RMSProp())
-    u2.set_states(loaded)
-    assert set(u2.states) == {0, "named"}
-    assert isinstance(u2.states[0], tuple) and u2.states[0][0].shape == (2, 2)
-    np.testing.assert_array_equal(u2.states["named"][0].asnumpy(),
-                                  u.states["named"][0].asnumpy())
-
-
-def test_set_states_without_optimizer_keeps_settings() -> None:
-    u = opt.get_updater(opt.SGD(learning_rate=0.5, momentum=0.9))
-    u(0, nd.ones((1,)), nd.ones((1,)))
-    blob = u.get_states()  # dump_optimizer=False
-    o2 = opt.SGD(learning_rate=0.01, momentum=0.9)
-    u2 = opt.get_updater(o2)
-    u2.set_states(blob)
-    assert o2.learning_rate == 0.01 and u2.states[0].asnumpy()[0] == pytest.approx(-0.5)
-
-
-def test_set_states_replaces_optimizer_of_other_class() -> None:
-    u = opt.get_updater(opt.Adam(learning_rate=0.2))
-    u(0, nd.ones((1,)), nd.ones((1,)))
-    params = {0: SimpleNamespace(lr_mult=1.0, wd_mult=1.0)}
-    u2 = opt.get_updater(opt.SGD(param_dict=params))
-    u2.set_states(u.get_states(dump_optimizer=True))
-    assert isinstance(u2.optimizer, opt.Adam) and u2.optimizer.learning_rate == 0.2
-    assert u2.optimizer.param_dict is params
-    w = nd.ones((1,))
-    u2(0, nd.ones((1,)), w)  # keeps working (t = 2 for Adam's bias correction)
-    assert u2.optimizer._index_update_count[0] == 2
-
-
-def test_optimizer_get_states_is_json_and_keeps_scheduler() -> None:
-    sched = lr_scheduler.FactorScheduler(step=1, factor=0.5, base_lr=1.0)
-    o = opt.SGD(lr_scheduler=sched, momentum=0.9)
-    w = nd.ones((1,))
-    for _ in range(3):
-        o.update(0, w, nd.ones((1,)), None)
-    blob = json.dumps(o.get_states())
-    o2 = opt.SGD()
-    o2.set_states(json.loads(blob))
-    assert isinstance(o2.lr_scheduler, lr_scheduler.FactorScheduler)
-    assert o2.lr_scheduler is not sched and o2.num_update == 3
-    assert o2.learning_rate == o.learning_rate == 0.25
-    assert o2._index_update_count == {0: 3}
-
-
-def test_set_states_rejects_foreign_data() -> None:
-    buf = io.BytesIO()
-    np.savez(buf, x=np.zeros(2))
-    with pytest.raises(ValueError, match="not a minigluon optimizer-state archive"):
-        opt.get_updater(opt.SGD()).set_states(buf.getvalue())
-
-
-def test_updater_accepts_tuples_like_mxnet_trainer() -> None:
-    u = opt.get_updater(opt.SGD(learning_rate=1.0, momentum=0.5))
-    w1, w2 = nd.array([1.0]), nd.array([2.0])
-    u((0, 1), (nd.array([1.0]), nd.array([2.0])), (w1, w2))
-    assert (w1.asnumpy()[0], w2.asnumpy()[0]) == (0.0, 0.0)
-    assert set(u.states) == {0, 1} and u.states[1].asnumpy()[0] == -2.0
+    names = {0: "fc1_weight", 1: "fc1_bias", 2: "fc2_weight", 3: "fc2_bias"}
+    o = opt.SGD(sym=FakeSym(), param_idx2name=names, learning_rate=1.0, wd=0.1)
+    assert o.lr_mult == {"fc1_weight": 0.0}
+    # names not ending in _weight/_gamma default to 0, the symbol's attributes override that
+    assert o.wd_mult == {"fc1_bias": 0.0, "fc2_bias": 0.5, "fc2_weight": 0.5}
+    assert [o._get_lr(i) for i in range(4)] == [0.0, 1.0, 1.0, 1.0]
+    assert [o._get_wd(i) for i in range(4)] == [0.1, 0.0, 0.05, 0.05]
+    o.set_lr_mult({"fc1_bias": 2.0})  # explicit settings add to the symbol's
+    assert o.lr_mult == {"fc1_weight": 0.0, "fc1_bias": 2.0}
