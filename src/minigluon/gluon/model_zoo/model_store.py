@@ -248,7 +248,7 @@ def load_pretrained(net: Any, name: str, ctx: Any = None, root: str | None = Non
     >>> net.save_parameters(os.path.join(root, 'squeezenet1.1-33ba0f93.params'))
     >>> other = vision.squeezenet1_1()
     >>> model_store.load_pretrained(other, 'squeezenet1.1', root=root)
-    >>> (other.output[0].weight.data() == net.output[0].weight.data()).min().asscalar()
-    1.0
+    >>> bool((other.output[0].weight.data() == net.output[0].weight.data()).min().asscalar())
+    True
     """
     net.load_parameters(get_model_file(name, root=root), ctx=ctx)

@@ -22,7 +22,8 @@ from ..model_store import load_pretrained
 from ._concurrent import HybridConcurrent
 from ._variants import variant
 
-__all__ = ["DenseNet", "densenet121", "densenet161", "densenet169", "densenet201"]
+__all__ = ["DenseNet", "densenet121", "densenet161", "densenet169", "densenet201",
+           "get_densenet"]
 
 
 def _dense_layer(growth_rate: int, bn_size: int, dropout: float) -> HybridConcurrent:
@@ -167,7 +168,7 @@ def get_densenet(num_layers: int, pretrained: bool = False, ctx: Context | None 
 
     Examples
     --------
-    >>> from minigluon.gluon.model_zoo.vision.densenet import get_densenet
+    >>> from minigluon.gluon.model_zoo.vision import get_densenet
     >>> net = get_densenet(121, classes=10)
     >>> [len(net.features[i]) for i in (4, 6, 8, 10)]
     [6, 12, 24, 16]
@@ -188,7 +189,7 @@ Parameters
 ----------
 **kwargs
     ``pretrained``, ``ctx``, ``root``, ``classes``, ``dropout``, ``prefix``: see
-    :func:`~minigluon.gluon.model_zoo.vision.densenet.get_densenet`.
+    :func:`get_densenet`.
 
 Returns
 -------

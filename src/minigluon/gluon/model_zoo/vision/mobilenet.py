@@ -115,8 +115,8 @@ class MobileNet(HybridBlock):
     >>> net.initialize()
     >>> net(nd.ones((1, 3, 32, 32))).shape
     (1, 10)
-    >>> net.features[3]  # the first depthwise convolution: one group per channel
-    Conv2D(8 -> 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), groups=8, bias=False)
+    >>> net.features[3]  # depthwise: 8 groups of 1 channel
+    Conv2D(1 -> 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), groups=8, bias=False)
     """
 
     def __init__(self, multiplier: float = 1.0, classes: int = 1000, **kwargs: Any) -> None:
@@ -327,7 +327,7 @@ Conv2D(None -> {c}, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=Fals
 
 
 def _mobilenet_variant(v2: bool, m: float) -> Any:
-    tag = f"{m:.2f}".rstrip("0").replace(".", "_")
+    tag = str(m).replace(".", "_")
     name = f"mobilenet_v2_{tag}" if v2 else f"mobilenet{tag}"
     doc = _DOC.format(V="V2" if v2 else "", fv="_v2" if v2 else "", m=m, name=name,
                       c=int(32 * m))

@@ -138,7 +138,7 @@ class BottleneckV1(HybridBlock):
     >>> block(nd.ones((1, 8, 6, 6))).shape
     (1, 16, 3, 3)
     >>> block.body[0].weight.shape
-    (4, 0, 1, 1)
+    (4, 8, 1, 1)
     """
 
     def __init__(self, channels: int, stride: int, downsample: bool = False,
@@ -427,7 +427,7 @@ class ResNetV2(HybridBlock):
     >>> net(nd.ones((2, 3, 8, 8))).shape
     (2, 3)
     >>> net.features[0]
-    BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=True, use_global_stats=False, in_channels=None)
+    BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=True, use_global_stats=False, in_channels=3)
     """
 
     def __init__(self, block: type, layers: list, channels: list, classes: int = 1000,

@@ -22,7 +22,7 @@ from ..model_store import load_pretrained
 from ._concurrent import HybridConcurrent
 from ._variants import variant
 
-__all__ = ["SqueezeNet", "squeezenet1_0", "squeezenet1_1"]
+__all__ = ["SqueezeNet", "squeezenet1_0", "squeezenet1_1", "get_squeezenet"]
 
 
 def _conv_relu(channels: int, kernel_size: int, padding: int = 0) -> nn.HybridSequential:
@@ -143,7 +143,7 @@ def get_squeezenet(version: str, pretrained: bool = False, ctx: Context | None =
 
     Examples
     --------
-    >>> from minigluon.gluon.model_zoo.vision.squeezenet import get_squeezenet
+    >>> from minigluon.gluon.model_zoo.vision import get_squeezenet
     >>> get_squeezenet('1.0').features[0]
     Conv2D(None -> 96, kernel_size=(7, 7), stride=(2, 2))
     """
@@ -159,7 +159,7 @@ Parameters
 ----------
 **kwargs
     ``pretrained``, ``ctx``, ``root``, ``classes``, ``prefix``: see
-    :func:`~minigluon.gluon.model_zoo.vision.squeezenet.get_squeezenet`.
+    :func:`get_squeezenet`.
 
 Returns
 -------
