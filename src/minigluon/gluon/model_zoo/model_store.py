@@ -88,7 +88,9 @@ def data_dir() -> str:
 
 
 def _models_dir(root: str | None) -> str:
-    return os.path.expanduser(root) if root is not None else os.path.join(data_dir(), "models")
+    # absolute, so that an error names the file wherever the program was started
+    return os.path.abspath(os.path.expanduser(root) if root is not None
+                           else os.path.join(data_dir(), "models"))
 
 
 def short_hash(name: str) -> str:

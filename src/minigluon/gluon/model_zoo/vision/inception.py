@@ -132,7 +132,10 @@ class Inception3(HybridBlock):
     >>> from minigluon.gluon.model_zoo import vision
     >>> net = vision.Inception3(classes=10)
     >>> [b.prefix for b in net.features][7:]
-    ['inception30_A1_', 'inception30_A2_', 'inception30_A3_', 'inception30_B_', 'inception30_C1_', 'inception30_C2_', 'inception30_C3_', 'inception30_C4_', 'inception30_D_', 'inception30_E1_', 'inception30_E2_', 'inception30_pool2_', 'inception30_dropout0_']
+    ['inception30_A1_', 'inception30_A2_', 'inception30_A3_', 'inception30_B_',
+     'inception30_C1_', 'inception30_C2_', 'inception30_C3_', 'inception30_C4_',
+     'inception30_D_', 'inception30_E1_', 'inception30_E2_', 'inception30_pool2_',
+     'inception30_dropout0_']
     """
 
     def __init__(self, classes: int = 1000, **kwargs: Any) -> None:

@@ -361,7 +361,8 @@ class ResNetV1(HybridBlock):
     >>> net(nd.ones((2, 3, 8, 8))).shape
     (2, 3)
     >>> [p for p in net.collect_params() if 'stage2_conv' in p]
-    ['resnetv10_stage2_conv0_weight', 'resnetv10_stage2_conv1_weight', 'resnetv10_stage2_conv2_weight']
+    ['resnetv10_stage2_conv0_weight', 'resnetv10_stage2_conv1_weight',
+     'resnetv10_stage2_conv2_weight']
     """
 
     def __init__(self, block: type, layers: list, channels: list, classes: int = 1000,
@@ -427,7 +428,8 @@ class ResNetV2(HybridBlock):
     >>> net(nd.ones((2, 3, 8, 8))).shape
     (2, 3)
     >>> net.features[0]
-    BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=True, use_global_stats=False, in_channels=3)
+    BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=True, use_global_stats=False,
+              in_channels=3)
     """
 
     def __init__(self, block: type, layers: list, channels: list, classes: int = 1000,

@@ -174,7 +174,8 @@ Examples
 >>> from minigluon.gluon.model_zoo import vision
 >>> net = vision.squeezenet{u}(classes=10)
 >>> net.features[0], net.output[0]
-(Conv2D(None -> {c}, kernel_size=({k}, {k}), stride=(2, 2)), Conv2D(None -> 10, kernel_size=(1, 1), stride=(1, 1)))
+(Conv2D(None -> {c}, kernel_size=({k}, {k}), stride=(2, 2)),
+ Conv2D(None -> 10, kernel_size=(1, 1), stride=(1, 1)))
 """
 
 squeezenet1_0 = variant("squeezenet1_0", get_squeezenet, ("1.0",),
