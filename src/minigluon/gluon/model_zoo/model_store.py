@@ -22,6 +22,8 @@ from typing import Any
 
 __all__ = ["get_model_file", "short_hash", "purge", "data_dir", "load_pretrained"]
 
+_LOG = logging.getLogger(__name__)
+
 #: SHA-1 of the parameter file MXNet 1.9.1 publishes for each pretrained model.
 _MODEL_SHA1 = {
     "alexnet": "44335d1f0046b328243b32a26a4fbd62d9057b45",
@@ -186,7 +188,7 @@ def get_model_file(name: str, root: str | None = None) -> str:
             f"file {file_name}, or a file written by net.save_parameters), or pass root= "
             f"the directory that holds it.")
     if _sha1(path) != _MODEL_SHA1[name]:
-        logging.warning("The content of %s differs from the published '%s' parameters "
+        _LOG.warning("The content of %s differs from the published '%s' parameters "
                         "(SHA-1 mismatch); loading it anyway, since nothing is downloaded.",
                         path, name)
     return path
