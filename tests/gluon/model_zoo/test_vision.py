@@ -20,6 +20,7 @@ import pytest
 import minigluon as mx
 from minigluon import autograd, nd, sym
 from minigluon.gluon.model_zoo import vision
+from minigluon.gluon.model_zoo.vision._concurrent import HybridConcurrent
 from minigluon.name import NameManager
 
 GOLDEN = json.loads((Path(__file__).parent / "vision_golden.json").read_text())
@@ -196,3 +197,11 @@ def test_variant_functions_fix_their_arguments() -> None:
     assert vision.mobilenet0_75().features[0]._channels == 24
     assert vision.mobilenet_v2_1_0().features[-4]._channels == 1280
     assert vision.MobileNetV2(1.5).features[-4]._channels == 1920
+
+
+def test_concurrent_branches_concatenate_and_slices_keep_the_axis() -> None:
+    fire = vision.squeezenet1_1().features[3][1]  # expand 1x1 and 3x3 side by side
+    assert type(fire) is HybridConcurrent and fire.axis == 1
+    fire.initialize()
+    assert fire(nd.ones((1, 16, 5, 5))).shape == (1, 128, 5, 5)
+    assert fire[:1].axis == 1 and fire[:1](nd.ones((1, 16, 5, 5))).shape == (1, 64, 5, 5)

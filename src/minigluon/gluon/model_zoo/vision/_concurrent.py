@@ -29,5 +29,11 @@ class HybridConcurrent(nn.HybridSequential):
         super().__init__(prefix=prefix, params=params)
         self.axis = axis
 
+    def __getitem__(self, key: int | slice) -> Any:
+        part = super().__getitem__(key)
+        if isinstance(key, slice):
+            part.axis = self.axis  # the container's slice is built with the default axis
+        return part
+
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         return F.concat(*[block(x) for block in self._children.values()], dim=self.axis)
