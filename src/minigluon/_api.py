@@ -45,6 +45,7 @@ PUBLIC_MODULES = [
     "minigluon.gluon.data.vision",
     "minigluon.gluon.data.vision.transforms",
     "minigluon.gluon.model_zoo.vision",
+    "minigluon.gluon.model_zoo.model_store",
     "minigluon.gluon.model_zoo.ssd",
     "minigluon.initializer",
     "minigluon.optimizer",

@@ -1,5 +1,6 @@
-"""``gluon.model_zoo``: reference network definitions (no pretrained weights are downloaded)."""
+"""``gluon.model_zoo``: MXNet's vision networks, the Toy SSD, and where pretrained files are
+looked for (nothing is downloaded)."""
 
-from . import ssd, vision
+from . import model_store, ssd, vision
 
-__all__ = ["ssd", "vision"]
+__all__ = ["model_store", "ssd", "vision"]

@@ -91,5 +91,6 @@ def get_lenet(classes: int = 10, **kwargs: Any) -> LeNet:
     if kwargs.pop("pretrained", False):
         raise ValueError("get_lenet: pretrained weights are not available (nothing is "
                          "downloaded); train the network or load_parameters() a file")
-    kwargs.pop("ctx", None)
+    kwargs.pop("ctx", None)  # get_model passes these to every model
+    kwargs.pop("root", None)
     return LeNet(classes=classes, **kwargs)
