@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from minigluon.ops import Op, all_ops
-
 from tests.ops.cases import materialize
+
 from .driver import encode
 
 SEED = 0

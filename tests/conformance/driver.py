@@ -7,12 +7,14 @@ imports minigluon and the other way round. Both runs make the same calls (``mx.n
 ``mx.gluon.nn.<Layer>``, ``mx.optimizer.create``...), which is the point: the only difference
 is the library under ``mx``.
 
-Inputs come as ``.npy`` files named in ``cases.json`` (written by :mod:`tests.conformance.cases`);
-results go to ``<out>/results.jsonl`` (one line per case) with arrays in ``<out>/arrays/``. Layers take their weights
-from the run named by ``--params-from`` (minigluon's run writes them, MXNet's reads them, by
-structural parameter name), and ``--read-from`` names the other library's written files for the
-file-format cases. ``--list-names`` prints the names each family offers, so names one library
-lacks are reported rather than skipped.
+Inputs come as ``.npy`` files named in ``cases.json`` (written by
+:mod:`tests.conformance.cases`); results go to ``<out>/results.jsonl``, one line per case as it
+finishes (so a case that kills MXNet is known and skipped on restart), with arrays in
+``<out>/arrays/``. Layers take their weights from the run named by ``--params-from``
+(minigluon's run writes them, MXNet's reads them, by structural parameter name);
+``--read-from`` names the other library's written files for the file-format cases.
+``<out>/about.json`` lists the names each family offers, so a name one library lacks is
+reported rather than skipped.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def stats(values: np.ndarray) -> dict:
 _STACK = re.compile(r"\n(Stack trace|\s+File \"|\s*\[bt\])")
 
 
-class Missing(Exception):
+class MissingError(Exception):
     """The library has no such function or class."""
 
 
@@ -120,7 +122,7 @@ def resolve(root: Any, dotted: str) -> Any:
         try:
             obj = getattr(obj, part)
         except AttributeError:
-            raise Missing(dotted) from None
+            raise MissingError(dotted) from None
     return obj
 
 
@@ -181,7 +183,7 @@ class Run:
         res: dict = {}
         try:
             res["outputs"] = self.outputs(cid, "out", self.call_op(case, arrays), random)
-        except Exception as exc:  # noqa: BLE001 - the error is the result
+        except Exception as exc:
             return {"error": error_record(exc)}
         if case.get("grad"):
             try:
@@ -194,7 +196,7 @@ class Run:
                 res["grads"] = [self.save(cid, f"grad{i}", arrays[i].grad,
                                           case.get("random_grad", False))
                                 for i in case["grad"]]
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 res["grad_error"] = error_record(exc)
         return res
 
@@ -226,7 +228,7 @@ class Run:
                     if (pdir / f"{name}.npy").exists():
                         p.set_data(self.mx.nd.array(np.load(pdir / f"{name}.npy")))
             res["outputs"] = self.outputs(cid, "out", net(*arrays))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return {"error": error_record(exc), **res}
         try:
             arrays = [self.nd(x) for x in inputs]
@@ -241,7 +243,7 @@ class Run:
             res["param_grads"] = {name: self.save(cid, f"pgrad.{name}", p.grad(), rg)
                                   for name, p in sorted(params.items())
                                   if p.grad_req != "null"}
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             res["grad_error"] = error_record(exc)
         return res
 
@@ -251,14 +253,14 @@ class Run:
         arr = self.mx.nd.zeros(tuple(case["shape"]))
         try:
             init(self.mx.init.InitDesc(case["param"]), arr)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return {"error": error_record(exc)}
         return {"outputs": [self.save(case["id"], "value", arr,
                                       False if case.get("exact") else "stats")]}
 
     def run_optimizer(self, case: dict, inputs: list) -> dict:
         if case["name"] not in self.optimizer_names():
-            raise Missing(case["name"])
+            raise MissingError(case["name"])
         weight, grads = self.nd(inputs[0]), [self.nd(g) for g in inputs[1:]]
         try:
             opt = self.mx.optimizer.create(case["name"], **decode(case.get("kwargs", {})))
@@ -267,7 +269,7 @@ class Run:
             for g in grads:
                 update(0, g, weight)
                 history.append(weight.copy())
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return {"error": error_record(exc)}
         random = "stats" if case.get("random") else False
         return {"outputs": self.outputs(case["id"], "step", history, random)}
@@ -278,15 +280,15 @@ class Run:
         preds = [self.nd(x) for x in inputs[half:]]
         try:
             metric = self.mx.metric.create(case["name"], **decode(case.get("kwargs", {})))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if type(exc).__name__ in ("ValueError", "KeyError", "MXNetError") and (
                     case["name"].lower() not in self.metric_names(lower=True)):
-                raise Missing(case["name"]) from None
+                raise MissingError(case["name"]) from None
             return {"error": error_record(exc)}
         try:
             metric.update(labels, preds)
             names, values = metric.get()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return {"error": error_record(exc)}
         names = names if isinstance(names, list) else [names]
         values = values if isinstance(values, list) else [values]
@@ -346,7 +348,7 @@ class Run:
                     str(peer / "files" / "exported-symbol.json"), ["data"],
                     str(peer / "files" / "exported-0000.params"))
                 return {"outputs": self.outputs(case["id"], "out", net(x))}
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return {"error": error_record(exc)}
         raise ValueError(f"unknown file format {fmt!r}")
 
@@ -405,9 +407,9 @@ def run_cases(run: Run, cases: list, base: Path, log: Path) -> None:
             run.mx.random.seed(42)
             try:
                 res = RUNNERS[case["kind"]](run, case, inputs)
-            except Missing as exc:
+            except MissingError as exc:
                 res = {"missing": str(exc)}
-            except Exception as exc:  # noqa: BLE001 - a driver bug in one case must not stop
+            except Exception as exc:
                 res = {"error": error_record(exc), "driver_error": traceback.format_exc()[-1500:]}
             sink.write(json.dumps({"id": case["id"], "result": res}) + "\n")
             sink.flush()
