@@ -144,14 +144,14 @@ def bench(session: nox.Session) -> None:
 MXNET_REQUIREMENTS = ("numpy==1.23.5", "mxnet==1.9.1")
 
 
-def _mxnet_python(session: nox.Session) -> str | None:
+def _mxnet_python(session: nox.Session) -> tuple[str | None, str]:
     """The python of a Python 3.11 venv holding MXNet 1.9.1 (made once, kept beside the
-    sessions' own), or None with the reason logged when it cannot be made."""
+    sessions' own), or None and the reason when it cannot be made."""
     env = ROOT / ".nox" / "_mxnet-1.9.1"
     python = env / "bin" / "python"
     check = [str(python), "-c", "import mxnet; assert mxnet.__version__ == '1.9.1'"]
     if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
-        return str(python)
+        return str(python), ""
     shutil.rmtree(env, ignore_errors=True)
     steps = [
         ("create a Python 3.11 venv", [str(Path(session.bin) / "python"), "-m", "venv", str(env)]),
@@ -167,9 +167,8 @@ def _mxnet_python(session: nox.Session) -> str | None:
             done = subprocess.CompletedProcess(command, 1, "", str(exc))
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            session.log(f"could not {what}: {last}")
-            return None
-    return str(python)
+            return None, f"could not {what}: {last}"
+    return str(python), ""
 
 
 @nox.session(python=PYTHON)
@@ -184,9 +183,8 @@ def conformance(session: nox.Session) -> None:
     line and succeeds, so the rest of CI goes on.
     """
     _install(session, "test")
-    python = _mxnet_python(session)
+    python, why = _mxnet_python(session)
     if python is None:
-        session.skip("conformance: skipped, the MXNet 1.9.1 environment could not be created "
-                     "(see the line above)")
+        session.skip(f"the MXNet 1.9.1 environment could not be created ({why})")
     session.run("python", "-m", "tests.conformance", "--mxnet-python", python, *session.posargs,
                 env={"OPENBLAS_NUM_THREADS": "1"})

@@ -219,7 +219,11 @@ def compare_files(case: dict, mg: Side, mx: Side) -> list[Row]:
 
 
 def name_rows(cases: list[dict], mg: Side, mx: Side) -> list[Row]:
-    """Rows for the names a library offers that no case covers."""
+    """Rows for the names a library offers that no case covers.
+
+    For ops only MXNet's names are listed (as missing in minigluon): minigluon's ops all have
+    cases from the registry, and its ``nd`` also holds functions that are not ops.
+    """
     covered = {(c["family"], c["name"]) for c in cases}
     rows = []
     for family in sorted(set(mg.names) | set(mx.names)):
@@ -228,6 +232,8 @@ def name_rows(cases: list[dict], mg: Side, mx: Side) -> list[Row]:
             if (family, name.lower()) in {(f, n.lower()) for f, n in covered}:
                 continue
             row = Row(family, name, f"{family}/{name}")
+            if family == "ops" and name in ours:
+                continue  # every minigluon op is covered by its registry cases
             if name not in ours:
                 row.status = "missing in minigluon"
             elif name not in theirs:

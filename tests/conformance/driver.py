@@ -364,6 +364,22 @@ class Run:
                  and not n.startswith("_")}
         return {n.lower() for n in names} if lower else names
 
+    def op_names(self) -> list[str]:
+        """``relu``, ``random.uniform``... MXNet's generated op functions only (their module
+        says so); every public function of minigluon's ``nd``, to see which MXNet ops it has."""
+        nd, out = self.mx.nd, []
+        for prefix in ("", "random", "contrib", "linalg"):
+            space = getattr(nd, prefix, None) if prefix else nd
+            for n in dir(space) if space is not None else []:
+                f = getattr(space, n, None)
+                if n.startswith("_") or not callable(f) or isinstance(f, type):
+                    continue
+                if self.mx.__name__ == "mxnet" and getattr(f, "__module__", "") not in (
+                        "ndarray", f"mxnet.ndarray.{prefix}"):
+                    continue
+                out.append(f"{prefix}.{n}" if prefix else n)
+        return sorted(out)
+
     def names(self) -> dict:
         mx = self.mx
         nn, loss = mx.gluon.nn, mx.gluon.loss
@@ -376,6 +392,7 @@ class Run:
         inits = {c.__name__ for c in vars(mx.init).values() if isinstance(c, type)
                  and issubclass(c, mx.init.Initializer) and c is not mx.init.Initializer}
         return {
+            "ops": self.op_names(),
             "layers": classes(nn, mx.gluon.Block, {"Block", "HybridBlock", "SymbolBlock"}),
             "losses": classes(loss, loss.Loss, {"Loss"}),
             "initializers": sorted(inits - {"Load", "Mixed", "InitDesc"}),
