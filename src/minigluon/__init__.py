@@ -8,6 +8,8 @@ minigluon.autograd : Recording and differentiating computations.
 minigluon.symbol : Symbol graphs (``mx.sym``).
 """
 
+from typing import Any
+
 from . import (
     autograd,
     base,
@@ -26,7 +28,7 @@ from . import (
 from . import initializer as init
 from . import ndarray as nd
 from . import symbol as sym
-from .base import MXNetError
+from .base import MXNetError, _missing_attribute
 from .context import Context, cpu, cpu_pinned, current_context, gpu
 
 __version__ = "0.1.0"
@@ -54,3 +56,9 @@ __all__ = [
     "symbol",
     "viz",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # MXNet modules minigluon leaves out (mx.kv, mx.np...) fail with the reason, not a bare
+    # "no attribute"
+    raise _missing_attribute(__name__, name)
