@@ -221,8 +221,12 @@ class Run:
             pdir = (self.params_from or self.out) / "params" / re.sub(r"\W+", "_", cid)
             if self.params_from is None:
                 pdir.mkdir(parents=True, exist_ok=True)
-                for name, p in params.items():
-                    np.save(pdir / f"{name}.npy", p.data().asnumpy())
+                for k, (name, p) in enumerate(sorted(params.items())):
+                    # off the initializer's round values (gamma=1, running_mean=0...), so a
+                    # parameter the other side ignores shows; +-0.05 keeps variances positive
+                    value = p.data().asnumpy() + 0.1 * deterministic(p.shape, k)
+                    p.set_data(self.mx.nd.array(value))
+                    np.save(pdir / f"{name}.npy", value)
             else:
                 for name, p in params.items():
                     if (pdir / f"{name}.npy").exists():
