@@ -68,6 +68,12 @@ def markdown(rows: list[Row], stale: list[Expected], about: dict) -> str:
             diff = "; ".join(f"{d.aspect}: {d.detail}" for d in r.diffs)
             out.append(f"| `{r.id}` | {_cell(diff)} | {_cell(r.messages.get('minigluon', ''))} "
                        f"| {_cell(r.messages.get('mxnet', ''))} | {_cell('; '.join(r.reasons))} |")
+    both = [r for r in rows if r.status == "agree" and {"minigluon", "mxnet"} <= set(r.messages)]
+    if both:
+        out += ["", f"## both raise: the two messages ({len(both)})", "",
+                "| case | minigluon says | MXNet says |", "|---|---|---|"]
+        out += [f"| `{r.id}` | {_cell(r.messages['minigluon'])} | {_cell(r.messages['mxnet'])} |"
+                for r in both]
     if stale:
         out += ["", f"## stale entries of expected_differences.toml ({len(stale)})", ""]
         out += [f"- `{e.case}` ({e.aspect}, {e.kind}): {e.reason}" for e in stale]

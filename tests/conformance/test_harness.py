@@ -185,9 +185,13 @@ def test_report_counts_and_markdown() -> None:
             Row("layers", "X", "layers/X", "missing in minigluon")]
     table = report.counts(rows)
     assert table["ops"]["agree"] == 1 and table["ops"]["differ"] == 1
+    assert sum(table["layers"].values()) == 1
     assert table["layers"]["missing in minigluon"] == 1 and not table["files"]
+    rows.append(Row("ops", "c", "ops/c#bad", "agree", [], {"minigluon": "ShapeError: clear",
+                                                          "mxnet": "MXNetError: terse"}))
     md = report.markdown(rows, [], {"mxnet": "1.9.1"})
-    assert "| ops | 1 | 1 |" in md and "## differ (1)" in md and "a\\|b" in md
+    assert "| `ops/c#bad` | ShapeError: clear | MXNetError: terse |" in md
+    assert "| ops | 2 | 1 |" in md and "## differ (1)" in md and "a\\|b" in md
     assert "total" in report.text_table(rows)
 
 
