@@ -207,6 +207,9 @@ INITIALIZERS: dict[str, list[tuple]] = {
     "MSRAPrelu": [({}, (256, 128), "fc_weight", False)],
     "Bilinear": [({}, (2, 1, 4, 4), "upsampling_weight", True)],
     "LSTMBias": [({"forget_bias": 1.0}, (16,), "lstm_bias", True)],
+    # a 1-layer LSTM of 4 units on 3 inputs: 4*4*(3+4) weights and 2*4*4 biases
+    "FusedRNN": [({"init": {"__initializer__": ["Constant", {"value": 0.1}]}, "num_hidden": 4,
+                   "num_layers": 1, "mode": "lstm"}, (144,), "lstm_weight", True)],
 }
 
 _OPT = {"learning_rate": 0.1, "wd": 0.01, "rescale_grad": 0.5}
@@ -284,11 +287,14 @@ def other_cases() -> list[dict]:
                         "shape": list(shape), "param": param, "exact": exact, "arrays": []})
     rng = np.random.default_rng(SEED)
     weight_and_grads = [rng.standard_normal((5, 4)).astype(np.float32) for _ in range(6)]
+    # a random update (SGLD's noise) is compared by statistics: a large weight
+    large = [rng.standard_normal((100, 100)).astype(np.float32) for _ in range(6)]
     for name, rows in OPTIMIZERS.items():
         for i, kwargs in enumerate(rows):
+            random = name in RANDOM_OPTIMIZERS
             out.append({"kind": "optimizer", "family": "optimizers", "name": name,
                         "id": f"optimizers/{name}#{i}", "kwargs": encode(kwargs),
-                        "random": name in RANDOM_OPTIMIZERS, "arrays": weight_and_grads})
+                        "random": random, "arrays": large if random else weight_and_grads})
     for name, rows in METRICS.items():
         for i, (kwargs, labels, preds) in enumerate(rows):
             rng = np.random.default_rng(SEED + i)

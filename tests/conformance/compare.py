@@ -90,7 +90,8 @@ def close_values(a: np.ndarray, b: np.ndarray) -> str | None:
 
 
 def close_stats(a: dict, b: dict) -> str | None:
-    """Samples of one distribution? Mean within 5 standard errors, std within 5%, range 10%."""
+    """Samples of one distribution? Mean within 5 standard errors, std within 5 standard
+    errors of a standard deviation (at least 2%), extremes within 10% of the spread."""
     if a.get("n") != b.get("n"):
         return f"sample sizes {a.get('n')} vs {b.get('n')}"
     if not a.get("n"):
@@ -99,7 +100,7 @@ def close_stats(a: dict, b: dict) -> str | None:
     problems = []
     if abs(a["mean"] - b["mean"]) > 5 * max(sa, sb) / np.sqrt(n) + 1e-3:
         problems.append(f"mean {a['mean']:.4g} vs {b['mean']:.4g}")
-    if abs(sa - sb) > 0.05 * max(sa, sb) + 1e-3:
+    if abs(sa - sb) > max(0.02, 5 / np.sqrt(2 * n)) * max(sa, sb) + 1e-3:
         problems.append(f"std {sa:.4g} vs {sb:.4g}")
     spread = max(a["max"] - a["min"], b["max"] - b["min"])
     for key in ("min", "max"):

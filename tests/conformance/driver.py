@@ -253,7 +253,12 @@ class Run:
 
     # -- initializers, optimizers, metrics ------------------------------------------------
     def run_init(self, case: dict, inputs: list) -> dict:
-        init = resolve(self.mx.init, case["cls"])(**decode(case.get("kwargs", {})))
+        kwargs = decode(case.get("kwargs", {}))
+        for key, value in kwargs.items():  # FusedRNN(init=...): an initializer as argument
+            if isinstance(value, dict) and "__initializer__" in value:
+                cls, kw = value["__initializer__"]
+                kwargs[key] = resolve(self.mx.init, cls)(**kw)
+        init = resolve(self.mx.init, case["cls"])(**kwargs)
         arr = self.mx.nd.zeros(tuple(case["shape"]))
         try:
             init(self.mx.init.InitDesc(case["param"]), arr)
