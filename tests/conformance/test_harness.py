@@ -4,6 +4,7 @@ report, and the case list's coverage of the registry."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 from minigluon.gluon import loss, nn
 from minigluon.ops import all_ops
 
+from . import __main__ as harness
 from . import expected, report
 from .cases import LAYERS, LOSSES, op_cases, write_cases
 from .compare import Diff, Row, Side, close_stats, close_values, compare_all, compare_case
@@ -230,3 +232,38 @@ def test_family_tables_cover_minigluon() -> None:
     losses = {n for n in dir(loss) if isinstance(getattr(loss, n), type)
               and issubclass(getattr(loss, n), loss.Loss)}
     assert losses - set(LOSSES) <= {"Loss"}
+
+
+FAKE_DRIVER = """
+import json, os, sys
+from pathlib import Path
+log = Path(sys.argv[sys.argv.index("--log") + 1])
+done = {json.loads(l)["id"] for l in log.read_text().splitlines()} if log.exists() else set()
+runs = log.with_name("runs")
+runs.write_text(runs.read_text() + "x" if runs.exists() else "x")
+for case in ["a", "b", "c"]:
+    if case in done:
+        continue
+    log.with_suffix(".current").write_text(case)
+    if case == "a" and len(runs.read_text()) == 1:  # dies once: heap hurt by an earlier case
+        os._exit(6)
+    if case == "b":  # dies every time
+        os.abort()
+    with log.open("a") as sink:
+        sink.write(json.dumps({"id": case, "result": {"ok": True}}) + "\\n")
+log.with_suffix(".current").unlink()
+"""
+
+
+def test_a_case_that_kills_the_driver_is_retried_then_recorded(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    driver = tmp_path / "driver.py"
+    driver.write_text(FAKE_DRIVER)
+    monkeypatch.setattr(harness, "DRIVER", driver)
+    log = tmp_path / "results.jsonl"
+    harness.run_driver(sys.executable, ["--log", str(log)], log)
+    results = {json.loads(line)["id"]: json.loads(line)["result"]
+               for line in log.read_text().splitlines()}
+    assert results["a"] == {"ok": True} and results["c"] == {"ok": True}
+    assert results["b"]["crashed"].startswith("exit status -6")
+    assert (tmp_path / "runs").read_text() == "xxxx"  # a died once, b twice, then the rest
