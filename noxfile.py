@@ -1,4 +1,5 @@
-"""Sessions: tests, docs, doctest, lint, bench, serve. ``nox -s docs`` then ``nox -s tests``.
+"""Sessions: tests, docs, doctest, lint, bench, serve, conformance. ``nox -s docs`` then
+``nox -s tests``.
 
 Uses uv to create environments when it is installed (several times faster), virtualenv
 otherwise. Every install is pinned by ``constraints.txt`` so builds are reproducible.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -135,3 +137,54 @@ def bench(session: nox.Session) -> None:
     else:
         session.log("no local PyTorch CPU wheel: benchmarks run without the PyTorch column")
     session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+#: The oracle of ``nox -s conformance``, in an environment of its own: MXNet 1.9.1 needs
+#: numpy < 1.24, which the project's numpy cannot share a process with.
+MXNET_REQUIREMENTS = ("numpy==1.23.5", "mxnet==1.9.1")
+
+
+def _mxnet_python(session: nox.Session) -> tuple[str | None, str]:
+    """The python of a Python 3.11 venv holding MXNet 1.9.1 (made once, kept beside the
+    sessions' own), or None and the reason when it cannot be made."""
+    env = ROOT / ".nox" / "_mxnet-1.9.1"
+    python = env / "bin" / "python"
+    check = [str(python), "-c", "import mxnet; assert mxnet.__version__ == '1.9.1'"]
+    if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+        return str(python), ""
+    shutil.rmtree(env, ignore_errors=True)
+    steps = [
+        ("create a Python 3.11 venv", [str(Path(session.bin) / "python"), "-m", "venv", str(env)]),
+        ("pip install " + " ".join(MXNET_REQUIREMENTS),
+         [str(python), "-m", "pip", "install", "-q", *MXNET_REQUIREMENTS]),
+        ("import mxnet", check),
+    ]
+    for what, command in steps:
+        session.log(f"MXNet environment: {what}")
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            done = subprocess.CompletedProcess(command, 1, "", str(exc))
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            return None, f"could not {what}: {last}"
+    return str(python), ""
+
+
+@nox.session(python=PYTHON)
+def conformance(session: nox.Session) -> None:
+    """Compare minigluon with MXNet 1.9.1, op by op and layer by layer (tests/conformance).
+
+    MXNet runs in its own venv (``numpy==1.23.5 mxnet==1.9.1`` from the package registry,
+    made on first use); the two exchange only files. Prints a table per family, writes
+    ``build/conformance/report.md`` and ``report.json``, and fails on a difference that
+    ``tests/conformance/expected_differences.toml`` does not explain. When the MXNet
+    environment cannot be made (no registry, no wheel for this platform) it says so in one
+    line and succeeds, so the rest of CI goes on.
+    """
+    session.install(*CONSTRAINTS, "-e", ".", env=ENV)  # the harness needs only the library
+    python, why = _mxnet_python(session)
+    if python is None:
+        session.skip(f"the MXNet 1.9.1 environment could not be created ({why})")
+    session.run("python", "-m", "tests.conformance", "--mxnet-python", python, *session.posargs,
+                env={"OPENBLAS_NUM_THREADS": "1"})

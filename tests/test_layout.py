@@ -16,6 +16,11 @@ PACKAGE = ROOT / "src" / "minigluon"
 
 #: Top-level test files that check every module rather than one.
 WHOLE_LIBRARY = {"test_layering.py", "test_layout.py"}
+#: Test directories that check the whole library rather than one package, with the reason.
+WHOLE_LIBRARY_DIRS = {
+    "conformance": "compares every op, layer, loss, initializer, optimizer, metric and file "
+                   "format with MXNet 1.9.1 (nox -s conformance); its own tests check the harness",
+}
 
 
 def _code_dir(test_dir: Path) -> Path:
@@ -30,7 +35,8 @@ def _code_dir(test_dir: Path) -> Path:
 def test_every_test_directory_mirrors_a_package() -> None:
     dirs = [d for d in TESTS.rglob("*") if d.is_dir() and d.name != "__pycache__"]
     assert dirs, "no test directories found"
-    stray = [str(d.relative_to(TESTS)) for d in dirs if not _code_dir(d).is_dir()]
+    stray = [str(d.relative_to(TESTS)) for d in dirs if not _code_dir(d).is_dir()
+             and d.relative_to(TESTS).parts[0] not in WHOLE_LIBRARY_DIRS]
     assert not stray, f"test directories with no package of that path: {stray}"
 
 
@@ -45,3 +51,11 @@ def test_top_level_test_files_are_named_for_a_module() -> None:
             stray.append(path.name)
     assert not stray, (f"{stray} name no module of minigluon: move them beside the module they "
                        "test, or add them to WHOLE_LIBRARY with a reason")
+
+
+def test_whole_library_directories_exist_and_mirror_nothing() -> None:
+    for name in WHOLE_LIBRARY_DIRS:
+        assert (TESTS / name / "__init__.py").exists(), f"tests/{name}/ is not a test package"
+        assert not (PACKAGE / name).exists(), (
+            f"src/minigluon/{name} exists: tests/{name}/ should mirror it, not be listed in "
+            "WHOLE_LIBRARY_DIRS")

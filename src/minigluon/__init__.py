@@ -8,6 +8,8 @@ minigluon.autograd : Recording and differentiating computations.
 minigluon.symbol : Symbol graphs (``mx.sym``).
 """
 
+from typing import Any
+
 from . import (
     autograd,
     base,
@@ -33,7 +35,7 @@ from . import initializer as init
 from . import module as mod
 from . import ndarray as nd
 from . import symbol as sym
-from .base import MXNetError
+from .base import MXNetError, _missing_attribute
 from .context import Context, cpu, cpu_pinned, current_context, gpu
 from .symbol import AttrScope
 from .util import np_shape
@@ -72,3 +74,9 @@ __all__ = [
     "util",
     "viz",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # MXNet modules minigluon leaves out (mx.kv, mx.np...) fail with the reason, not a bare
+    # "no attribute"
+    raise _missing_attribute(__name__, name)

@@ -22,6 +22,36 @@ integer_types = (int, np.integer)
 _DTYPE_NAMES = {"float32", "float64", "float16", "uint8", "int8", "int32", "int64", "bool"}
 
 
+#: Parts of MXNet 1.x that minigluon leaves out, by import path, and what to do instead. Code
+#: that reaches for one gets this reason rather than a bare "has no attribute" (each package's
+#: module ``__getattr__`` asks :func:`_missing_attribute`); docs/coming-from-mxnet.md shows them.
+_LEFT_OUT = {
+    "kv": "the kvstore synchronises parameters across devices and machines; minigluon runs in "
+          "one process on one CPU, and gluon.Trainer updates the parameters itself",
+    "np": "MXNet's NumPy-compatible mode (mx.np / mx.npx) is not implemented; use the classic "
+          "mx.nd API, which minigluon follows",
+    "recordio": "RecordIO files are not read or written; load data with gluon.data (ArrayDataset, "
+                "DataLoader) from numpy arrays",
+    "image": "MXNet's image decoding and augmentation are not included; decode images with "
+             "another library (Pillow, imageio) and wrap the arrays in gluon.data",
+    "amp": "automatic mixed precision needs float16 GPU kernels; minigluon computes in float32 "
+           "on the CPU",
+    "sparse": "minigluon arrays are dense only (stype='default'); use dense NDArrays",
+}
+_LEFT_OUT |= {"kvstore": _LEFT_OUT["kv"], "npx": _LEFT_OUT["np"], "numpy": _LEFT_OUT["np"],
+              "numpy_extension": _LEFT_OUT["np"]}
+#: Which package each left-out name belongs under (mx.kv, mx.nd.sparse, mx.contrib.amp).
+_LEFT_OUT_IN = {"sparse": "minigluon.ndarray", "amp": "minigluon.contrib"}
+
+
+def _missing_attribute(module: str, name: str) -> AttributeError:
+    """The error for ``module.name`` that does not exist: the reason when MXNet has it."""
+    if name in _LEFT_OUT and _LEFT_OUT_IN.get(name, "minigluon") == module:
+        return AttributeError(f"{module}.{name} is left out of minigluon: {_LEFT_OUT[name]} "
+                              "(see 'Coming from MXNet' in the docs)")
+    return AttributeError(f"module {module!r} has no attribute {name!r}")
+
+
 class MXNetError(RuntimeError):
     """Error raised by minigluon operators, named like MXNet's so old ``except`` clauses work.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from minigluon_cachekeys import NUMERIC_ENV, docs_code_key, execution_key
+from minigluon_cachekeys import NUMERIC_ENV, PAGE_DATA, docs_code_key, execution_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,6 +33,19 @@ def test_the_library_and_conf_py_are_part_of_the_execution_key(tmp_path):
     changed = execution_key(tmp_path, {})
     (tmp_path / "conf.py").write_text("x = 2\n")
     assert len({before, changed, execution_key(tmp_path, {})}) == 3
+
+
+def test_the_pages_data_files_are_part_of_the_execution_key(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "conf.py").write_text("x = 1\n")
+    without = execution_key(tmp_path, {})
+    data = tmp_path / PAGE_DATA[0]
+    data.parent.mkdir(parents=True)
+    data.write_text("a = 1\n")
+    first = execution_key(tmp_path, {})
+    data.write_text("a = 2\n")
+    assert len({without, first, execution_key(tmp_path, {})}) == 3
+    assert (ROOT / PAGE_DATA[0]).exists(), "PAGE_DATA names a file the repository lacks"
 
 
 def test_the_docs_code_key_follows_the_extensions(tmp_path):

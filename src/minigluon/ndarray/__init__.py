@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import sys
 import types
+from typing import Any
 
 from .. import ops as _ops
+from ..base import _missing_attribute
 from ..ops.frontend import build_namespaces as _build
 from . import ndarray as _ndarray_module
 from .ndarray import NDArray, array, empty, reset_arrays, waitall  # noqa: F401 - re-exported
@@ -55,3 +57,9 @@ __all__ = sorted(
     + [n for n in _SPACES.get("", {}) if not n.startswith("_")]
 )
 del _ops
+
+
+def __getattr__(name: str) -> Any:
+    # MXNet modules minigluon leaves out (mx.kv, mx.np...) fail with the reason, not a bare
+    # "no attribute"
+    raise _missing_attribute(__name__, name)
