@@ -33,6 +33,7 @@ PUBLIC_MODULES = [
     "minigluon.module",
     "minigluon.model",
     "minigluon.callback",
+    "minigluon.runtime",
     "minigluon.name",
     "minigluon.viz",
     "minigluon.random",

@@ -23,6 +23,9 @@ _new_object = object.__new__
 # 'default' (dense) storage exists in minigluon; the others are named for code that checks them.
 _STORAGE_TYPE_STR_TO_ID = {"undefined": -1, "default": 0, "row_sparse": 1, "csr": 2}
 _STORAGE_TYPE_ID_TO_STR = {v: k for k, v in _STORAGE_TYPE_STR_TO_ID.items()}
+# MXNet keeps the builtin under this name in its ndarray module (its own `slice` op shadows
+# it there), and code written for it imports it from here.
+py_slice = slice
 
 
 def _wrap(data: np.ndarray) -> NDArray:
