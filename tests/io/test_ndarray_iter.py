@@ -61,10 +61,16 @@ def test_named_inputs_and_descriptions():
     assert len(two.next().data) == 2
 
 
+def test_a_longer_label_is_read_as_far_as_the_data_goes():
+    it = io.NDArrayIter(np.arange(4.0), {'label': np.arange(10.0)}, batch_size=2)
+    assert [b.label[0].asnumpy().tolist() for b in it] == [[0.0, 1.0], [2.0, 3.0]]
+    assert it.provide_label[0].shape == (2,)
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="last_batch_handle"):
         io.NDArrayIter(DATA, last_batch_handle='wrap')
-    with pytest.raises(Exception, match="same number of examples"):
+    with pytest.raises(Exception, match="at least as many examples as the data"):
         io.NDArrayIter(DATA, np.arange(3))
     with pytest.raises(TypeError):
         io.NDArrayIter("not an array")

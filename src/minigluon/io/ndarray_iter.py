@@ -98,9 +98,11 @@ class NDArrayIter(DataIter):
         self._axis = max(layout.find("N"), 0)
         sizes = {k: v.shape[self._axis] for k, v in self.data + self.label}
         self.num_data = sizes[self.data[0][0]]
-        if any(s != self.num_data for s in sizes.values()):
-            raise MXNetError(f"NDArrayIter: all inputs need the same number of examples, got "
-                             f"{sizes}")
+        # The data decides how many examples there are; longer labels (or extra inputs) are
+        # read only that far, as in MXNet. Shorter ones would run out mid-epoch: refused.
+        if any(s < self.num_data for s in sizes.values()):
+            raise MXNetError(f"NDArrayIter: every input needs at least as many examples as the "
+                             f"data ({self.num_data}); got {sizes}")
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.last_batch_handle = last_batch_handle
