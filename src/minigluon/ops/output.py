@@ -10,6 +10,7 @@ registry's finite-difference check is turned off for them (``wrt=()``) and
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -63,6 +64,8 @@ def SoftmaxOutput(data, label, *, grad_scale=1.0, ignore_label=-1.0, multi_outpu
         Softmax over the last axis of any shape (the default for 2-D data).
     normalization : {'null', 'batch', 'valid'}, default 'null'
         Divide the gradient by nothing, the batch size, or the number of non-ignored labels.
+        With ``multi_output``, 'null' and 'batch' also divide by the number of positions
+        (the product of the ``d...`` axes), as MXNet does.
     out_grad : bool, default False
         Multiply by the head gradient (MXNet's option; off by default).
     smooth_alpha : float, default 0
@@ -111,6 +114,10 @@ def _(g, ins, out, grad_scale, ignore_label, multi_output, use_ignore, preserve_
         grad = grad / p.shape[0]
     elif normalization == "valid":
         grad = grad / max(int(keep.sum()), 1)
+    if multi_output and normalization != "valid":
+        # MXNet averages a multi-output gradient over the positions (the d... axes) too, except
+        # when it divides by the count of valid labels, which already counts positions
+        grad = grad / max(math.prod(p.shape[2:]), 1)
     if out_grad:
         grad = grad * np.asarray(g)
     return ((grad * grad_scale).astype(p.dtype, copy=False), None)
