@@ -19,8 +19,8 @@ import pytest
 
 import minigluon as mx
 from minigluon import autograd, nd, sym
+from minigluon.gluon.contrib.nn import HybridConcurrent
 from minigluon.gluon.model_zoo import vision
-from minigluon.gluon.model_zoo.vision._concurrent import HybridConcurrent
 from minigluon.name import NameManager
 
 GOLDEN = json.loads((Path(__file__).parent / "vision_golden.json").read_text())

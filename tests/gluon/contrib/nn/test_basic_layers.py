@@ -72,3 +72,12 @@ def test_sync_batchnorm_on_one_device_is_batchnorm() -> None:
     assert cnn.SyncBatchNorm().name.startswith("syncbatchnorm")
     with pytest.raises(ValueError, match="minigluon runs on one device"):
         cnn.SyncBatchNorm(num_devices=2)
+
+
+def test_a_slice_of_a_concurrent_container_keeps_its_axis():
+    for cls in (cnn.Concurrent, cnn.HybridConcurrent):
+        net = cls(axis=0)
+        net.add(gluon.nn.Identity(), gluon.nn.Identity(), gluon.nn.Identity())
+        part = net[:2]
+        assert type(part) is cls and part.axis == 0
+        assert part(nd.array([1, 2])).asnumpy().tolist() == [1.0, 2.0, 1.0, 2.0]

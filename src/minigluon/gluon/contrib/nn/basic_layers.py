@@ -47,6 +47,12 @@ class Concurrent(Sequential):
         super().__init__(prefix=prefix, params=params)
         self.axis = axis
 
+    def __getitem__(self, key: int | slice) -> Any:
+        part = super().__getitem__(key)
+        if isinstance(key, slice):
+            part.axis = self.axis  # the container builds its slice with the default axis
+        return part
+
     def forward(self, x: Any) -> Any:
         """The children's outputs on ``x``, concatenated along ``axis``.
 
@@ -94,6 +100,12 @@ class HybridConcurrent(HybridSequential):
     def __init__(self, axis: int = -1, prefix: str | None = None, params: Any = None) -> None:
         super().__init__(prefix=prefix, params=params)
         self.axis = axis
+
+    def __getitem__(self, key: int | slice) -> Any:
+        part = super().__getitem__(key)
+        if isinstance(key, slice):
+            part.axis = self.axis  # the container builds its slice with the default axis
+        return part
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         """``F.concat`` of the children's outputs on ``x`` along ``axis``.

@@ -18,8 +18,8 @@ from typing import Any
 from ....context import Context
 from ... import nn
 from ...block import HybridBlock
+from ...contrib.nn import HybridConcurrent
 from ..model_store import load_pretrained
-from ._concurrent import HybridConcurrent
 from ._variants import variant
 
 __all__ = ["DenseNet", "densenet121", "densenet161", "densenet169", "densenet201",

@@ -19,8 +19,8 @@ from typing import Any
 from ....context import Context
 from ... import nn
 from ...block import HybridBlock
+from ...contrib.nn import HybridConcurrent
 from ..model_store import load_pretrained
-from ._concurrent import HybridConcurrent
 
 __all__ = ["Inception3", "inception_v3"]
 

@@ -18,8 +18,8 @@ from typing import Any
 from ....context import Context
 from ... import nn
 from ...block import HybridBlock
+from ...contrib.nn import HybridConcurrent
 from ..model_store import load_pretrained
-from ._concurrent import HybridConcurrent
 from ._variants import variant
 
 __all__ = ["SqueezeNet", "squeezenet1_0", "squeezenet1_1", "get_squeezenet"]
