@@ -2,22 +2,21 @@
 
 Records come from Sphinx's own data (the Python domain's object table, the pickled doctrees
 and the builder's URIs), never from scraping HTML, so every result links to the anchor Sphinx
-wrote. Object details (signature, docstring, the errors it raises) come from importing the
-documented object, the way autodoc did.
+wrote. Object details (signature, docstring) come from importing the documented object, the way
+autodoc did; the errors it raises from :mod:`search.errors`' scan of the library's source.
 """
 
 from __future__ import annotations
 
-import ast
 import importlib
 import inspect
 import re
-import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .text import strip_markup
+from .errors import messages_for, plain_text
+from .text import compact, strip_markup
 
 __all__ = ["Record", "collect", "api_record", "describe_object", "resolve", "first_sentence",
            "KIND_OF_OBJTYPE"]
@@ -47,6 +46,8 @@ class Record:
     text: str = ""  # docstring without examples, or the section's prose
     code: str = ""  # a section's code cells (and their output)
     errors: str = ""  # messages it raises (or a page shows): people paste them into search
+    # messages raised in what it calls: the words a weaker sign that it is the answer
+    deep_errors: str = ""
     # An API object's "Used in": URLs of the guide sections whose executed code calls it
     used_in: tuple[str, ...] = ()
 
@@ -94,8 +95,10 @@ def api_record(name: str, kind: str, url: str) -> Record:
     except (ImportError, AttributeError):
         return Record(name=name, kind=kind, url=url, source="api", path=name)
     summary, text, signature, errors = describe_object(obj, name.rsplit(".", 1)[-1], kind)
+    deep = "" if kind == "attribute" and not isinstance(obj, property) else " ".join(
+        _raised_messages(obj, name.rsplit(".", 1)[-1], deep=True))
     return Record(name=name, kind=kind, url=url, source="api", path=name, summary=summary,
-                  signature=signature, text=text, errors=errors)
+                  signature=signature, text=text, errors=errors, deep_errors=deep)
 
 
 def resolve(name: str) -> Any:
@@ -133,7 +136,7 @@ def describe_object(obj: Any, leaf: str, kind: str = "") -> tuple[str, str, str,
     if summary.startswith("Alias of") and len(paragraphs) > 1:
         summary += " " + " ".join(paragraphs[1].split())  # say what the alias does
     return (strip_markup(summary), strip_markup(_without_examples(doc)),
-            _signature(obj, leaf), " ".join(_raised_messages(obj)))
+            _signature(obj, leaf), " ".join(_raised_messages(obj, leaf)))
 
 
 def _without_examples(doc: str) -> str:
@@ -163,76 +166,14 @@ def _signature(obj: Any, leaf: str) -> str:
     return f"{leaf}{sig}"
 
 
-def _raised_messages(obj: Any) -> list[str]:
-    """String literals of the ``raise`` statements of ``obj`` and of the same-module functions
-    it calls (one level): error messages often live in a shared helper or constant."""
-    roots: list[Callable[..., Any]] = []
-    op = getattr(obj, "op", None)  # a registry-generated function: the op's forward raises
-    if op is not None and callable(getattr(op, "forward", None)):
-        roots += [op.forward] + ([op.shape_fn] if callable(op.shape_fn) else [])
-    elif isinstance(obj, property):
-        roots += [obj.fget] if obj.fget else []
-    elif inspect.isclass(obj):  # its constructor and operators (x[i] = y, bool(x), pickle)
-        roots += [f for name, f in vars(obj).items()
-                  if name.startswith("__") and name.endswith("__") and inspect.isfunction(f)]
-    elif inspect.isfunction(obj) or inspect.ismethod(obj):
-        roots.append(obj)
-    messages: list[str] = []
-    seen: set[Any] = set()
-    for root in roots:
-        messages += _scan(inspect.unwrap(root), 0, seen)
-    return list(dict.fromkeys(messages))
-
-
-def _scan(fn: Any, depth: int, seen: set[Any]) -> list[str]:
-    if fn in seen or not inspect.isfunction(fn):
-        return []
-    seen.add(fn)
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return []  # compiled from a string (generated op functions), or no source
-    env = fn.__globals__
-    found: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-            for arg in node.exc.args:
-                text = _literal_text(arg, env)
-                if text.strip():
-                    found.append(" ".join(text.split()))
-        elif depth == 0 and isinstance(node, ast.Call):
-            callee = _callee(fn, node.func)
-            if inspect.isfunction(callee) and callee.__module__ == fn.__module__:
-                found += _scan(callee, depth + 1, seen)
-    return found
-
-
-def _callee(fn: Any, func: ast.expr) -> Any:
-    """The function a call expression in ``fn`` calls: a module-level name, or
-    ``self.method`` / ``cls.method`` of the class ``fn`` is defined in."""
-    if isinstance(func, ast.Name):
-        return fn.__globals__.get(func.id)
-    if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-            and func.value.id in ("self", "cls")):
-        owner = fn.__globals__.get(fn.__qualname__.split(".")[0])
-        if inspect.isclass(owner):
-            member = inspect.getattr_static(owner, func.attr, None)
-            return getattr(member, "__func__", member)
-    return None
-
-
-def _literal_text(node: ast.AST, env: dict[str, Any]) -> str:
-    """The constant text of a message expression (f-string holes become spaces)."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(_literal_text(v, env) if isinstance(v, ast.Constant) else " "
-                       for v in node.values)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _literal_text(node.left, env) + _literal_text(node.right, env)
-    if isinstance(node, ast.Name) and isinstance(env.get(node.id), str):
-        return env[node.id]
-    return ""
+def _raised_messages(obj: Any, leaf: str, deep: bool = False) -> list[str]:
+    """The messages ``obj``'s own code raises or warns (``deep``: those raised in what it
+    calls, however deep; see :mod:`search.errors`), without their placeholders (a pasted
+    message's concrete values are words no record has) and without the object's own name,
+    which its name fields match already ("CrossEntropy: ..." would count twice)."""
+    own = compact(leaf)
+    return [" ".join(w for w in plain_text(m.template).split() if compact(w) != own)
+            for m, depth in messages_for(obj) if (depth > 0) == deep]
 
 
 # -- page sections ---------------------------------------------------------------------------

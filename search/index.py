@@ -82,11 +82,12 @@ SCHEMA = Schema(
     body=_terms(),
     code=_terms(),
     errors=_terms(),  # messages the object raises, error output in a page
+    deep_errors=_terms(),  # messages raised in what the object calls (their pairs: errors)
     tri=_terms(),  # character trigrams of the compact leaf name
 )
 #: Fields whose per-document term counts are kept for BM25 length normalisation.
 SCORED_FIELDS = ("joined", "leaf", "title", "qual", "params", "summ", "body", "code", "errors",
-                 "tri")
+                 "tri", "deep_errors")
 # Sidecar files, next to Whoosh's, in the same atomically swapped directory.
 LENGTHS = "lengths.bin"  # array('H') per scored field, in docnum order
 PRIORS = "priors.bin"  # array('B'): tie-break data per document (see prior())
@@ -121,7 +122,7 @@ def document(record: Record) -> tuple[dict[str, str], set[str]]:
     outer_words = [w for part in outer for w in words(part)]
     params = _param_names(record.signature)
     vocab_src = [leaf, *outer_words, *params, *words(record.summary), *words(record.text),
-                 *words(record.errors)]
+                 *words(record.errors), *words(record.deep_errors)]
     return {
         "name": record.name, "kind": record.kind, "source": record.source, "url": record.url,
         "path": record.path, "summary": record.summary, "signature": record.signature,
@@ -135,7 +136,11 @@ def document(record: Record) -> tuple[dict[str, str], set[str]]:
         "summ": " ".join(terms(_ALIAS.sub("", record.summary))),
         "body": " ".join(terms(_ALIAS.sub("", record.text))),
         "code": " ".join(terms(record.code)),
-        "errors": " ".join(terms(record.errors) + pairs(record.errors)),
+        # a message raised in a function the object calls: its word pairs still say "this is
+        # the message", its single words ("shape", "axis") much less (deep_errors, low boost)
+        "errors": " ".join(terms(record.errors) + pairs(record.errors)
+                           + pairs(record.deep_errors)),
+        "deep_errors": " ".join(terms(record.deep_errors)),
         "tri": " ".join(trigrams(compact(leaf))) if api else "",
     }, set(terms(vocab_src, stemmed=False, stop=False))
 

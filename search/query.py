@@ -37,7 +37,10 @@ __all__ = ["SearchEngine", "SearchResponse", "FIELD_BOOSTS", "MAX_USED_IN", "sea
 
 #: Boost of a matching query word by field.
 FIELD_BOOSTS = {"leaf": 6.0, "title": 6.0, "errors": 3.0, "summ": 2.5, "qual": 1.5,
-                "params": 1.2, "body": 1.0, "code": 0.4}
+                "params": 1.2, "body": 1.0, "code": 0.4,
+                # the words of messages raised in what an object calls (search.errors); high,
+                # they drown short queries in records whose helpers check shapes and axes
+                "deep_errors": 0.5}
 QUALIFIER_BOOSTS = {"qual": 3.0}  # "autograd" in "autograd.record" names the module
 JOINED_WORD_BOOST = 5.0  # one word equal to a whole name ("data" ~ Parameter.data)
 JOINED_BOOST = 8.0  # per word, adjacent words or a multi-part word equal to a compact name
