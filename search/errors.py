@@ -11,8 +11,10 @@ source of ``minigluon`` (its syntax trees; nothing is executed) and finds:
   holes, ``%`` conversions and ``str.format`` fields are ``{placeholders}``; a text held in a
   constant, a local variable or built by a helper function's ``return`` is followed there.
 - the *call graph* of the library's functions: module-level names, ``self.``/``cls.``/
-  ``super().`` methods (through the class's MRO), classes (their ``__init__``), registry ops
-  called as ``nd.x``/``F.x`` (their forward and shape functions).
+  ``super().`` methods (through the class's MRO, or the classes a mixin is used in) and
+  properties (``self.shape = v`` runs a setter), classes (their ``__init__``), registry ops
+  called as ``nd.x``/``F.x`` (their forward and shape functions), and ``x.name(...)`` on an
+  object of unknown type when the library defines hardly any method of that name.
 
 A message is linked to the public objects whose code raises it (or calls something that raises
 it directly), and to those that reach it through deeper calls, nearest first while few enough
@@ -257,6 +259,8 @@ class _ModuleScan:
                     sites.append(len(self.result.messages))
                     self.result.messages.append(Message(template, kind, f"{self.module}:{line}"))
             for call in _walk(node):
+                if isinstance(call, ast.Attribute) and cls is not None:
+                    calls.update(_property_keys(cls, call))
                 if isinstance(call, ast.Call):
                     found = self._callees(call.func, cls)
                     calls.update(found)
@@ -387,6 +391,18 @@ class _ModuleScan:
 
 _BUILTINS = {name: obj for name, obj in vars(builtins).items()
              if inspect.isclass(obj) and issubclass(obj, BaseException)}
+
+
+def _property_keys(cls: type, node: ast.Attribute) -> set[Key]:
+    """``self.shape = value`` runs the property's setter, ``self.data`` its getter."""
+    if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
+        return set()
+    member = next((vars(k)[node.attr] for k in cls.__mro__ if node.attr in vars(k)), None)
+    if not isinstance(member, property):
+        return set()
+    fn = member.fset if isinstance(node.ctx, ast.Store) else member.fget
+    key = _key_of(fn) if fn is not None else None
+    return {key} if key else set()
 
 
 def _subclasses(cls: type) -> list[type]:
