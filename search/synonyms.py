@@ -145,6 +145,8 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("dataset", "data set"),
     ("sample", "draw"),
     ("size one", "size 1", "length 1", "length one", "singleton"),
+    ("move", "transfer"),
+    ("hybridize", "compile", "static graph"),
 ]
 
 #: Directed expansions: a task phrase searches these names too, but not the other way round
@@ -178,8 +180,8 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
     "number of dimensions": ("ndim",),
     "data type": ("dtype",),
     # tasks whose answer is a setting or a helper, not a word of its summary
-    "freeze": ("grad_req",),
-    "frozen": ("grad_req",),
+    "freeze": ("grad_req", "ParameterDict.setattr"),
+    "frozen": ("grad_req", "ParameterDict.setattr"),
     "not trainable": ("grad_req",),
     "stop training": ("grad_req",),
     "fix weights": ("grad_req",),
