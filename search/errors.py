@@ -135,8 +135,12 @@ def roots_of(obj: Any) -> list[Key]:
         # base classes' code calls (an Initializer's _init_weight); public methods are records
         # of their own
         fns += [f for name, f in vars(obj).items() if inspect.isfunction(f) and (
-            (name.startswith("__") and name.endswith("__")) or name in _CALLED_BY_CALL
+            (name.startswith("__") and name.endswith("__"))
             or (name.startswith("_") and any(name in vars(b) for b in obj.__mro__[1:])))]
+        for name in _CALLED_BY_CALL:  # inherited too (Conv2D runs _Conv.hybrid_forward)
+            owner = next((k for k in obj.__mro__ if name in vars(k)), None)
+            if owner is not None and owner.__module__ not in _MACHINERY:
+                fns.append(vars(owner)[name])
     elif callable(obj):
         fns.append(obj)
     return [k for k in map(_key_of, fns) if k is not None]
@@ -145,6 +149,9 @@ def roots_of(obj: Any) -> list[Key]:
 # Methods that run when a class's instance is called (a Block's forward), so their messages
 # are what users of the class see.
 _CALLED_BY_CALL = ("forward", "hybrid_forward")
+# Where Block and HybridBlock define the generic forward every layer inherits: its messages
+# belong to the methods documented there, not to each of a hundred layers.
+_MACHINERY = ("minigluon.gluon.block",)
 
 
 # -- the scan ---------------------------------------------------------------------------------
