@@ -161,9 +161,12 @@ def plan_query(text: str, speller: Speller, known: Callable[[str], bool]) -> Que
                 plan.concepts[ci], cand, 1)
         _add_joins(plan, fixed_words, meaningful, speller, weight=WEIGHTS["corrected"][2],
                    fuzzy=False)
+    sure = [WEIGHTS["corrected"][corrections[ci][1]] if ci in corrections else 1.0
+            for ci in range(len(fixed))]
     for ci in range(len(fixed) - 1):  # neighbours, for pasted error messages
         plan.alternatives.append(Alternative((), WEIGHTS["typed"], frozenset({ci, ci + 1}),
-                                             pair=pair_term(fixed[ci], fixed[ci + 1])))
+                                             pair=pair_term(fixed[ci], fixed[ci + 1]),
+                                             sure=min(sure[ci], sure[ci + 1])))
     _add_exact_keys(plan, text, typed)
     _record_corrections(plan, typed, meaningful, word_of, corrections)
     return plan

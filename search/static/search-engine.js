@@ -474,9 +474,11 @@
         }
         this.addJoins(plan, fixedWords, meaningful, speller, W.corrected[2], false);
       }
+      const sure = fixed.map((_, ci) => (corrections.has(ci) ? W.corrected[corrections.get(ci)[1]] : 1.0));
       for (let ci = 0; ci < fixed.length - 1; ci++) {
         plan.alternatives.push(alternative({
           weight: W.typed, covers: [ci, ci + 1], pair: t.pairTerm(fixed[ci], fixed[ci + 1]),
+          sure: Math.min(sure[ci], sure[ci + 1]),
         }));
       }
       this.addExactKeys(plan, query, typed);
