@@ -24,16 +24,18 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, IndexVersionError
 
-from .collect import Record
 from .synonyms import NAMESPACE_ALIASES, NAMESPACE_WORDS
 from .text import compact, pairs, terms, trigrams, words
+
+if TYPE_CHECKING:  # the records' module (ast, inspect, importlib) is the writer's, not the CLI's
+    from .collect import Record
 
 __all__ = ["SCHEMA", "SCORED_FIELDS", "FORMAT", "DEFAULT_INDEX_DIR", "SearchIndexError",
            "IndexMissingError", "OpenIndex", "document", "exact_keys", "write_index",
