@@ -16,6 +16,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from . import startup
+
+if __name__ == "__main__":  # a fresh process for one query: see search.startup
+    startup.prepare()
+    with startup.deferred_imports():
+        from . import query  # noqa: F401  (imports numpy, Whoosh and the engine)
+
 from .index import DEFAULT_INDEX_DIR, SearchIndexError
 from .query import MAX_LIMIT, SearchEngine
 
