@@ -106,4 +106,4 @@ def _clip(text: str, width: int) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    startup.exit_now(main())

@@ -14,6 +14,9 @@ most).
   first use; afterwards they leave ``sys.modules``, so any later ``import asyncio`` or
   ``import urllib.request`` gets the real module. Nothing changes in a process that already
   imported the real ones (the docs server, tests).
+- No teardown. Once the answer is printed and flushed, the process ends without the
+  interpreter's finalization (freeing every module of numpy and Whoosh one by one, ~20 ms):
+  nothing is left to write, the index is closed, and no atexit work is registered.
 """
 
 from __future__ import annotations
@@ -25,9 +28,9 @@ import sys
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
-__all__ = ["prepare", "deferred_imports", "DEFERRED"]
+__all__ = ["prepare", "deferred_imports", "exit_now", "DEFERRED"]
 
 #: Module -> the names Whoosh (2.7.5) and cached_property (2.0.1) import from it.
 DEFERRED: dict[str, tuple[str, ...]] = {
@@ -80,3 +83,11 @@ def deferred_imports() -> Iterator[None]:
         for module, stand_in in placed.items():
             if sys.modules.get(module) is stand_in:
                 del sys.modules[module]
+
+
+def exit_now(status: int) -> NoReturn:
+    """End the process with ``status`` after flushing stdout and stderr, skipping the
+    interpreter's teardown."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
