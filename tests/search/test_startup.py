@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from search.__main__ import _CONTRACT_FIELDS
 from search.evaluate import load_queries
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,9 +61,8 @@ def test_the_cli_process_answers_like_the_engine(engine, docs_index, tmp_path):
     # the setup took effect: one BLAS thread, Whoosh imported without asyncio and urllib
     assert got["blas"] == "1"
     assert got["imported"] == []
-    fields = ("name", "kind", "url", "summary", "score", "signature", "source", "path")
     for q in texts:
-        want = [{k: r[k] for k in fields} for r in engine.search(q, limit=10).results]
+        want = [{k: r[k] for k in _CONTRACT_FIELDS} for r in engine.search(q, limit=10).results]
         assert got["answers"][q] == want, q
 
 
