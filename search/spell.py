@@ -10,6 +10,7 @@ first word needs correcting, so an open that never corrects (most CLI calls) ski
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 __all__ = ["Speller", "max_edits", "edit_distance"]
 
@@ -50,7 +51,7 @@ def _mask(word: str) -> int:
 class Speller:
     """Corrections for words missing from a vocabulary of ``word -> document frequency``."""
 
-    def __init__(self, vocabulary: dict[str, int]) -> None:
+    def __init__(self, vocabulary: Mapping[str, int]) -> None:
         self.vocabulary = vocabulary
         self._bucketed: dict[tuple[int, int, str], list[tuple[str, int, int]]] | None = None
 
