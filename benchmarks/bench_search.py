@@ -1,4 +1,5 @@
-"""Docs search: index build time, query latency (docs index and 50,000 entries), the index
+"""Docs search: index build time, query latency (docs index and 50,000 entries), the cold
+shell (``python -m search`` in a fresh process) beside the engine's own latency, the index
 exported for the browser (size, gzipped, and its engine's query time under Node.js and in
 headless Chromium), and quality of the Python engine, the in-browser engine and Sphinx's
 built-in search on the public query set (tests/search/queries.toml).
@@ -16,6 +17,7 @@ import random
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -66,6 +68,16 @@ def run() -> None:
         browser_engine(texts, [("docs", len(records), docs_index),
                                (f"synthetic {len(big):,}", len(big), big_index)], work)
 
+        rows = []
+        for label, path in [("docs", docs_index), (f"synthetic {len(big):,}", big_index)]:
+            for query in CLI_QUERIES:
+                rows.append([label, query, *cold_cli(path, query), *engine_open_and_query(
+                    SearchEngine, path, query)])
+        print_table(f"Cold shell: `python -m search QUERY --json` in a fresh process (median of "
+                    f"{CLI_RUNS}) beside the engine in one process (milliseconds)",
+                    ["index", "query", "CLI p50", "CLI max", "engine open", "first query",
+                     "query (warm)"], rows)
+
         # Quality: the index the docs build wrote when there is a current one (what users
         # get), else the one built above from the same sources.
         try:
@@ -98,6 +110,39 @@ def run() -> None:
             print("\nSphinx's search not measured: needs build/html (nox -s docs) and node.")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+#: What the shell is asked: a name, a typo (the speller's buckets get built), a task, an error.
+CLI_QUERIES = ["attach_grad", "hybrid sequental", "add a dimension",
+               "Cannot differentiate node because it is not in a computational graph"]
+CLI_RUNS = 5
+
+
+def cold_cli(index: Path, query: str, runs: int = CLI_RUNS) -> list[float]:
+    """Wall time of ``python -m search QUERY --json`` in fresh processes: p50 and max (ms).
+    Everything a user waits for: interpreter start, imports, index open, query, JSON out."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")])}
+    cmd = [sys.executable, "-m", "search", query, "--json", "--index", str(index)]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT, timeout=60)
+        times.append((time.perf_counter() - start) * 1e3)
+    return [statistics.median(times), max(times)]
+
+
+def engine_open_and_query(engine_class: Any, index: Path, query: str) -> list[float]:
+    """In this (warm) process: opening the index, the first query, and the same query again
+    (ms). The CLI's time above minus these is what starting Python and importing costs."""
+    start = time.perf_counter()
+    engine = engine_class(index)
+    opened = time.perf_counter()
+    with engine:
+        engine.search(query, 10)
+        first = time.perf_counter()
+        engine.search(query, 10)
+        again = time.perf_counter()
+    return [(opened - start) * 1e3, (first - opened) * 1e3, (again - first) * 1e3]
 
 
 def latency(search: Callable[[str], Any], texts: list[str]) -> list[float]:

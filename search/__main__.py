@@ -16,6 +16,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from . import startup
+
+if __name__ == "__main__":  # a fresh process for one query: see search.startup
+    startup.prepare()
+
 from .index import DEFAULT_INDEX_DIR, SearchIndexError
 from .query import MAX_LIMIT, SearchEngine
 
@@ -99,4 +104,4 @@ def _clip(text: str, width: int) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    startup.exit_now(main())

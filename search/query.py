@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections import ChainMap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,9 +103,10 @@ class SearchEngine:
     def _open(self) -> None:
         self.close()
         self._ix = open_index(self.index_dir)
-        vocabulary = dict.fromkeys(_field_vocabulary(), 0)  # words people use for the field
-        vocabulary.update(self._ix.vocabulary)
-        self._speller = Speller(vocabulary)
+        # The index's words, then those people use for the field (document frequency 0);
+        # chained, not merged, so that opening does not parse the index's vocabulary.
+        field_words = dict.fromkeys(_field_vocabulary(), 0)
+        self._speller = Speller(ChainMap(self._ix.words, field_words))
         st = os.stat(self.index_dir)
         self._opened = (st.st_ino, st.st_mtime_ns)
 
@@ -179,7 +181,7 @@ class SearchEngine:
     def _known(self, word: str) -> bool:
         if self._ix is None:
             return False
-        if word in self._ix.vocabulary:
+        if word in self._ix.words:
             return True
         s = stem(word)
         return any(self._ix.reader.doc_frequency(f, s) for f in _KNOWN_FROM)
