@@ -45,7 +45,7 @@ WEIGHTS = {
     "phrase": 0.9,  # what a multi-word phrase of the tables stands for
     "expansion": 0.8,
 }
-MAX_CONCEPTS = 16  # parts of at most 12 words; a pathological identifier cannot blow up
+MAX_CONCEPTS = 32  # parts of at most 24 words; a pathological identifier cannot blow up
 MAX_JOIN = 4  # adjacent words tried as one compact name
 
 
