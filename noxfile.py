@@ -49,6 +49,9 @@ SYSTEM_PROGRAMS = {
     "dot": "Graphviz's `dot` (draws the network diagrams) is not installed: "
            "`sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS), "
            "`conda install -c conda-forge graphviz` (conda)",
+    "node": "Node.js is not installed: the \"Searching these docs\" page runs the site's search "
+            "engine under it: `sudo apt-get install nodejs` (Debian/Ubuntu), `brew install node` "
+            "(macOS), `conda install -c conda-forge nodejs` (conda)",
 }
 
 

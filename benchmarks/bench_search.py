@@ -1,5 +1,8 @@
-"""Docs search: index build time, query latency (docs index and 50,000 entries), and quality
-against Sphinx's built-in search on the public query set (tests/search/queries.toml).
+"""Docs search: index build time, query latency (docs index and 50,000 entries), the cold
+shell (``python -m search`` in a fresh process) beside the engine's own latency, the index
+exported for the browser (size, gzipped, and its engine's query time under Node.js and in
+headless Chromium), and quality of the Python engine, the in-browser engine and Sphinx's
+built-in search on the public query set (tests/search/queries.toml).
 
 Sphinx's search is measured by running its own ``searchtools.js`` in Node.js over
 ``build/html/searchindex.js`` (the page's query code without the DOM), so both engines answer
@@ -14,6 +17,7 @@ import random
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -61,6 +65,18 @@ def run() -> None:
                 rows.append([label, *latency(lambda q, e=engine: e.search(q, 10), texts)])
         print_table(f"Query latency over the {len(texts)} queries of the query set "
                     "(milliseconds, warm)", ["index", "p50", "p95", "max"], rows)
+        browser_engine(texts, [("docs", len(records), docs_index),
+                               (f"synthetic {len(big):,}", len(big), big_index)], work)
+
+        rows = []
+        for label, path in [("docs", docs_index), (f"synthetic {len(big):,}", big_index)]:
+            for query in CLI_QUERIES:
+                rows.append([label, query, *cold_cli(path, query), *engine_open_and_query(
+                    SearchEngine, path, query)])
+        print_table(f"Cold shell: `python -m search QUERY --json` in a fresh process (median of "
+                    f"{CLI_RUNS}) beside the engine in one process (milliseconds)",
+                    ["index", "query", "CLI p50", "CLI max", "engine open", "first query",
+                     "query (warm)"], rows)
 
         # Quality: the index the docs build wrote when there is a current one (what users
         # get), else the one built above from the same sources.
@@ -70,25 +86,63 @@ def run() -> None:
             engine, built = SearchEngine(docs_index), docs_index
         with engine:
             ours = evaluate(lambda q: engine.search(q, 10).results, queries)
+        js = js_scores(queries, evaluate, built, work)
         theirs = sphinx_scores(queries, evaluate)
-        header = ["category", "n", "ours hit@1", "ours hit@5", "ours MRR"]
+        header = ["category", "n", "py hit@1", "py hit@5", "py MRR"]
+        if js:
+            header += ["js hit@1", "js hit@5", "js MRR"]
         if theirs:
             header += ["sphinx hit@1", "sphinx hit@5", "sphinx MRR"]
         table = []
         for cat, s in ours.items():
             row: list[Any] = [cat, s.count, s.hit_at_1, s.hit_at_5, s.mrr]
-            if theirs:
-                t = theirs[cat]
-                row += [t.hit_at_1, t.hit_at_5, t.mrr]
+            for other in (js, theirs):
+                if other:
+                    t = other[cat]
+                    row += [t.hit_at_1, t.hit_at_5, t.mrr]
             table.append(row)
         where = "build/search-index" if built == DEFAULT_INDEX_DIR else "docs sources"
-        print_table(f"Search quality on tests/search/queries.toml (ours: {where}; "
+        print_table(f"Search quality on tests/search/queries.toml (py: SearchEngine on {where}; "
+                    f"js: search-engine.js in Node on its export; "
                     f"Sphinx: {'searchtools.js in Node' if theirs else 'not measured'})",
                     header, table)
         if not theirs:
             print("\nSphinx's search not measured: needs build/html (nox -s docs) and node.")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+#: What the shell is asked: a name, a typo (the speller's buckets get built), a task, an error.
+CLI_QUERIES = ["attach_grad", "hybrid sequental", "add a dimension",
+               "Cannot differentiate node because it is not in a computational graph"]
+CLI_RUNS = 5
+
+
+def cold_cli(index: Path, query: str, runs: int = CLI_RUNS) -> list[float]:
+    """Wall time of ``python -m search QUERY --json`` in fresh processes: p50 and max (ms).
+    Everything a user waits for: interpreter start, imports, index open, query, JSON out."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")])}
+    cmd = [sys.executable, "-m", "search", query, "--json", "--index", str(index)]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT, timeout=60)
+        times.append((time.perf_counter() - start) * 1e3)
+    return [statistics.median(times), max(times)]
+
+
+def engine_open_and_query(engine_class: Any, index: Path, query: str) -> list[float]:
+    """In this (warm) process: opening the index, the first query, and the same query again
+    (ms). The CLI's time above minus these is what starting Python and importing costs."""
+    start = time.perf_counter()
+    engine = engine_class(index)
+    opened = time.perf_counter()
+    with engine:
+        engine.search(query, 10)
+        first = time.perf_counter()
+        engine.search(query, 10)
+        again = time.perf_counter()
+    return [(opened - start) * 1e3, (first - opened) * 1e3, (again - first) * 1e3]
 
 
 def latency(search: Callable[[str], Any], texts: list[str]) -> list[float]:
@@ -181,3 +235,106 @@ def sphinx_scores(queries: list[Any], evaluate: Callable[..., Any]) -> dict[str,
         return None
     answers = dict(zip([q.text for q in queries], json.loads(proc.stdout)))
     return evaluate(lambda q: answers[q], queries)
+
+
+# -- the in-browser engine -----------------------------------------------------------------------
+
+def browser_engine(texts: list[str], indexes: list[tuple[str, int, Path]], work: Path) -> None:
+    """Size of each index's export and the JS engine's query time (Node.js; Chromium for the
+    docs' own export when selenium and Chromium are there)."""
+    from search.browser_index import (
+        NodeMissingError,
+        gzipped_size,
+        run_in_node,
+        write_browser_index,
+    )
+
+    sizes, times = [], []
+    for label, count, index in indexes:
+        data = write_browser_index(index, work / f"static-{count}")
+        raw, packed = data.stat().st_size, gzipped_size(data)
+        sizes.append([label, count, raw / 1e6, packed / 1e6, packed / count])
+        try:
+            answers = run_in_node(data, texts, 10)
+        except NodeMissingError as e:
+            print(f"\nJS engine not timed: {e}")
+            continue
+        ms = sorted(r["ms"] for r in answers["responses"])
+        times.append([f"{label} (Node.js)", answers["load_ms"], statistics.median(ms),
+                      ms[int(0.95 * (len(ms) - 1))], ms[-1]])
+    print_table("Index exported for the browser (search-data.js)",
+                ["index", "records", "MB", "MB gzipped", "gzipped bytes/record"], sizes)
+    site = HTML / "_static" / "search-data.js"
+    if site.is_file():
+        row = chromium_times(texts)
+        if row:
+            times.append(["build/html (Chromium)", *row])
+    if times:
+        print_table(f"JS engine query time over the {len(texts)} queries (milliseconds, warm)",
+                    ["where", "load", "p50", "p95", "max"], times)
+
+
+#: Loads the site's exported index into the page, warms up, then times each query.
+_BROWSER_TIMING = """
+const [queries, done] = arguments;
+const start = performance.now();
+const script = document.createElement("script");
+script.src = document.documentElement.dataset.content_root + "_static/search-data.js";
+script.onload = () => {
+  const engine = new MinigluonSearchEngine.Engine(window.MINIGLUON_SEARCH_DATA);
+  const load = performance.now() - start;
+  queries.forEach((q) => engine.search(q, 10));
+  done([load, queries.map((q) => {
+    const t = performance.now();
+    engine.search(q, 10);
+    return performance.now() - t;
+  })]);
+};
+document.head.append(script);
+"""
+
+
+def chromium_times(texts: list[str]) -> list[float] | None:
+    """[load, p50, p95, max] of the engine in headless Chromium on build/html from file://."""
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    try:
+        from selenium import webdriver
+    except ImportError:
+        webdriver = None
+    if not (chromium and driver and webdriver):
+        print("\nJS engine not timed in Chromium: needs chromium, chromedriver and selenium")
+        return None
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    profile = tempfile.mkdtemp(prefix="bench-chromium-")
+    for arg in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                f"--user-data-dir={profile}"]:
+        options.add_argument(arg)
+    browser = webdriver.Chrome(service=webdriver.ChromeService(executable_path=driver),
+                               options=options)
+    try:
+        browser.get((HTML / "index.html").as_uri())
+        browser.set_script_timeout(300)
+        load, ms = browser.execute_async_script(_BROWSER_TIMING, texts)
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+    ms.sort()
+    return [load, statistics.median(ms), ms[int(0.95 * (len(ms) - 1))], ms[-1]]
+
+
+def js_scores(queries: list[Any], evaluate: Callable[..., Any], index: Path,
+              work: Path) -> dict[str, Any] | None:
+    """hit@k/MRR of the JS engine on the export of ``index``, or None without Node.js."""
+    from search.browser_index import NodeMissingError, run_in_node, write_browser_index
+
+    data = write_browser_index(index, work / "static-quality")
+    try:
+        answers = run_in_node(data, [q.text for q in queries], 10)
+    except NodeMissingError as e:
+        print(f"\nJS engine quality not measured: {e}")
+        return None
+    by_query = {q.text: r["results"] for q, r in zip(queries, answers["responses"], strict=True)}
+    return evaluate(lambda q: by_query[q], queries)

@@ -2,8 +2,9 @@
 
 Exit status: 0 when the search ran (also with no results: an empty table or ``[]``), 1 when
 there is no usable index (one line on stderr says how to build it), 2 for bad arguments.
-With ``--json`` stdout is only the JSON array of DESIGN.md's CLI contract; the "did you
-mean" suggestion then goes to stderr.
+With ``--json`` stdout is only the JSON array of DESIGN.md's CLI contract (each result also
+has ``confidence``, 0-1: how closely it matches the query); the "did you mean" suggestion and
+the "no close match" line then go to stderr.
 """
 
 from __future__ import annotations
@@ -15,12 +16,18 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from . import startup
+
+if __name__ == "__main__":  # a fresh process for one query: see search.startup
+    startup.prepare()
+
 from .index import DEFAULT_INDEX_DIR, SearchIndexError
 from .query import MAX_LIMIT, SearchEngine
 
 __all__ = ["main"]
 
-_CONTRACT_FIELDS = ("name", "kind", "url", "summary", "score", "signature", "source", "path")
+_CONTRACT_FIELDS = ("name", "kind", "url", "summary", "score", "confidence", "signature",
+                    "source", "path")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,14 +44,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         if response.did_you_mean:
             print(f"did you mean: {response.did_you_mean}", file=sys.stderr)
+        if response.weak and response.results:
+            print(no_close_match(args.query), file=sys.stderr)
         return 0
     if response.did_you_mean:
         print(f"Did you mean: {response.did_you_mean}")
     if not response.results:
         print(f"No results for {args.query!r}.")
         return 0
+    if response.weak:
+        print(no_close_match(args.query))
     print(_table(response.results))
     return 0
+
+
+def no_close_match(query: str) -> str:
+    """What to say above results that match ``query`` only loosely."""
+    shown = " ".join(query.split())
+    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+    return f"No close match for {shown!r}; nearest:"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,10 +89,12 @@ def _table(results: list[dict[str, Any]]) -> str:
     name_w = min(max(len(r["name"]) for r in results), 48)
     lines = []
     for r in results:
-        summary_w = max(20, width - kind_w - name_w - 6)
+        summary_w = max(20, width - kind_w - name_w - 12)
         summary = _clip(r["summary"] or r["signature"], summary_w)
-        lines.append(f"{r['kind']:<{kind_w}}  {_clip(r['name'], name_w):<{name_w}}  {summary}")
-        lines.append(f"{'':<{kind_w}}  {r['url']}")
+        match = f"{r['confidence']:4.0%}"
+        lines.append(f"{match}  {r['kind']:<{kind_w}}  {_clip(r['name'], name_w):<{name_w}}  "
+                     f"{summary}")
+        lines.append(f"{'':4}  {'':<{kind_w}}  {r['url']}")
     return "\n".join(lines)
 
 
@@ -84,4 +104,4 @@ def _clip(text: str, width: int) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    startup.exit_now(main())

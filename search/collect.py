@@ -163,7 +163,12 @@ def _signature(obj: Any, leaf: str) -> str:
         return ""
     if inspect.isclass(obj):
         sig = sig.replace(return_annotation=inspect.Signature.empty)
-    return f"{leaf}{sig}"
+    # A module default (Module's logger=logging) reprs with the path it was imported from:
+    # results show the module's name, never a path on the machine that built the docs.
+    return _MODULE_REPR.sub(r"<module '\1'>", f"{leaf}{sig}")
+
+
+_MODULE_REPR = re.compile(r"<module '([\w.]+)' from '[^']*'>")
 
 
 def _raised_messages(obj: Any, leaf: str, deep: bool = False) -> list[str]:

@@ -21,22 +21,24 @@ import time
 import uuid
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, IndexVersionError
 
-from .collect import Record
 from .synonyms import NAMESPACE_ALIASES, NAMESPACE_WORDS
 from .text import compact, pairs, terms, trigrams, words
 
+if TYPE_CHECKING:  # the records' module (ast, inspect, importlib) is the writer's, not the CLI's
+    from .collect import Record
+
 __all__ = ["SCHEMA", "SCORED_FIELDS", "FORMAT", "DEFAULT_INDEX_DIR", "SearchIndexError",
-           "IndexMissingError", "OpenIndex", "document", "exact_keys", "write_index",
+           "IndexMissingError", "OpenIndex", "Vocabulary", "document", "exact_keys", "write_index",
            "open_index", "read_used_in"]
 
 #: Where ``nox -s docs`` leaves the index (next to build/html) and where readers look.
@@ -329,6 +331,74 @@ class _ClosingStorage(FileStorage):
         self.opened.clear()
 
 
+class Vocabulary(Mapping[str, int]):
+    """The spelling vocabulary (word -> document frequency) of :data:`VOCABULARY`, read
+    without parsing it: a lookup bisects the file's sorted lines, and only iterating (the
+    speller's buckets, when a word needs correcting) parses it, once. An index of 50,000
+    entries has 100,000 words: parsing them was most of the time to open it."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        # Lines are "word count\n", sorted by word: Python's str order, which is the byte
+        # order of the words' UTF-8.
+        raw = np.frombuffer(data, dtype=np.uint8)
+        self._ends = np.flatnonzero(raw == 10)
+        # One space per line and a last newline, or the file is damaged (refused at open, as
+        # parsing it refused it, rather than failing a search later)
+        if (data and data[-1:] != b"\n") or np.count_nonzero(raw == 32) != len(self._ends):
+            raise ValueError(f"{VOCABULARY} is not one 'word count' line per word")
+        self._parsed: dict[str, int] | None = None
+
+    def _line(self, word: str) -> tuple[int, int] | None:
+        """Start and end of the word's line, if it has one."""
+        try:
+            key = word.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (a query, from undecodable argv bytes)
+            return None  # cannot be in a file written as UTF-8
+        data, ends = self._data, self._ends
+        lo, hi = 0, len(ends)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = int(ends[mid - 1]) + 1 if mid else 0
+            here = data[start:data.index(b" ", start)]
+            if here < key:
+                lo = mid + 1
+            elif here > key:
+                hi = mid
+            else:
+                return start + len(key) + 1, int(ends[mid])
+        return None
+
+    def __getitem__(self, word: str) -> int:
+        if self._parsed is not None:
+            return self._parsed[word]
+        line = self._line(word) if isinstance(word, str) else None
+        if line is None:
+            raise KeyError(word)
+        return int(self._data[line[0]:line[1]])
+
+    def __contains__(self, word: object) -> bool:
+        if self._parsed is not None:
+            return word in self._parsed
+        return isinstance(word, str) and self._line(word) is not None
+
+    def parsed(self) -> dict[str, int]:
+        """Every word and its document frequency (parsed on the first call)."""
+        if self._parsed is None:
+            parsed = {}
+            for line in self._data.decode("utf-8").split("\n")[:-1]:  # as written
+                word, _, count = line.partition(" ")
+                parsed[word] = int(count)
+            self._parsed = parsed
+        return self._parsed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.parsed())
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+
 @dataclass
 class OpenIndex:
     """An opened index: Whoosh's searcher and reader plus the sidecar data."""
@@ -340,8 +410,14 @@ class OpenIndex:
     lengths: dict[str, np.ndarray]  # uint16 per document
     average_lengths: dict[str, float]
     priors: np.ndarray  # uint8 per document, see prior()
-    vocabulary: dict[str, int]
+    words: Vocabulary  # the spelling vocabulary, looked up without being parsed
     used_in: dict[int, list[int]]  # API docnum -> docnums of the sections that use it
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """The spelling vocabulary as a dict (parsed on first use; :attr:`words` answers
+        lookups without parsing)."""
+        return self.words.parsed()
 
     @property
     def doc_count(self) -> int:
@@ -383,10 +459,7 @@ def _open(path: Path) -> OpenIndex:
     if len(priors) != n or len(everything) != n * len(SCORED_FIELDS):
         raise SearchIndexError(f"search index at {path} is truncated; {BUILD_HINT}")
     lengths = {field: everything[i * n:(i + 1) * n] for i, field in enumerate(SCORED_FIELDS)}
-    vocabulary = {}
-    for line in (path / VOCABULARY).read_text(encoding="utf-8").splitlines():
-        word, _, count = line.partition(" ")
-        vocabulary[word] = int(count)
+    words = Vocabulary((path / VOCABULARY).read_bytes())
     used_in = {int(d): [int(s) for s in sections]
                for d, sections in _read_used_in_file(path)["docs"].items()}
     if any(not 0 <= d < n for d in used_in) or any(
@@ -408,8 +481,7 @@ def _open(path: Path) -> OpenIndex:
     for f in SCORED_FIELDS:
         present = int(np.count_nonzero(lengths[f]))
         average[f] = float(lengths[f].sum()) / present if present else 1.0
-    return OpenIndex(path, marker, searcher, reader, lengths, average, priors, vocabulary,
-                     used_in)
+    return OpenIndex(path, marker, searcher, reader, lengths, average, priors, words, used_in)
 
 
 def _read_used_in_file(path: Path) -> dict[str, Any]:

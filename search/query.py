@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections import ChainMap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,13 @@ RERANK_DEPTH = 200  # candidates whose concept coverage is worked out
 # relevant to the query first. Capped, since nd.array is used in nearly every section.
 MAX_USED_IN = 3
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
+# Confidence (what a result's "match" says): the share of the query's concepts it matched,
+# each as surely as the way it was matched (Alternative.sure); the start of a name typed
+# ("multibox") is fairly sure, letter triples shared with a name are a guess.
+PREFIX_SURE = 0.8
+TRIGRAM_SURE = 0.25
+#: Below this confidence of the best result, the query has no close match (say so).
+WEAK_BELOW = 0.5
 
 
 @dataclass
@@ -72,8 +80,14 @@ class SearchResponse:
     results: list[dict[str, Any]] = field(default_factory=list)
     did_you_mean: str | None = None
 
+    @property
+    def weak(self) -> bool:
+        """No result matches the query closely (the best one's confidence is low)."""
+        return not self.results or self.results[0]["confidence"] < WEAK_BELOW
+
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "did_you_mean": self.did_you_mean, "results": self.results}
+        return {"query": self.query, "did_you_mean": self.did_you_mean, "weak": self.weak,
+                "results": self.results}
 
 
 class SearchEngine:
@@ -92,9 +106,10 @@ class SearchEngine:
     def _open(self) -> None:
         self.close()
         self._ix = open_index(self.index_dir)
-        vocabulary = dict.fromkeys(_field_vocabulary(), 0)  # words people use for the field
-        vocabulary.update(self._ix.vocabulary)
-        self._speller = Speller(vocabulary)
+        # The index's words, then those people use for the field (document frequency 0);
+        # chained, not merged, so that opening does not parse the index's vocabulary.
+        field_words = dict.fromkeys(_field_vocabulary(), 0)
+        self._speller = Speller(ChainMap(self._ix.words, field_words))
         st = os.stat(self.index_dir)
         self._opened = (st.st_ino, st.st_mtime_ns)
 
@@ -132,26 +147,31 @@ class SearchEngine:
             plan = plan_query(query, self._speller, self._known)
             response = SearchResponse(query=query, did_you_mean=plan.did_you_mean)
             exact = self._exact_hits(plan)
-            ranked = self._ranked_hits(plan)
+            ranked, sure = self._ranked_hits(plan)
             seen = set(exact)
             rest = [(d, s) for d, s in ranked if d not in seen][:limit]
             top = rest[0][1] if rest else 0.0
             ordered = [(d, top + len(exact) - i) for i, d in enumerate(exact)] + rest
-            ordered = self._with_usage(ordered, ranked)
-            response.results = [self._describe(d, s) for d, s in ordered[:limit]]
+            ordered, moved = self._with_usage(ordered, ranked)
+            sure.update(dict.fromkeys(exact, 1.0))  # the name itself
+            for d in moved:  # shown for using the first result: as close as it, at least
+                sure[d] = max(sure.get(d, 0.0), sure.get(ordered[0][0], 0.0))
+            response.results = [self._describe(d, s, sure.get(d, 0.0))
+                                for d, s in ordered[:limit]]
         if response.did_you_mean and response.results:
             response.did_you_mean = _spell_like_names(plan, response.results)
         return response
 
     def _with_usage(self, ordered: list[tuple[int, float]], ranked: list[tuple[int, float]]
-                    ) -> list[tuple[int, float]]:
-        """``ordered`` with the guide sections that use its first result right after it.
+                    ) -> tuple[list[tuple[int, float]], list[int]]:
+        """``ordered`` with the guide sections that use its first result right after it, and
+        those sections.
 
         A moved section keeps scores non-increasing: its own score, raised to the score of
         the result now below it, capped by the first result's."""
         assert self._ix is not None
         if not ordered or ordered[0][0] not in self._ix.used_in:
-            return ordered
+            return ordered, []
         relevance = dict(ranked)
         sections = self._ix.used_in[ordered[0][0]]
         chosen = sorted(sections, key=lambda d: -relevance.get(d, 0.0))[:MAX_USED_IN]
@@ -159,12 +179,12 @@ class SearchEngine:
         below = rest[0][1] if rest else 0.0
         first_score = ordered[0][1]
         moved = [(d, min(first_score, max(relevance.get(d, 0.0), below))) for d in chosen]
-        return [ordered[0], *moved, *rest]
+        return [ordered[0], *moved, *rest], chosen
 
     def _known(self, word: str) -> bool:
         if self._ix is None:
             return False
-        if word in self._ix.vocabulary:
+        if word in self._ix.words:
             return True
         s = stem(word)
         return any(self._ix.reader.doc_frequency(f, s) for f in _KNOWN_FROM)
@@ -189,7 +209,8 @@ class SearchEngine:
         rows.sort()
         return [docnum for _, docnum in rows]
 
-    def _ranked_hits(self, plan: QueryPlan) -> list[tuple[int, float]]:
+    def _ranked_hits(self, plan: QueryPlan) -> tuple[list[tuple[int, float]], dict[int, float]]:
+        """Candidates ranked best first, with their scores; and each one's confidence."""
         ix = self._ix
         assert ix is not None
         boosts: dict[tuple[str, str], float] = {}
@@ -200,7 +221,7 @@ class SearchEngine:
         scores, postings = self._bm25(boosts)
         hits = np.flatnonzero(scores)
         if not hits.size:
-            return []
+            return [], {}
         # Best first; equal scores by tie-break rank, then document order (deterministic).
         order = np.lexsort((hits, ix.priors[hits] & 31, -scores[hits]))
         candidates = hits[order[:RERANK_DEPTH]]
@@ -209,21 +230,31 @@ class SearchEngine:
         member = {key: np.isin(candidates, ids, assume_unique=True) for key, ids in postings}
         none = np.zeros(len(candidates), dtype=bool)
         credit = np.zeros((max(1, len(plan.concepts)), len(candidates)))
+        sure = np.zeros_like(credit)
         for alt, needed, any_of in matchers:
             found = none.copy()
             for key in any_of:
                 found |= member.get(key, none)
+            how_sure = found * 1.0
             if needed:
                 every = ~none
+                every_sure = np.ones(len(candidates))
                 for word_terms in needed:
                     word = none.copy()
-                    for key in word_terms:
-                        word |= member.get(key, none)
+                    word_sure = np.zeros(len(candidates))
+                    for key, quality in word_terms.items():
+                        matched = member.get(key, none)
+                        word |= matched
+                        np.maximum(word_sure, quality * matched, out=word_sure)
                     every &= word
+                    np.minimum(every_sure, word_sure, out=every_sure)
                 found |= every
+                np.maximum(how_sure, every_sure, out=how_sure)
             for c in alt.covers:
                 np.maximum(credit[c], alt.credit * found, out=credit[c])
+                np.maximum(sure[c], alt.sure * how_sure, out=sure[c])
         coverage = credit.sum(axis=0) / (len(plan.concepts) or 1)
+        confidence = sure.sum(axis=0) / (len(plan.concepts) or 1)
         final = scores[candidates] * (0.2 + 0.8 * coverage * coverage)
         ranked = list(zip(candidates.tolist(), final.tolist()))
         # Equal scores (nd.relu, sym.relu and NDArray.relu share a docstring): the name
@@ -232,7 +263,7 @@ class SearchEngine:
         upper = bool(plan.words) and plan.words[-1][:1].isupper()
         ranked.sort(key=lambda x: (-round(x[1], 9), bool(priors[x[0]] >> 5) != upper,
                                    int(priors[x[0]] & 31), x[0]))
-        return ranked
+        return ranked, dict(zip(candidates.tolist(), confidence.tolist()))
 
     def _bm25(self, boosts: dict[tuple[str, str], float]
               ) -> tuple[np.ndarray, list[tuple[tuple[str, str], np.ndarray]]]:
@@ -267,25 +298,28 @@ class SearchEngine:
         return scores, postings
 
     def _alternative_terms(self, alt: Alternative, boosts: dict[tuple[str, str], float]
-                           ) -> tuple[list[set[tuple[str, str]]], list[tuple[str, str]]]:
+                           ) -> tuple[list[dict[tuple[str, str], float]], list[tuple[str, str]]]:
         """Add the terms of one alternative to ``boosts``; return what shows it matched:
-        per-word term sets (all needed) and single terms (any one suffices)."""
+        per word, its terms (one of each word's is needed) with how surely each one says the
+        word was found; and single terms (any one suffices)."""
         share = alt.weight / max(1, len(alt.words))  # a multi-word synonym counts once
-        needed: list[set[tuple[str, str]]] = []
+        needed: list[dict[tuple[str, str], float]] = []
         for w in alt.words:
             s = stem(w)
             if alt.qualifier:
-                word_terms = [((f, s), b) for f, b in QUALIFIER_BOOSTS.items()]
+                word_terms = [((f, s), b, 1.0) for f, b in QUALIFIER_BOOSTS.items()]
             else:
-                word_terms = [((f, s), b) for f, b in FIELD_BOOSTS.items()]
-                word_terms.append((("joined", w), JOINED_WORD_BOOST))
+                word_terms = [((f, s), b, 1.0) for f, b in FIELD_BOOSTS.items()]
+                word_terms.append((("joined", w), JOINED_WORD_BOOST, 1.0))
             if alt.fallback:
                 word_terms += self._fallback_terms(w)
             elif len(w) >= 5 and alt.credit == 1 and not self._has(("joined", w)):
                 word_terms += self._prefix_terms(w)  # "multibox" -> MultiBoxPrior, ...
-            for ft, b in word_terms:
+            quality: dict[tuple[str, str], float] = {}
+            for ft, b, q in word_terms:
                 boosts[ft] = max(boosts.get(ft, 0.0), b * share)
-            needed.append({ft for ft, _ in word_terms})
+                quality[ft] = max(quality.get(ft, 0.0), q)  # found two ways: the surer one
+            needed.append(quality)
         any_of = []
         # A compact form of typed words (no separate words) is the name they spell; the
         # compact form of a synonym ("conv2d" for "conv") is one more word for the concept.
@@ -298,30 +332,33 @@ class SearchEngine:
                 any_of.append(ft)
         return needed, any_of
 
-    def _fallback_terms(self, word: str) -> list[tuple[tuple[str, str], float]]:
-        """Prefixes and trigrams of names for a word the index does not know at all."""
+    def _fallback_terms(self, word: str) -> list[tuple[tuple[str, str], float, float]]:
+        """Prefixes and trigrams of names for a word the index does not know at all, as
+        (term, boost, sureness)."""
         out = self._prefix_terms(word) if len(word) >= 4 else []
-        return out + [(("tri", g), TRIGRAM_BOOST) for g in trigrams(word)]
+        return out + [(("tri", g), TRIGRAM_BOOST, TRIGRAM_SURE) for g in trigrams(word)]
 
-    def _prefix_terms(self, word: str) -> list[tuple[tuple[str, str], float]]:
-        """Compact names that start with ``word`` (the start of a name, typed)."""
+    def _prefix_terms(self, word: str) -> list[tuple[tuple[str, str], float, float]]:
+        """Compact names that start with ``word`` (the start of a name, typed), as
+        (term, boost, sureness)."""
         assert self._ix is not None
         out = []
         for i, t in enumerate(self._ix.reader.expand_prefix("joined", word)):
             if i >= MAX_PREFIX_EXPANSIONS:
                 break
-            out.append((("joined", t.decode("utf-8")), PREFIX_BOOST))
+            out.append((("joined", t.decode("utf-8")), PREFIX_BOOST, PREFIX_SURE))
         return out
 
     def _has(self, field_term: tuple[str, str]) -> bool:
         assert self._ix is not None
         return self._ix.reader.doc_frequency(*field_term) > 0
 
-    def _describe(self, docnum: int, score: float) -> dict[str, Any]:
+    def _describe(self, docnum: int, score: float, confidence: float) -> dict[str, Any]:
         assert self._ix is not None
         f = self._ix.searcher.stored_fields(docnum)
         return {"name": f["name"], "kind": f["kind"], "url": f["url"],
                 "summary": f.get("summary", ""), "score": round(float(score), 4),
+                "confidence": round(float(confidence), 2),
                 "signature": f.get("signature", ""), "source": f["source"],
                 "path": f.get("path", "")}
 

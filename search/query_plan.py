@@ -45,7 +45,7 @@ WEIGHTS = {
     "phrase": 0.9,  # what a multi-word phrase of the tables stands for
     "expansion": 0.8,
 }
-MAX_CONCEPTS = 16  # parts of at most 12 words; a pathological identifier cannot blow up
+MAX_CONCEPTS = 32  # parts of at most 24 words; a pathological identifier cannot blow up
 MAX_JOIN = 4  # adjacent words tried as one compact name
 
 
@@ -63,6 +63,10 @@ class Alternative:
     pair: str = ""  # two neighbouring words as one term ("find_optim"), matched in messages
     qualifier: bool = False  # "autograd" in "autograd.record": match the enclosing names
     credit: float = 1.0  # how much a match counts as finding the concept (synonyms: less)
+    # How surely a match through it is what the user meant, for the confidence shown with a
+    # result (not the ranking): 1 for the words as typed, a correction's weight, a synonym's
+    # credit.
+    sure: float = 1.0
 
 
 @dataclass
@@ -119,7 +123,8 @@ def plan_query(text: str, speller: Speller, known: Callable[[str], bool]) -> Que
 
     def typed_alt(ci: int, word: str, weight: float = WEIGHTS["typed"], **kw: Any) -> None:
         plan.alternatives.append(Alternative((word,), weight, frozenset({ci}),
-                                             qualifier=word_of[ci] in qualifiers, **kw))
+                                             qualifier=word_of[ci] in qualifiers, sure=weight,
+                                             **kw))
 
     covered = _add_phrases(plan, plan.concepts, set(), typed_alt)
     corrections: dict[int, tuple[str, int]] = {}
@@ -140,7 +145,8 @@ def plan_query(text: str, speller: Speller, known: Callable[[str], bool]) -> Que
                     1 if rank == 0 else WEIGHTS["other_candidate"])
                 typed_alt(ci, cand, weight)
                 # "blockgard" -> blockgrad: the correction may be a whole compact name
-                plan.alternatives.append(Alternative((), weight, frozenset({ci}), joined=cand))
+                plan.alternatives.append(Alternative((), weight, frozenset({ci}), joined=cand,
+                                                     sure=weight))
             typed_alt(ci, concept, WEIGHTS["typo_itself"])
             corrections[ci] = candidates[0]
     # Synonyms of the corrected words ("derivitive" -> derivative -> gradient).
@@ -155,9 +161,12 @@ def plan_query(text: str, speller: Speller, known: Callable[[str], bool]) -> Que
                 plan.concepts[ci], cand, 1)
         _add_joins(plan, fixed_words, meaningful, speller, weight=WEIGHTS["corrected"][2],
                    fuzzy=False)
+    sure = [WEIGHTS["corrected"][corrections[ci][1]] if ci in corrections else 1.0
+            for ci in range(len(fixed))]
     for ci in range(len(fixed) - 1):  # neighbours, for pasted error messages
         plan.alternatives.append(Alternative((), WEIGHTS["typed"], frozenset({ci, ci + 1}),
-                                             pair=pair_term(fixed[ci], fixed[ci + 1])))
+                                             pair=pair_term(fixed[ci], fixed[ci + 1]),
+                                             sure=min(sure[ci], sure[ci + 1])))
     _add_exact_keys(plan, text, typed)
     _record_corrections(plan, typed, meaningful, word_of, corrections)
     return plan
@@ -218,7 +227,8 @@ def _phrase_alternative(phrase: str, weight: float, covers: frozenset[int],
     exact = phrase.lower() if "." in phrase else ""
     name_like = len(words(phrase)) > 1 or len(split_identifier(phrase)) > 1
     joined = compact(phrase.rsplit(".", 1)[-1]) if name_like or exact else ""
-    return Alternative(parts, weight, covers, joined=joined, exact=exact, credit=credit)
+    return Alternative(parts, weight, covers, joined=joined, exact=exact, credit=credit,
+                       sure=credit)
 
 
 def _add_joins(plan: QueryPlan, typed: list[str], meaningful: list[tuple[int, str]],
@@ -239,17 +249,17 @@ def _add_joins(plan: QueryPlan, typed: list[str], meaningful: list[tuple[int, st
             if not single:  # "trainer step" ~ Trainer.step
                 dotted = ".".join(w.lower() for w in typed[start:end])
                 plan.alternatives.append(Alternative((), weight * len(covers), covers,
-                                                     exact=dotted))
+                                                     exact=dotted, sure=weight))
             if joined in speller:
                 # Finding several words in one name says more than finding one of them.
                 plan.alternatives.append(Alternative((), weight * len(covers), covers,
-                                                     joined=joined))
+                                                     joined=joined, sure=weight))
             elif single and fuzzy:  # "HybridSequental": the name it misspells (adjacent
                 # words' typos are corrected word by word; correcting every join costs too much)
                 for rank, (cand, edits) in enumerate(speller.candidates(joined, limit=2)):
                     w = WEIGHTS["corrected"][edits] * (1 if rank == 0 else 0.6)
                     plan.alternatives.append(Alternative((), w * len(covers), covers,
-                                                         joined=cand))
+                                                         joined=cand, sure=w))
 
 
 def _add_exact_keys(plan: QueryPlan, text: str, typed: list[str]) -> None:

@@ -3,12 +3,14 @@
 Whoosh's ``reader.terms_within`` compares the word with every term of the field in Python;
 at 50,000 entries that is tens of milliseconds per word. Here the vocabulary is loaded once
 per opened index, bucketed by length and by first or second letter, and screened with a
-letter-set bitmask before the edit distance is computed.
+letter-set bitmask before the edit distance is computed. The buckets are built when the
+first word needs correcting, so an open that never corrects (most CLI calls) skips them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 __all__ = ["Speller", "max_edits", "edit_distance"]
 
@@ -49,17 +51,25 @@ def _mask(word: str) -> int:
 class Speller:
     """Corrections for words missing from a vocabulary of ``word -> document frequency``."""
 
-    def __init__(self, vocabulary: dict[str, int]) -> None:
+    def __init__(self, vocabulary: Mapping[str, int]) -> None:
         self.vocabulary = vocabulary
-        # Buckets by (length, first letter) and (length, second letter): a typo rarely hits
-        # both of a word's first two letters, and a swap of them keeps both in the word.
-        self._buckets: dict[tuple[int, int, str], list[tuple[str, int, int]]] = \
-            defaultdict(list)
-        for word, df in vocabulary.items():
-            entry = (word, _mask(word), df)
-            self._buckets[len(word), 0, word[:1]].append(entry)
-            if len(word) > 1:
-                self._buckets[len(word), 1, word[1]].append(entry)
+        self._bucketed: dict[tuple[int, int, str], list[tuple[str, int, int]]] | None = None
+
+    @property
+    def _buckets(self) -> dict[tuple[int, int, str], list[tuple[str, int, int]]]:
+        # Built on the first word to correct, not per open: most queries (and every
+        # `python -m search` of a correctly spelt name) never need them.
+        if self._bucketed is None:
+            # By (length, first letter) and (length, second letter): a typo rarely hits both
+            # of a word's first two letters, and a swap of them keeps both in the word.
+            buckets: dict[tuple[int, int, str], list[tuple[str, int, int]]] = defaultdict(list)
+            for word, df in self.vocabulary.items():
+                entry = (word, _mask(word), df)
+                buckets[len(word), 0, word[:1]].append(entry)
+                if len(word) > 1:
+                    buckets[len(word), 1, word[1]].append(entry)
+            self._bucketed = buckets
+        return self._bucketed
 
     def __contains__(self, word: str) -> bool:
         return word in self.vocabulary

@@ -1,8 +1,12 @@
-"""Sphinx extension: when the HTML build finishes, index it for ``python -m search``.
+"""Sphinx extension: when the HTML build finishes, index it for ``python -m search`` and
+export the index for the in-browser engine.
 
 Add ``"search.sphinx_ext"`` to ``extensions``. The index goes next to the HTML output
 (``build/html`` -> ``build/search-index``) unless ``minigluon_search_index_dir`` says where.
-An incremental build that read no page again leaves the index it would write alone.
+An incremental build that read no page again leaves the index it would write alone. The site
+gets the engine (``_static/search-engine.js``) and the exported index
+(``_static/search-data.js``), so its search box answers the same from ``file://``, a static
+host or ``nox -s serve``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .browser_index import ENGINE_FILE, STATIC_DIR, up_to_date, write_browser_index
 from .collect import collect
 from .index import SearchIndexError, read_marker, write_index
 
@@ -28,7 +33,18 @@ def setup_search(app: Sphinx) -> None:
     app.add_config_value("minigluon_search_enabled", True, "", types=[bool])
     # "" means <html output>/../search-index; a relative path is relative to the conf dir.
     app.add_config_value("minigluon_search_index_dir", "", "", types=[str])
+    # At config-inited, before Sphinx compares the configuration with the saved environment's
+    # (a change there would make every build a full one).
+    app.connect("config-inited", _add_engine)
     app.connect("build-finished", build_search_index)
+
+
+def _add_engine(app: Sphinx, config: Any) -> None:
+    if not config.minigluon_search_enabled:
+        return
+    if str(STATIC_DIR) not in config.html_static_path:
+        config.html_static_path.append(str(STATIC_DIR))
+    app.add_js_file(ENGINE_FILE, priority=400)  # before the page's search.js (500)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -58,12 +74,17 @@ def build_search_index(app: Sphinx, exception: Exception | None) -> None:
     target, key = index_dir(app), build_key(app)
     if _indexed(target) == key:
         logger.info("search index: unchanged (no page was read again) in %s", target)
-        return
-    start = time.perf_counter()
-    records = collect(app)
-    target = write_index(records, target, source=key)
-    logger.info("search index: %d records in %s (%.1f s)", len(records), target,
-                time.perf_counter() - start)
+    else:
+        start = time.perf_counter()
+        records = collect(app)
+        target = write_index(records, target, source=key)
+        logger.info("search index: %d records in %s (%.1f s)", len(records), target,
+                    time.perf_counter() - start)
+    static = Path(app.outdir) / "_static"
+    if not up_to_date(target, static):  # a clean build removed it, or the index changed
+        written = write_browser_index(target, static)
+        logger.info("search index: exported for the browser to %s (%d KB)", written,
+                    written.stat().st_size // 1024)
 
 
 def build_key(app: Sphinx) -> str:

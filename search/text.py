@@ -25,7 +25,7 @@ __all__ = [
 #: The engine only ever sees this much of a query: words beyond it cannot change what a
 #: person is looking for, and uncapped input is how a 10 KB paste becomes a slow query.
 MAX_QUERY_CHARS = 256
-MAX_QUERY_WORDS = 12
+MAX_QUERY_WORDS = 24
 
 _WORD = re.compile(r"\w+")
 # One identifier part: an acronym before a capitalised word (ND|Array), a (capitalised)
@@ -48,7 +48,9 @@ STOPWORDS = frozenset([
 
 
 def query_words(text: str) -> list[str]:
-    """The words of a user query, capped: ``\\w+`` runs of the first 256 characters, at most 12.
+    """The words of a user query, capped: ``\\w+`` runs of the first 256 characters, at most
+    24 (a pasted error message is longer than a question, and its end tells as much as its
+    start: "... has not been updated by backward since last step").
 
     Quotes, parentheses, ``*``, ``AND``/``OR`` as operators and control characters are not
     words, so no query syntax ever reaches Whoosh.

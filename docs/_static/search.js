@@ -1,36 +1,75 @@
 /*
- * minigluon docs: search through the local search API when the site is served by
- * `python -m search.server` (`nox -s serve`), which understands typos, split names and
- * synonyms. Opened any other way (file://, a static host) the API is missing and this
- * script leaves Sphinx's own search alone.
+ * minigluon docs: the search box and the search page answer with minigluon's own search (typos,
+ * split and joined names, synonyms, pasted error messages, exact names first), however the site
+ * is opened: from disk (file://), from a static host or from `nox -s serve`. The engine
+ * (_static/search-engine.js, the ranking of search/query.py) runs here on the index the docs
+ * build exported (_static/search-data.js, loaded on first use). If that file is missing, the
+ * served site's search API answers instead, and without either Sphinx's own search is left alone.
  *
  * - the sidebar search box shows results as you type (Enter still opens the search page);
- * - the search page shows the API's results in place of Sphinx's.
+ * - the search page shows our results in place of Sphinx's;
+ * - each result shows how closely it matches; a query with no close match says so.
  * Result text is only ever inserted with textContent, never as HTML.
  */
 (() => {
   "use strict";
 
   const API = "/api/search";
+  const DATA = "_static/search-data.js";
+  const DATA_GLOBAL = "MINIGLUON_SEARCH_DATA";
   const SAFE_URL = /^[A-Za-z0-9_\-./#%]+$/; // relative links into the built site only
-  let available = null; // Promise<boolean>, probed once per page
+  let backend = null; // Promise<(q, limit) => response | null>, chosen once per page
 
-  function apiAvailable() {
-    if (!/^https?:$/.test(window.location.protocol)) return Promise.resolve(false);
-    if (available === null) {
-      available = fetch(`${API}?q=&limit=1`, { headers: { Accept: "application/json" } })
-        .then((r) => r.ok && (r.headers.get("Content-Type") || "").includes("application/json"))
-        .catch(() => false);
+  function loadEngine() {
+    const Engine = window.MinigluonSearchEngine && window.MinigluonSearchEngine.Engine;
+    if (!Engine) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const ready = () => {
+        try {
+          const engine = new Engine(window[DATA_GLOBAL]);
+          resolve((q, limit) => engine.search(q, limit));
+        } catch (err) {
+          resolve(null);
+        }
+      };
+      if (window[DATA_GLOBAL]) return ready();
+      const script = document.createElement("script"); // a <script> loads from file:// too
+      script.src = contentRoot() + DATA;
+      script.onload = () => (window[DATA_GLOBAL] ? ready() : resolve(null));
+      script.onerror = () => resolve(null);
+      document.head.append(script);
+    });
+  }
+
+  async function apiBackend() {
+    if (!/^https?:$/.test(window.location.protocol)) return null;
+    try {
+      const r = await fetch(`${API}?q=&limit=1`, { headers: { Accept: "application/json" } });
+      const json = r.ok && (r.headers.get("Content-Type") || "").includes("application/json");
+      if (!json) return null;
+    } catch (err) {
+      return null;
     }
-    return available;
+    return async (q, limit) => {
+      const r = await fetch(`${API}?q=${encodeURIComponent(q)}&limit=${limit}`, {
+        headers: { Accept: "application/json" },
+      });
+      if (!r.ok) throw new Error(`search API answered ${r.status}`);
+      return r.json();
+    };
+  }
+
+  function chooseBackend() {
+    if (backend === null) {
+      backend = loadEngine().then((local) => local || apiBackend());
+    }
+    return backend;
   }
 
   async function search(q, limit) {
-    const r = await fetch(`${API}?q=${encodeURIComponent(q)}&limit=${limit}`, {
-      headers: { Accept: "application/json" },
-    });
-    if (!r.ok) throw new Error(`search API answered ${r.status}`);
-    return r.json();
+    const run = await chooseBackend();
+    if (!run) throw new Error("no search backend");
+    return run(q, limit);
   }
 
   function contentRoot() {
@@ -56,6 +95,11 @@
     const target = link(result.url);
     if (target) anchor.href = target;
     anchor.append(el("span", "mg-search-kind", result.kind), el("span", "mg-search-name", result.name));
+    if (typeof result.confidence === "number") {
+      const match = el("span", "mg-search-match", `${Math.round(result.confidence * 100)}% match`);
+      match.title = "how closely this result matches the query";
+      anchor.append(match);
+    }
     item.append(anchor);
     if (result.signature) item.append(el("code", "mg-search-signature", result.signature));
     if (result.summary) item.append(el("span", "mg-search-summary", result.summary));
@@ -63,6 +107,11 @@
       item.append(el("span", "mg-search-path", result.path));
     }
     return item;
+  }
+
+  function noCloseMatch(q) {
+    const shown = q.length > 60 ? `${q.slice(0, 59)}…` : q;
+    return el("p", "mg-search-weak", `No close match for “${shown}”; nearest:`);
   }
 
   function didYouMean(suggestion, onPick) {
@@ -120,6 +169,7 @@
           update();
         }));
       }
+      if (data.weak && data.results.length) box.append(noCloseMatch(q));
       const list = el("ul", "mg-search-list");
       data.results.forEach((r) => list.append(resultNode(r, "li")));
       if (!data.results.length) list.append(el("li", "mg-search-empty", "No results"));
@@ -174,6 +224,7 @@
     section.append(el("h2", null, "Search results"));
     if (data.did_you_mean) section.append(didYouMean(data.did_you_mean));
     section.append(el("p", "mg-search-count", `${data.results.length} results for “${q}”`));
+    if (data.weak) section.append(noCloseMatch(q));
     const list = el("ol", "mg-search-list");
     data.results.forEach((r) => list.append(resultNode(r, "li")));
     section.append(list);
@@ -181,10 +232,13 @@
     sphinxResults.hidden = true;
   }
 
-  async function init() {
-    if (!(await apiAvailable())) return;
+  function init() {
+    // The index loads on first use (focus or typing), not with every page; until it has
+    // loaded, or if it cannot, the form still submits to Sphinx's search page.
     document.querySelectorAll("input.sidebar-search").forEach((input) => {
-      if (input.form) attachDropdown(input);
+      if (!input.form) return;
+      attachDropdown(input);
+      input.addEventListener("focus", chooseBackend, { once: true });
     });
     replaceSearchPage();
   }

@@ -44,9 +44,24 @@ def test_table_is_the_default(docs_index, capsys):
     assert main(["sigmod", "--limit", "2", "--index", str(docs_index)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Did you mean: sigmoid"
-    assert out[1].split()[:2] == ["function", "minigluon.ndarray.sigmoid"]
+    # the match column: a one-letter typo, corrected, is an 85% match
+    assert out[1].split()[:3] == ["85%", "function", "minigluon.ndarray.sigmoid"]
     assert out[2].strip() == ("api/_autosummary/minigluon.ndarray.sigmoid.html"
                               "#minigluon.ndarray.sigmoid")
+
+
+def test_a_weak_match_is_called_one(docs_index, capsys):
+    assert main(["simulink", "--limit", "3", "--index", str(docs_index)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "No close match for 'simulink'; nearest:"
+    assert main(["simulink", "--json", "--index", str(docs_index)]) == 0
+    captured = capsys.readouterr()
+    rows = json.loads(captured.out)
+    assert rows and all(r["confidence"] < 0.5 for r in rows)
+    assert "No close match for 'simulink'" in captured.err
+    assert main(["HybridSequential", "--json", "--index", str(docs_index)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)[0]["confidence"] == 1.0 and not captured.err
 
 
 def test_missing_index_says_how_to_build_it(tmp_path):

@@ -106,3 +106,11 @@ def test_error_lines_of_an_executed_traceback():
           "MXNetError: Cannot differentiate node because it is not in a computational graph.")
     assert _traceback_messages(tb) == [
         "MXNetError: Cannot differentiate node because it is not in a computational graph."]
+
+
+def test_a_signature_names_no_path_on_disk():
+    from search.collect import api_record
+
+    signature = api_record("minigluon.module.Module", "class", "x.html").signature
+    assert "logger: 'Any' = <module 'logging'>" in signature
+    assert " from '" not in signature

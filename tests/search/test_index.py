@@ -8,12 +8,15 @@ import tempfile
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.collect import Record
 from search.index import (
     MARKER,
     IndexMissingError,
     SearchIndexError,
+    Vocabulary,
     document,
     exact_keys,
     open_index,
@@ -70,7 +73,8 @@ def test_a_directory_that_is_not_ours_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["truncate_toc", "delete_segment", "garbage_marker",
-                                    "other_format", "truncate_lengths"])
+                                    "other_format", "truncate_lengths",
+                                    "truncate_vocabulary"])
 def test_a_damaged_index_is_one_clear_error(tmp_path, damage):
     target = write_index(_records("a"), tmp_path / "idx")
     if damage == "truncate_toc":
@@ -85,6 +89,9 @@ def test_a_damaged_index_is_one_clear_error(tmp_path, damage):
         (target / MARKER).write_text('{"format": 0}')
     elif damage == "truncate_lengths":
         (target / "lengths.bin").write_bytes(b"\x00")
+    elif damage == "truncate_vocabulary":
+        vocabulary = target / "vocabulary.txt"
+        vocabulary.write_bytes(vocabulary.read_bytes()[:-3])
     before = _open_fds()
     with pytest.raises(SearchIndexError, match="nox -s docs"):
         open_index(target, retries=0)
@@ -167,3 +174,33 @@ def test_copying_an_index_keeps_it_usable(tmp_path):
     shutil.copytree(target, copy)
     with SearchEngine(copy) as engine:
         assert engine.search("aThing1").results
+
+
+# any character but the file's separators (index terms are \w+, this is more)
+_WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=" \n"),
+                 min_size=1, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(_WORDS, st.integers(0, 10**6), max_size=40),
+       st.lists(st.text(min_size=1, max_size=8), max_size=20))  # probes: any text at all
+def test_the_vocabulary_answers_like_the_parsed_file(words, probes):
+    # written as write_index writes it; read back without parsing, then parsed
+    data = "".join(f"{w} {n}\n" for w, n in sorted(words.items())).encode("utf-8")
+    vocabulary = Vocabulary(data)
+    assert len(vocabulary) == len(words)
+    for w in [*words, *probes, *(w + "a" for w in words), *(w[:-1] for w in words), "", "\udcff"]:
+        assert (w in vocabulary) == (w in words), w
+        assert vocabulary.get(w) == words.get(w), w
+    assert vocabulary.parsed() == words and dict(vocabulary) == words
+    assert all(vocabulary[w] == n for w, n in words.items())  # now from the parsed dict
+
+
+def test_open_index_reads_the_vocabulary_only_when_iterated(tmp_path):
+    ix = open_index(write_index(_records("a"), tmp_path / "idx"))
+    try:
+        assert "athing1" in ix.words and ix.words._parsed is None
+        assert ix.vocabulary["athing1"] == ix.words["athing1"] == 1
+        assert ix.words._parsed is ix.vocabulary
+    finally:
+        ix.close()

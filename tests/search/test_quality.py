@@ -16,7 +16,7 @@ QUERIES = load_queries(QUERY_SET)
 def test_the_query_set_is_big_and_covers_every_category():
     assert len(QUERIES) >= 150
     assert {q.category for q in QUERIES} == {"exact", "typo", "split_joined", "synonym",
-                                              "task", "error"}
+                                              "task", "error", "question"}
 
 
 def test_every_target_exists(docs_records):

@@ -85,3 +85,29 @@ def test_queries_without_meaning_return_a_list(engine, query):
 def test_limit_is_clamped(engine):
     assert len(engine.search("array", limit=0).results) == 1
     assert len(engine.search("array", limit=10_000).results) <= MAX_LIMIT
+
+
+@pytest.mark.slow  # ~12 s: the query set and a typo of each, in two engines
+def test_opening_without_parsing_the_vocabulary_ranks_as_before(engine):
+    """The engine chains the index's vocabulary (looked up without being parsed) with the
+    field's words; before, it merged them into one dict at open. Same answers, typos too."""
+    from search.evaluate import load_queries
+    from search.query import SearchEngine, _field_vocabulary
+    from search.spell import Speller
+
+    texts = [q.text for q in load_queries()]
+    texts += [t[:2] + t[3:] for t in texts if len(t) > 4]  # a letter dropped: typos
+    texts += ["simulink", "colect params", "non max supression", "hybridsequental"]
+    before = SearchEngine(engine.index_dir)
+    try:
+        merged = dict.fromkeys(_field_vocabulary(), 0)
+        merged.update(before._ix.vocabulary)  # parses the file, as every open used to
+        before._speller = Speller(merged)
+        before._ix.words = dict(before._ix.vocabulary)
+        for text in texts:
+            want = before.search(text, limit=10)
+            got = engine.search(text, limit=10)
+            assert got.results == want.results, text
+            assert got.did_you_mean == want.did_you_mean, text
+    finally:
+        before.close()

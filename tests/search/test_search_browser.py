@@ -1,5 +1,6 @@
-"""The served site in a real browser: headless Chromium types a misspelt query into the
-search box and must see the right object first; without the server, Sphinx's search works.
+"""The site in a real browser, served and opened from disk: headless Chromium types a misspelt
+query into the search box and must see the right object first either way; without the
+exported index (and no server), Sphinx's search works.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them) and the
 ``selenium`` package; skipped with the reason when they are missing (the ``browser`` fixture
@@ -8,11 +9,14 @@ of conftest.py).
 
 from __future__ import annotations
 
+import shutil
 import threading
 import urllib.parse
 
 import pytest
 
+from search.browser_index import DATA_FILE
+from search.evaluate import load_queries
 from search.server import make_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -70,9 +74,69 @@ def test_result_text_is_not_html(browser, served):
     assert not browser.find_elements(By.CSS_SELECTOR, "#mg-search-results img")
 
 
-def test_without_the_server_sphinx_search_still_works(browser, sphinx_site):
-    page = (sphinx_site["html"] / "search.html").as_uri() + "?q=record"
-    browser.get(page)
+def test_from_disk_the_search_box_finds_a_misspelt_name(browser, sphinx_site):
+    """Opened as a file (no server), the site answers with the exported index."""
+    from selenium.webdriver.common.by import By
+
+    browser.get((sphinx_site["html"] / "index.html").as_uri())
+    box = next(e for e in browser.find_elements(By.CSS_SELECTOR, "input.sidebar-search")
+               if e.is_displayed())
+    box.click()
+    box.send_keys("mark varibles")
+    first = _wait(browser, ".mg-search-dropdown .mg-search-result .mg-search-name")
+    assert first.text == "minigluon.autograd.mark_variables"
+    assert "mark variables" in _wait(browser, ".mg-search-dropdown .mg-search-dym").text
+    match = browser.find_element(By.CSS_SELECTOR, ".mg-search-dropdown .mg-search-match")
+    assert match.text.endswith("% match")
+    href = browser.find_element(By.CSS_SELECTOR, ".mg-search-dropdown .mg-search-link")
+    assert href.get_attribute("href").startswith("file://")
+
+
+def test_from_disk_the_search_page_shows_our_results(browser, sphinx_site):
+    page = (sphinx_site["html"] / "search.html").as_uri()
+    browser.get(page + "?q=" + urllib.parse.quote("set traning"))
+    first = _wait(browser, "#mg-search-results .mg-search-result .mg-search-name")
+    assert first.text == "minigluon.autograd.set_training"
+    browser.get(page + "?q=kubernetes")  # nothing like it in this small site
+    weak = _wait(browser, "#mg-search-results .mg-search-weak")
+    assert weak.text.startswith("No close match for")
+
+
+def test_without_the_exported_index_sphinx_search_still_works(browser, sphinx_site, tmp_path):
+    site = tmp_path / "html"
+    shutil.copytree(sphinx_site["html"], site)
+    (site / "_static" / DATA_FILE).unlink()
+    browser.get((site / "search.html").as_uri() + "?q=record")
     first = _wait(browser, "#search-results li a")
     assert first.text
     assert not browser.find_elements("css selector", "#mg-search-results")
+
+
+def test_query_time_in_the_browser(browser, sphinx_site):
+    """Times the engine inside Chromium on the public query set (printed; no threshold)."""
+    browser.get((sphinx_site["html"] / "index.html").as_uri())
+    queries = [q.text for q in load_queries()]
+    browser.set_script_timeout(120)
+    times = browser.execute_async_script(BROWSER_TIMING, queries)
+    times.sort()
+    p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+    print(f"\nbrowser query time over {len(times)} queries: p50 {p50:.2f} ms, p95 {p95:.2f} ms")
+    assert len(times) == len(queries)
+
+
+#: Loads the exported index in the page, warms up, then times each query (milliseconds).
+BROWSER_TIMING = """
+const [queries, done] = arguments;
+const script = document.createElement("script");
+script.src = document.documentElement.dataset.content_root + "_static/search-data.js";
+script.onload = () => {
+  const engine = new MinigluonSearchEngine.Engine(window.MINIGLUON_SEARCH_DATA);
+  queries.forEach((q) => engine.search(q, 10));
+  done(queries.map((q) => {
+    const start = performance.now();
+    engine.search(q, 10);
+    return performance.now() - start;
+  }));
+};
+document.head.append(script);
+"""
