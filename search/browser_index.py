@@ -125,6 +125,7 @@ def _constants() -> dict[str, Any]:
         "KNOWN_FROM": query._KNOWN_FROM,
         "RERANK_DEPTH": query.RERANK_DEPTH,
         "MAX_USED_IN": query.MAX_USED_IN,
+        "DEMOTED": query.DEMOTED,
         "PREFIX_SURE": query.PREFIX_SURE,
         "TRIGRAM_SURE": query.TRIGRAM_SURE,
         "WEAK_BELOW": query.WEAK_BELOW,

@@ -68,6 +68,8 @@ K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 # ("multibox") is fairly sure, letter triples shared with a name are a guess.
 PREFIX_SURE = 0.8
 TRIGRAM_SURE = 0.25
+#: Score factor per demotion of index.prior (the symbol namespace, test_utils, an alias).
+DEMOTED = 0.8
 #: Below this confidence of the best result, the query has no close match (say so).
 WEAK_BELOW = 0.5
 
@@ -255,7 +257,10 @@ class SearchEngine:
                 np.maximum(sure[c], alt.sure * how_sure, out=sure[c])
         coverage = credit.sum(axis=0) / (len(plan.concepts) or 1)
         confidence = sure.sum(axis=0) / (len(plan.concepts) or 1)
-        final = scores[candidates] * (0.2 + 0.8 * coverage * coverage)
+        # The symbolic twin of an imperative object (sym.squeeze, Symbol.reshape) and an alias
+        # come after it unless clearly better: Gluon code calls the nd and gluon objects.
+        demoted = np.array([1.0, DEMOTED, DEMOTED * DEMOTED])[ix.priors[candidates] & 3]
+        final = scores[candidates] * (0.2 + 0.8 * coverage * coverage) * demoted
         ranked = list(zip(candidates.tolist(), final.tolist()))
         # Equal scores (nd.relu, sym.relu and NDArray.relu share a docstring): the name
         # written in the typed case first ("reshape" -> reshape before Reshape), then by kind.

@@ -805,6 +805,7 @@
         }
       }
       const count = plan.concepts.length || 1;
+      const demotion = [1.0, this.c.DEMOTED, this.c.DEMOTED * this.c.DEMOTED];
       const confidence = new Map();
       const ranked = candidates.map((d, i) => {
         let sum = 0;
@@ -815,7 +816,7 @@
         }
         const coverage = sum / count;
         confidence.set(d, sureSum / count);
-        return [d, scores[d] * (0.2 + 0.8 * coverage * coverage)];
+        return [d, scores[d] * (0.2 + 0.8 * coverage * coverage) * demotion[priors[d] & 3]];
       });
       const last = plan.words.length ? chars(plan.words[plan.words.length - 1])[0] || "" : "";
       const upper = plan.words.length > 0 && isUpperChar(last);

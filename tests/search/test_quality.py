@@ -1,7 +1,9 @@
 """Search quality on the public query set (tests/search/queries.toml).
 
 Reports hit@1, hit@5 and MRR per category (run with -s to see the table) and fails below:
-exact names hit@1 = 1.0, overall hit@1 >= 0.85, overall hit@5 >= 0.95.
+exact names hit@1 = 1.0, overall hit@1 >= 0.85, overall hit@5 >= 0.95, and hit@5 >= 0.85 in
+every category (issue 15 asks for 0.9, 0.98 and 0.9: the held-out task, error and question
+queries are not there yet; the note of issue 15 has the measurements).
 """
 
 from __future__ import annotations
@@ -40,3 +42,5 @@ def test_quality(scores):
     assert exact.hit_at_1 == 1.0, report + "\n" + misses
     assert overall.hit_at_1 >= 0.85, report + "\n" + misses
     assert overall.hit_at_5 >= 0.95, report + "\n" + misses
+    weak = {cat: s.hit_at_5 for cat, s in scores.items() if s.hit_at_5 < 0.85}
+    assert not weak, report + "\n" + misses
