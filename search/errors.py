@@ -31,6 +31,7 @@ import importlib
 import inspect
 import itertools
 import re
+import sys
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -163,14 +164,20 @@ def scan() -> Scan:
     from minigluon._api import public_objects
 
     package = Path(minigluon.__file__).resolve().parent
+    public_objects()  # imports every module that documents a public object
     result = Scan()
     for path in sorted(package.rglob("*.py")):
         module = ".".join(("minigluon", *path.relative_to(package).with_suffix("").parts))
         module = module.removesuffix(".__init__")
+        # Only what the library itself loaded: importing more is not free of effects (after
+        # `import minigluon.ndarray.sparse`, the left-out `mx.nd.sparse` stops saying so).
+        loaded = sys.modules.get(module)
+        if loaded is None:
+            continue
         try:
-            namespace = vars(importlib.import_module(module))
+            namespace = vars(loaded)
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        except Exception:  # an optional module that cannot be imported here
+        except (OSError, SyntaxError, TypeError, ValueError):
             continue
         _ModuleScan(result, str(path), module, namespace).run(tree)
     _resolve_open_calls(result)
