@@ -126,6 +126,8 @@ def _constants() -> dict[str, Any]:
         "RERANK_DEPTH": query.RERANK_DEPTH,
         "MAX_USED_IN": query.MAX_USED_IN,
         "DEMOTED": query.DEMOTED,
+        "QUESTION_WORDS": sorted(query.QUESTION_WORDS),
+        "QUESTION_SECTION_BOOST": query.QUESTION_SECTION_BOOST,
         "PREFIX_SURE": query.PREFIX_SURE,
         "TRIGRAM_SURE": query.TRIGRAM_SURE,
         "WEAK_BELOW": query.WEAK_BELOW,

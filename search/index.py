@@ -164,11 +164,13 @@ def _namespace_words(name: str) -> str:
 
 
 def prior(record: Record) -> int:
-    """Tie-break data of a record: bits 0-4 rank it among equal scores (lower first), bit 5
-    says its leaf name is capitalised (``Reshape`` vs ``reshape``)."""
+    """Tie-break data of a record: bits 0-4 rank it among equal scores (lower first; bits 0-1
+    count its demotions), bit 5 says its leaf name is capitalised (``Reshape`` vs ``reshape``),
+    bit 6 that it is a page or section (a question is answered by a guide more often)."""
     demoted = record.name.startswith(_DEMOTED_NAMESPACES) + bool(_ALIAS.match(record.summary))
     leaf = record.name.rsplit(".", 1)[-1] if record.source == "api" else ""
-    return _KIND_RANK.get(record.kind, 4) * 4 + demoted + (leaf[:1].isupper() << 5)
+    return (_KIND_RANK.get(record.kind, 4) * 4 + demoted + (leaf[:1].isupper() << 5)
+            + ((record.source == "page") << 6))
 
 
 # "Alias of reshape. Reshape to shape ...": the alias is found by its own name and by what

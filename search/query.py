@@ -70,6 +70,11 @@ PREFIX_SURE = 0.8
 TRIGRAM_SURE = 0.25
 #: Score factor per demotion of index.prior (the symbol namespace, test_utils, an alias).
 DEMOTED = 0.8
+#: A query that starts like a question (not "how", which asks for a task) ranks guide sections
+#: this much higher.
+QUESTION_WORDS = frozenset(["why", "does", "do", "can", "what", "when", "where", "is", "are",
+                            "should"])
+QUESTION_SECTION_BOOST = 1.3
 #: Below this confidence of the best result, the query has no close match (say so).
 WEAK_BELOW = 0.5
 
@@ -261,12 +266,15 @@ class SearchEngine:
         # come after it unless clearly better: Gluon code calls the nd and gluon objects.
         demoted = np.array([1.0, DEMOTED, DEMOTED * DEMOTED])[ix.priors[candidates] & 3]
         final = scores[candidates] * (0.2 + 0.8 * coverage * coverage) * demoted
+        if plan.words and plan.words[0].lower() in QUESTION_WORDS:
+            # "why ...", "can I ...", "does ...": a guide's explanation is the likelier answer
+            final = final * np.where(ix.priors[candidates] >> 6 & 1, QUESTION_SECTION_BOOST, 1.0)
         ranked = list(zip(candidates.tolist(), final.tolist()))
         # Equal scores (nd.relu, sym.relu and NDArray.relu share a docstring): the name
         # written in the typed case first ("reshape" -> reshape before Reshape), then by kind.
         priors = ix.priors
         upper = bool(plan.words) and plan.words[-1][:1].isupper()
-        ranked.sort(key=lambda x: (-round(x[1], 9), bool(priors[x[0]] >> 5) != upper,
+        ranked.sort(key=lambda x: (-round(x[1], 9), bool(priors[x[0]] >> 5 & 1) != upper,
                                    int(priors[x[0]] & 31), x[0]))
         return ranked, dict(zip(candidates.tolist(), confidence.tolist()))
 

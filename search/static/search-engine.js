@@ -665,6 +665,7 @@
       this.planner = new Planner(this.text, data.phrases, this.c);
       this.usedIn = new Map(Object.entries(data.usedIn).map(([d, s]) => [Number(d), s]));
       this.alwaysScored = new Set(this.c.ALWAYS_SCORED);
+      this.questionWords = new Set(this.c.QUESTION_WORDS);
       this.joinedTerms = Object.keys(data.fields.joined || {});
     }
 
@@ -818,9 +819,13 @@
         confidence.set(d, sureSum / count);
         return [d, scores[d] * (0.2 + 0.8 * coverage * coverage) * demotion[priors[d] & 3]];
       });
+      if (plan.words.length && this.questionWords.has(plan.words[0].toLowerCase())) {
+        // "why ...", "can I ...", "does ...": a guide's explanation is the likelier answer
+        for (const r of ranked) if ((priors[r[0]] >> 6) & 1) r[1] *= this.c.QUESTION_SECTION_BOOST;
+      }
       const last = plan.words.length ? chars(plan.words[plan.words.length - 1])[0] || "" : "";
       const upper = plan.words.length > 0 && isUpperChar(last);
-      const key = ([d, s]) => [-round(s, 9), ((priors[d] >> 5) !== 0) !== upper ? 1 : 0, priors[d] & 31, d];
+      const key = ([d, s]) => [-round(s, 9), (((priors[d] >> 5) & 1) !== 0) !== upper ? 1 : 0, priors[d] & 31, d];
       const keyed = ranked.map((r) => [key(r), r]);
       keyed.sort((x, y) => compareKeys(x[0], y[0]));
       return [keyed.map(([, r]) => r), confidence];
