@@ -97,6 +97,7 @@ def module_pages(modules: Iterable[str]) -> dict[str, list[str]]:
 def _page_text(modname: str, names: list[str]) -> str:
     title = _TITLES.get(modname, modname)
     lines = [title, "=" * len(title), "", f".. automodule:: {modname}", "   :no-members:", ""]
+    lines += [f".. minigluon-used-in:: {modname}", "   :module:", ""]
     if names:
         lines += [".. currentmodule:: " + modname, "", ".. autosummary::",
                   f"   :toctree: {STUBS}", "   :nosignatures:", ""]

@@ -68,7 +68,7 @@ def _param_list(op: Op, first_is_self: bool, symbolic: bool = False
     elif not op.attr_params and not first_is_self:
         # MXNet passes keywords an op without parameters does not know along unread
         # (nd.broadcast_maximum(a, b, axis=1) runs); an op with parameters rejects them
-        params.append("**_unread")
+        params.append("**kwargs")
     arr_src = "(" + "".join(a + ", " for a in arrays) + ")"
     if any(a.startswith("*") for a in arrays):
         arr_src = "(" + ", ".join(arrays) + ",)" if len(arrays) > 1 else arrays[0][1:]
