@@ -11,6 +11,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from .calling_params import with_calling_params
 from .dispatch import invoke
 from .registry import Op, all_ops
 from .seealso import FRONT_DOORS, function_doc, method_doc, root_alias_doc
@@ -68,7 +69,7 @@ def _param_list(op: Op, first_is_self: bool, symbolic: bool = False
     elif not op.attr_params and not first_is_self:
         # MXNet passes keywords an op without parameters does not know along unread
         # (nd.broadcast_maximum(a, b, axis=1) runs); an op with parameters rejects them
-        params.append("**_unread")
+        params.append("**kwargs")
     arr_src = "(" + "".join(a + ", " for a in arrays) + ")"
     if any(a.startswith("*") for a in arrays):
         arr_src = "(" + ", ".join(arrays) + ",)" if len(arrays) > 1 else arrays[0][1:]
@@ -98,6 +99,7 @@ def make_function(op: Op, module: str, default: Callable[..., Any], fname: str |
     else:
         package = module.removesuffix(f".{op.namespace}") if op.namespace else module
         fn.__doc__ = function_doc(op, package, fname)
+    fn.__doc__ = with_calling_params(fn.__doc__, params, symbolic)
     fn.__module__ = module
     fn.__qualname__ = fname
     fn.op = op  # type: ignore[attr-defined]
@@ -113,7 +115,8 @@ def make_method(op: Op, cls_name: str, default: Callable[..., Any], mname: str |
     fn = _compile(mname, params, body, {"_invoke": invoke, "_op": op,
                                         "_default": default})
     package = next(pkg for pkg, door in FRONT_DOORS.items() if door == cls_name)
-    fn.__doc__ = method_doc(op, package, mname)
+    fn.__doc__ = with_calling_params(method_doc(op, package, mname), params,
+                                     symbolic=cls_name == "Symbol")
     fn.__qualname__ = f"{cls_name}.{mname}"
     fn.op = op  # type: ignore[attr-defined]
     return fn
