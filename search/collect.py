@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from minigluon.ops.calling_params import without_calling_params
+
 from .errors import messages_for, plain_text
 from .text import compact, strip_markup
 
@@ -131,6 +133,7 @@ def describe_object(obj: Any, leaf: str, kind: str = "") -> tuple[str, str, str,
     if kind == "attribute" and not isinstance(obj, property):
         return "", "", "", ""
     doc = inspect.getdoc(obj.fget if isinstance(obj, property) and obj.fget else obj) or ""
+    doc = without_calling_params(doc)  # out=, name=: the same words on every op's page
     paragraphs = [p for p in doc.split("\n\n") if p.strip()]
     summary = " ".join(paragraphs[0].split()) if paragraphs else ""
     if summary.startswith("Alias of") and len(paragraphs) > 1:
