@@ -259,7 +259,7 @@ def _replace_traceback(block: nodes.literal_block, hashes: Mapping[int, int]) ->
     box += [short, details]
     for node in (short, details, box):
         node.source, node.line = block.source, block.line
-    block.replace_self(box)
+    block.parent.replace(block, box)  # not replace_self: it hands over the classes
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
