@@ -16,17 +16,15 @@
       output.classList.remove("mg-fit"); // fits anyway: wrapping changes nothing
       return;
     }
-    const scale = Math.floor((width / needed) * 100) / 100;
-    if (scale < MIN_SCALE) {
-      output.classList.remove("mg-fit");
-      return;
-    }
+    // glyph widths do not scale exactly with the font size: step down until it fits
     const size = parseFloat(getComputedStyle(pre).fontSize);
-    pre.style.fontSize = (size * scale).toFixed(2) + "px";
-    if (pre.scrollWidth > pre.clientWidth) { // rounding: wrap rather than cut off
-      output.classList.remove("mg-fit");
-      pre.style.fontSize = "";
+    for (let scale = Math.floor((width / needed) * 100) / 100; scale >= MIN_SCALE;
+         scale -= 0.01) {
+      pre.style.fontSize = (size * scale).toFixed(2) + "px";
+      if (pre.scrollWidth <= pre.clientWidth) return;
     }
+    output.classList.remove("mg-fit"); // too wide: wrap rather than cut off
+    pre.style.fontSize = "";
   }
 
   function fitAll() {

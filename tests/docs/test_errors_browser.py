@@ -218,7 +218,8 @@ def test_the_full_traceback_is_one_click_away(browser, site):
     assert not full.is_displayed()  # folded
     summary = details[0].find_element(By.TAG_NAME, "summary")
     assert re.fullmatch(r"Full traceback \(\d+ lines\)", summary.text)
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", summary)
+    browser.execute_script(  # at once: furo scrolls smoothly, and the click would miss
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", summary)
     summary.click()
     assert full.is_displayed()
     text = full.text
