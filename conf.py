@@ -36,6 +36,7 @@ extensions = [
     "minigluon_downloads",  # each guide as .ipynb (with this build's outputs) and .py
     "minigluon_usage",  # "Used in": the calls each executed guide cell makes (see below)
     "minigluon_apilinks",  # a guide's first mention of an object links to its API entry
+    "minigluon_errors",  # an intended error: the reader's frames and the message; the rest folded
     "search.sphinx_ext",  # the search index, when the build finishes
     "minigluon_warnings",  # an incremental build reads again the pages that warned last time
     "minigluon_incremental",  # ... and writes again the pages that show what changed
@@ -44,8 +45,9 @@ extensions = [
 templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too
 html_static_path = ["docs/_static"]
 # search.js: the search box uses `nox -s serve`'s search API; live.js: Edit/Run on its kernels
-html_js_files = ["search.js", "live.js"]
-html_css_files = ["search.css", "live.css"]
+# minigluon-outputs.*: output boxes wrap long lines instead of cutting them off
+html_js_files = ["search.js", "live.js", "minigluon-outputs.js"]
+html_css_files = ["search.css", "live.css", "minigluon-outputs.css"]
 # api/examples: the grouped examples, pages only inside their object's page (minigluon_apipages)
 exclude_patterns = ["_build", "_templates", "_ext", "**.ipynb_checkpoints", "jupyter_execute",
                     "api/examples"]

@@ -84,6 +84,26 @@ CELLS = {
         with open("inspected.json", "w") as f:
             json.dump(inspected(), f)
         """,
+    "blame": """
+        import sys, warnings
+        class Holder(gluon.Block):
+            def __init__(self):
+                super().__init__()
+                self.layers = [nn.Dense(1)]          # warns here (stacklevel=2)
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            holder = Holder()
+            holder.collect_params()                  # and here (stacklevel=3)
+        try:
+            nn.HybridSequential().add(nn.Lambda(lambda x: x))
+        except ValueError:
+            tb = get_ipython().InteractiveTB
+            shown = tb.stb2text(tb.structured_traceback(*sys.exc_info()))
+        with open("blame.json", "w") as f:
+            json.dump({"warnings": [[w.filename, w.lineno] for w in caught],
+                       "traceback": shown}, f)
+        """,
 }
 NUMBER = {key: i + 1 for i, key in enumerate(CELLS)}  # execution counts
 
@@ -162,6 +182,18 @@ def test_the_wrapped_api_looks_the_same_to_code_that_inspects_it(session):
     recorded = json.loads((session[1] / "inspected.json").read_text())
     assert recorded == json.loads(json.dumps(inspected()))
     assert recorded[2] == [True, True]  # re-exports are still one object
+
+
+def test_the_recorder_takes_no_blame(session):
+    """A warning names the cell's line, not a wrapper's; a traceback shows no wrapper frame."""
+    blame = json.loads((session[1] / "blame.json").read_text())
+    cell = blame["warnings"][0][0]
+    assert cell.startswith("<ipython-input-") and blame["warnings"] == [[cell, 5], [cell, 10]]
+    assert "Children of HybridBlock must also be HybridBlock" in blame["traceback"]
+    assert "recorder.py" not in blame["traceback"]
+    assert "HybridSequential.add" in blame["traceback"]  # minigluon's own frames stay
+    assert used(session, "blame") >= {"minigluon.gluon.Block.collect_params",
+                                      "minigluon.gluon.nn.HybridSequential.add"}
 
 
 def test_a_failing_recorder_is_reported_not_silent(tmp_path):
