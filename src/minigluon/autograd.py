@@ -319,6 +319,7 @@ def mark_variables(variables: Any, gradients: Any, grad_reqs: Any = "write") -> 
     Parameters
     ----------
     variables : NDArray or list of NDArray
+        Arrays that become leaves of the graph.
     gradients : NDArray or list of NDArray
         Buffers, of the variables' shapes, that receive the gradients.
     grad_reqs : str or list of str, default 'write'
@@ -520,13 +521,18 @@ def grad(heads: Any, variables: Any, head_grads: Any = None, retain_graph: bool 
     Parameters
     ----------
     heads : NDArray or list of NDArray
+        Outputs to differentiate.
     variables : NDArray or list of NDArray
         Marked variables (``attach_grad``) to differentiate with respect to.
     head_grads : NDArray or list of NDArray, optional
+        Gradients of the heads (their shapes); None means ones.
     retain_graph : bool, optional
         Defaults to ``create_graph``.
     create_graph : bool, default False
+        If True, the gradient computation is recorded too, so the result can be differentiated
+        again.
     train_mode : bool, default True
+        Whether the backward pass runs in training mode (as for ``record(train_mode=...)``).
 
     Returns
     -------

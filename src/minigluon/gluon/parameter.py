@@ -58,9 +58,12 @@ class Parameter:
     name : str
         Full name (with the block prefix), e.g. ``'dense0_weight'``.
     grad_req : {'write', 'add', 'null'}, default 'write'
+        ``'write'`` overwrites the gradient on each backward, ``'add'`` accumulates it, ``'null'``
+        keeps no gradient.
     shape : int or tuple of int, optional
         0 marks a dimension unknown until the first forward pass.
     dtype : str, default 'float32'
+        Data type of the value.
     lr_mult, wd_mult : float, default 1.0
         Multipliers of the learning rate and weight decay for this parameter.
     init : Initializer or str, optional

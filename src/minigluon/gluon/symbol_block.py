@@ -34,6 +34,7 @@ class SymbolBlock(HybridBlock):
     Parameters
     ----------
     outputs : Symbol or list of Symbol
+        The graph's output(s); the block returns them in this order.
     inputs : Symbol or list of Symbol
         Variables fed by the block's arguments, in order.
     params : ParameterDict, optional

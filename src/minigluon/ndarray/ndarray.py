@@ -778,9 +778,11 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
     Parameters
     ----------
     source_array : array_like
+        Values of the new array: nested lists, a numpy array or an NDArray.
     ctx : Context, optional
         Accepted for compatibility (the CPU is the only device).
     dtype : str or numpy dtype, optional
+        Data type; None keeps an NDArray's or numpy array's dtype and uses float32 otherwise.
 
     Returns
     -------

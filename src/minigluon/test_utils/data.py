@@ -179,7 +179,9 @@ def random_uniform_arrays(*shapes: Any, low: float = 0.0, high: float = 1.0,
     ----------
     *shapes : tuple of int
     low, high : float, default 0 and 1
+        Bounds of the uniform distribution.
     dtype : numpy dtype, default float32
+        Data type of the arrays.
 
     Returns
     -------
@@ -209,6 +211,7 @@ def random_sample(population: Sequence[Any], k: int) -> list[Any]:
     Parameters
     ----------
     population : sequence
+        Items to sample from.
     k : int
         At most ``len(population)``.
 

@@ -119,6 +119,7 @@ class PReLU(HybridBlock):
     Parameters
     ----------
     alpha_initializer : Initializer, default Constant(0.25)
+        Initializer of the learned slope ``alpha``.
     in_channels : int, default 1
         Number of slopes: 1 (shared) or one per channel (axis 1).
 
@@ -177,6 +178,7 @@ class ELU(HybridBlock):
     Parameters
     ----------
     alpha : float, default 1.0
+        Scale of the negative part, ``alpha * (exp(x) - 1)``.
 
     See Also
     --------
@@ -301,6 +303,7 @@ class Swish(HybridBlock):
     Parameters
     ----------
     beta : float, default 1.0
+        Factor in ``x * sigmoid(beta * x)``.
 
     See Also
     --------

@@ -183,6 +183,7 @@ class BlockDict(_Container):
     Parameters
     ----------
     blocks : dict or iterable of (str, Block) pairs, optional
+        Initial children, added in order under their keys.
     prefix, params
         As for :class:`~minigluon.gluon.Block`.
 
