@@ -81,6 +81,11 @@ def _new_array(data: np.ndarray) -> Any:
 def set_recording(is_recording: bool) -> bool:
     """Turn recording on or off; returns the previous state.
 
+    Parameters
+    ----------
+    is_recording : bool
+        True to record operations for backward, False to stop.
+
     See Also
     --------
     record, pause, is_recording
@@ -99,6 +104,11 @@ def set_recording(is_recording: bool) -> bool:
 
 def set_training(train_mode: bool) -> bool:
     """Switch between training and predict mode; returns the previous mode.
+
+    Parameters
+    ----------
+    train_mode : bool
+        True for training behaviour (Dropout active...), False for prediction.
 
     See Also
     --------
@@ -207,6 +217,11 @@ def record(train_mode: bool = True) -> AbstractContextManager:
 
 def pause(train_mode: bool = False) -> AbstractContextManager:
     """Scope in which recording is off (inside a ``record()`` block).
+
+    Parameters
+    ----------
+    train_mode : bool, default False
+        Whether layers behave as in training inside the scope.
 
     See Also
     --------

@@ -126,6 +126,21 @@ class SymbolBlock(HybridBlock):
                 ignore_extra: bool = False) -> SymbolBlock:
         """Load a block written by ``HybridBlock.export``.
 
+        Parameters
+        ----------
+        symbol_file : str
+            Path of the ``-symbol.json`` graph file.
+        input_names : str or list of str
+            Names of the graph's data inputs.
+        param_file : str, optional
+            Path of the ``.params`` file; None leaves the Parameters uninitialized.
+        ctx : Context or list of Context, optional
+            Device(s) to load onto.
+        allow_missing : bool, default False
+            If True, Parameters absent from the file are left uninitialized.
+        ignore_extra : bool, default False
+            If True, names in the file that the graph lacks are ignored.
+
         See Also
         --------
         HybridBlock.export : Writes what this reads.

@@ -148,6 +148,7 @@ def random_arrays(*shapes: Any) -> Any:
     Parameters
     ----------
     *shapes : tuple of int
+        Shape of each array made, one array per shape.
 
     Returns
     -------
@@ -178,6 +179,7 @@ def random_uniform_arrays(*shapes: Any, low: float = 0.0, high: float = 1.0,
     Parameters
     ----------
     *shapes : tuple of int
+        Shape of each array made, one array per shape.
     low, high : float, default 0 and 1
         Bounds of the uniform distribution.
     dtype : numpy dtype, default float32

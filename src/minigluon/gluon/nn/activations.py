@@ -14,6 +14,11 @@ class Activation(HybridBlock):
     """Apply an activation function: ``'relu'``, ``'sigmoid'``, ``'tanh'``, ``'softrelu'``,
     ``'softsign'``.
 
+    Parameters
+    ----------
+    activation : {'relu', 'sigmoid', 'tanh', 'softrelu', 'softsign'}
+        Name of the activation function.
+
     See Also
     --------
     LeakyReLU, PReLU, ELU, SELU, GELU, Swish
@@ -227,6 +232,13 @@ class SELU(HybridBlock):
 
     ``scale = 1.0507009873554804934193349852946``, ``alpha = 1.6732632423543772848170429916717``.
 
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
+
     See Also
     --------
     ELU, Activation
@@ -262,6 +274,13 @@ class SELU(HybridBlock):
 
 class GELU(HybridBlock):
     """Gaussian error linear unit: ``x * Phi(x)``, Phi the standard normal CDF.
+
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
 
     See Also
     --------

@@ -52,6 +52,13 @@ class _SequentialMixin:
 class Sequential(_SequentialMixin, Block):
     """Stack of Blocks run one after another; also a registered list of Blocks.
 
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
+
     See Also
     --------
     HybridSequential : The hybridizable version (all children HybridBlocks).
@@ -113,6 +120,11 @@ class Sequential(_SequentialMixin, Block):
     def hybridize(self, active: bool = True, **kwargs: Any) -> None:
         """Hybridize each child (warns when all are HybridBlocks: use HybridSequential).
 
+        Parameters
+        ----------
+        active : bool, default True
+            Turn hybridization on (True) or off (False) for the HybridBlocks among the children.
+
         See Also
         --------
         HybridSequential, minigluon.gluon.HybridBlock.hybridize
@@ -137,6 +149,13 @@ class Sequential(_SequentialMixin, Block):
 
 class HybridSequential(_SequentialMixin, HybridBlock):
     """Stack of HybridBlocks run in order; can be hybridized as a whole.
+
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
 
     See Also
     --------
@@ -448,6 +467,11 @@ class BatchNorm(_NormBase):
     def cast(self, dtype: Any) -> None:
         """Cast the parameters (float16 is kept as float32, as in MXNet).
 
+        Parameters
+        ----------
+        dtype : str or numpy dtype
+            Target data type; float16 leaves the Parameters in float32.
+
         See Also
         --------
         minigluon.gluon.Block.cast
@@ -502,6 +526,10 @@ class LayerNorm(_NormBase):
         Initializers of the shift ``beta`` and the scale ``gamma``.
     in_channels : int, default 0
         Size of ``axis``; 0 means inferred from the first input.
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
 
     See Also
     --------
@@ -780,6 +808,13 @@ class Embedding(HybridBlock):
 class Flatten(HybridBlock):
     """Flatten every axis but the first: shape ``(N, d1, d2)`` becomes ``(N, d1 * d2)``.
 
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
+
     See Also
     --------
     minigluon.ndarray.flatten : The op it runs.
@@ -937,6 +972,13 @@ class HybridLambda(HybridBlock):
 
 class Identity(HybridBlock):
     """Return the input unchanged (a placeholder, e.g. for an optional layer).
+
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
 
     See Also
     --------
