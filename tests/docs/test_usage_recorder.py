@@ -79,6 +79,10 @@ CELLS = {
             pass
         """,
     "construct": "scale = Scale()",
+    "tutorial": """
+        from minigluon.gluon.model_zoo import ssd
+        flat = ssd.flatten_prediction(nd.zeros((1, 2, 3, 3)))
+        """,
     "inspect": """
         from tests.docs.test_usage_recorder import inspected
         with open("inspected.json", "w") as f:
@@ -176,6 +180,15 @@ def test_a_class_of_the_page_counts_as_its_nearest_public_ancestors(session):
     assert used(session, "subclass") == {"minigluon.gluon.HybridBlock",
                                          "minigluon.gluon.loss.L2Loss"}
     assert used(session, "construct") == {"minigluon.gluon.HybridBlock"}
+
+
+def test_what_the_tutorial_functions_call_counts_for_the_cell_calling_them(session):
+    # model_zoo/ssd.py is the SSD guide's code kept in the library (TUTORIAL_MODULES)
+    assert used(session, "tutorial") == {
+        "minigluon.gluon.model_zoo.ssd.flatten_prediction", "minigluon.ndarray.zeros",
+        "minigluon.ndarray.transpose", "minigluon.ndarray.flatten"}
+    # ... and only those: Dense's internal FullyConnected is still not the page's
+    assert "minigluon.ndarray.FullyConnected" not in used(session, "internal")
 
 
 def test_the_wrapped_api_looks_the_same_to_code_that_inspects_it(session):

@@ -15,6 +15,11 @@ sees it), while calls minigluon makes internally do not (``Dense`` calling ``Ful
 A class counts when a cell constructs it; a user class defined in a cell counts as its nearest
 public ancestors (``class Net(HybridBlock)`` uses ``HybridBlock``).
 
+The functions of the Toy SSD tutorial kept in the library (``TUTORIAL_MODULES``:
+``model_zoo/ssd.py``'s ``training_targets``, ``toy_ssd_forward``...) are the guide's code moved
+out of its cells, so what they call counts for the cell that calls them: the SSD guide trains
+with ``MultiBoxTarget`` through ``training_targets``, and its page is where a reader sees that.
+
 No Sphinx in here: this runs inside the notebook kernels.
 """
 
@@ -42,18 +47,38 @@ def recorder_version() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
+#: Modules holding a guide's code (see the module docstring): their calls count as the cell's.
+TUTORIAL_MODULES = ("minigluon.gluon.model_zoo.ssd",)
+
+
+class _CellOf(dict):
+    """Compiled cell's file name -> execution count; a tutorial module's file -> the cell that
+    ran last (the one running: IPython compiles a cell, then runs it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tutorial_files: set[str] = set()
+        self.current: int | None = None
+
+    def get(self, filename: str, default: Any = None) -> Any:  # type: ignore[override]
+        if filename in self.tutorial_files:
+            return self.current
+        return super().get(filename, default)
+
+
 class Recorder:
     """Which public objects (fully qualified names) each cell's code called."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.cell_of: dict[str, int] = {}  # compiled cell's file name -> execution count
+        self.cell_of = _CellOf()
         self.calls: set[tuple[int, str]] = set()
         self.version = recorder_version()
         self._written = -1
 
     def note_cell(self, filename: str, number: int) -> None:
         self.cell_of[filename] = number
+        self.cell_of.current = number
 
     def write(self) -> None:
         """Write the recording if it changed since the last write (atomically)."""
@@ -85,6 +110,8 @@ def install(shell: Any, path: Path | str) -> Recorder:
         return name
 
     compiler.cache = cache_and_note  # IPython names each cell's code object through this
+    recorder.cell_of.tutorial_files.update(
+        importlib.import_module(m).__file__ or "" for m in TUTORIAL_MODULES)
     shell.events.register("post_run_cell", lambda result: recorder.write())
     _wrap_api(public_objects(), [importlib.import_module(m) for m in PUBLIC_MODULES], recorder)
     warnings.warn = _warn_past(_WRAPPER_CODES, warnings.warn)
