@@ -60,14 +60,16 @@ html_title = f"minigluon {release}"
 suppress_warnings = ["myst.header"]
 
 # -- copy buttons (sphinx-copybutton) ----------------------------------------------------------
-# On guide cells and docstring examples alike: a doctest block copies only its code (the
-# `>>> ` and `... ` prompts stripped, the outputs left out), an IPython prompt too; a cell
-# without prompts copies as it is. Output boxes get no button: nobody pastes an output.
+# On guide cells and docstring examples alike. A block with prompts (`>>> `, `... `, `$ `,
+# IPython's) copies only its prompt lines, prompts stripped, so outputs and tracebacks stay
+# behind; a block without (a code cell) copies whole. Prompt and output spans are not excluded
+# by class: a removed output would leave a blank line, and a removed prompt would hide which
+# lines are code. Output boxes get no button: nobody pastes an output.
 copybutton_selector = "div:not(.output) > div.highlight pre"
-copybutton_prompt_text = r">>> |\.\.\. |\$ |In \[\d*\]: | {2,5}\.\.\.: "
+copybutton_prompt_text = r">>> |\.\.\. |\.\.\.$|\$ |In \[\d*\]: | {2,5}\.\.\.: "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
-copybutton_exclude = ".linenos, .gp, .go"
+copybutton_exclude = ".linenos"
 
 # -- API reference: autosummary stubs for every public object (see docs/_ext) -------------
 autosummary_generate = True
