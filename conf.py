@@ -46,7 +46,9 @@ html_static_path = ["docs/_static"]
 # search.js: the search box uses `nox -s serve`'s search API; live.js: Edit/Run on its kernels
 html_js_files = ["search.js", "live.js"]
 html_css_files = ["search.css", "live.css"]
-exclude_patterns = ["_build", "_templates", "_ext", "**.ipynb_checkpoints", "jupyter_execute"]
+# api/examples: the grouped examples, pages only inside their object's page (minigluon_apipages)
+exclude_patterns = ["_build", "_templates", "_ext", "**.ipynb_checkpoints", "jupyter_execute",
+                    "api/examples"]
 html_theme = "furo"
 html_title = "minigluon"
 suppress_warnings = ["myst.header"]

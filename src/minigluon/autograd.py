@@ -19,6 +19,7 @@ minigluon.ndarray.NDArray.attach_grad : Mark an array as a variable.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 import numpy as np
@@ -175,7 +176,7 @@ class _RecordingStateScope:
         STATE.recording, STATE.training = self._prev
 
 
-def record(train_mode: bool = True) -> _RecordingStateScope:
+def record(train_mode: bool = True) -> AbstractContextManager:
     """Scope in which operations are recorded so that gradients can be computed.
 
     Parameters
@@ -204,7 +205,7 @@ def record(train_mode: bool = True) -> _RecordingStateScope:
     return _RecordingStateScope(True, train_mode)
 
 
-def pause(train_mode: bool = False) -> _RecordingStateScope:
+def pause(train_mode: bool = False) -> AbstractContextManager:
     """Scope in which recording is off (inside a ``record()`` block).
 
     See Also
@@ -222,7 +223,7 @@ def pause(train_mode: bool = False) -> _RecordingStateScope:
     return _RecordingStateScope(False, train_mode)
 
 
-def train_mode() -> _RecordingStateScope:
+def train_mode() -> AbstractContextManager:
     """Scope in which layers run in training mode; recording is unchanged.
 
     See Also
@@ -239,7 +240,7 @@ def train_mode() -> _RecordingStateScope:
     return _RecordingStateScope(None, True)
 
 
-def predict_mode() -> _RecordingStateScope:
+def predict_mode() -> AbstractContextManager:
     """Scope in which layers run in predict mode; recording is unchanged.
 
     See Also

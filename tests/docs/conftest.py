@@ -183,8 +183,13 @@ def usage_site(tmp_path_factory) -> dict:
     (src / "api" / "objects.rst").write_text(
         "API objects\n===========\n\n.. autosummary::\n   :toctree: _autosummary\n\n"
         + "".join(f"   {name}\n" for name in OBJECTS))
-    (src / "index.md").write_text(
-        "# Index\n\n```{toctree}\n" + "\n".join([*GUIDES, "links", "api/objects"]) + "\n```\n")
+    # a module page's "Guides" list (minigluon_apipages writes it on every module page)
+    (src / "api" / "modules.rst").write_text(
+        "Modules\n=======\n\n.. minigluon-used-in:: minigluon.gluon.nn\n   :module:\n\n"
+        ".. minigluon-used-in:: minigluon.io\n   :module:\n")
+    (src / "index.md").write_text("# Index\n\n```{toctree}\n"
+                                  + "\n".join([*GUIDES, "links", "api/objects", "api/modules"])
+                                  + "\n```\n")
     cache = out / "jupyter-cache"
     first = build(src, out / "html-1", cache)
     recordings = recordings_by_page(cache)

@@ -56,6 +56,14 @@ def test_methods_have_their_own_list(html):
         html, "minigluon.gluon.HybridBlock.hybridize", "minigluon.gluon.HybridBlock"))
 
 
+def test_a_module_page_lists_the_guides_that_use_its_objects(html):
+    page = (html / "api" / "modules.html").read_text()
+    assert page.count("Guides that use this module") == 1  # minigluon.io: no guide uses it
+    listed = re.findall(r'href="\.\./([a-z-]+\.html)"', page[page.index("minigluon-used-in"):])
+    # nn's layers are built in blocks and hybridize (not autograd); each page once, in order
+    assert listed == ["blocks.html", "hybridize.html"]
+
+
 def test_an_object_no_guide_calls_has_no_list(html):
     assert used_in(html, "minigluon.gluon.nn.Conv3DTranspose") is None
 

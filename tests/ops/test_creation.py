@@ -11,6 +11,7 @@ import minigluon as mx
 from minigluon import autograd, nd
 from minigluon.base import MXNetError
 from minigluon.ops import get
+from minigluon.ops.calling_params import with_calling_params
 
 CREATION = ["zeros", "ones", "full", "arange", "eye", "linspace"]
 
@@ -22,10 +23,13 @@ def test_registered_without_gradient_and_with_ctx(name: str) -> None:
     assert op.array_params == ()
     assert "ctx" in op.attr_names and "dtype" in op.attr_names
     assert op.shape_fn is not None
-    # the registry's docstring, with the See Also the registry completes (ops/seealso.py)
-    doc = getattr(nd, name).__doc__
-    assert doc.split("See Also")[0] == op.doc.split("See Also")[0]
-    assert doc.split("Examples")[1] == op.doc.split("Examples")[1]
+    # the registry's docstring, with the calling parameters the front end describes
+    # (ops/calling_params.py) and the See Also the registry completes (ops/seealso.py)
+    fn = getattr(nd, name)
+    params = [str(p) for p in inspect.signature(fn).parameters.values()]
+    expected = with_calling_params(op.doc, params, symbolic=False)
+    assert fn.__doc__.split("See Also")[0] == expected.split("See Also")[0]
+    assert fn.__doc__.split("Examples")[1] == op.doc.split("Examples")[1]
 
 
 def test_signatures_allow_mxnet_positional_calls() -> None:

@@ -19,9 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
+from functools import cache
+from typing import Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -66,7 +68,7 @@ def collect_page_usage(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
     _usage(env).pop(docname, None)
-    names = [node["name"] for node in doctree.findall(used_in_list)]
+    names = [_key(node) for node in doctree.findall(used_in_list)]
     if names:
         _placeholder_docs(env)[docname] = names
     cells = take_recording(app, docname)
@@ -168,13 +170,42 @@ class used_in_list(nodes.General, nodes.Element):  # noqa: N801 (docutils node n
 
 
 class UsedInDirective(SphinxDirective):
-    """``.. minigluon-used-in:: minigluon.gluon.nn.Dense``: where the guides call it."""
+    """``.. minigluon-used-in:: minigluon.gluon.nn.Dense``: where the guides call it;
+    with ``:module:``, the guides that call any object of that module (a module page's
+    "Guides" list)."""
 
     required_arguments = 1
     has_content = False
+    option_spec: ClassVar = {"module": directives.flag}
 
     def run(self) -> list[nodes.Node]:
-        return [used_in_list(name=self.arguments[0].strip())]
+        return [used_in_list(name=self.arguments[0].strip(), module="module" in self.options)]
+
+
+def _key(node: used_in_list) -> str:
+    return f"module:{node['name']}" if node.get("module") else node["name"]
+
+
+def _uses(places: dict[str, list[UsedIn]], key: str) -> list[UsedIn]:
+    """The uses a placeholder lists: an object's, or for ``module:<name>`` every guide section
+    (not API pages) whose code calls an object of that module, in reading order."""
+    if not key.startswith("module:"):
+        return places.get(key, [])
+    module = key.removeprefix("module:")
+    homes = _home_modules()
+    found: list[UsedIn] = []
+    for name, uses in places.items():
+        if homes.get(name) == module:
+            found += [u for u in uses if not u[0].startswith("api/") and u not in found]
+    return found
+
+
+@cache
+def _home_modules() -> dict[str, str]:
+    """Public object name -> the module whose API page documents it."""
+    from minigluon._api import public_objects
+
+    return {o.name: o.module for o in public_objects()}
 
 
 def append_placeholder(app: Sphinx, what: str, name: str, obj: Any, options: Any,
@@ -191,7 +222,7 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     written = _written_lists(env)
     rewrite = []
     for docname, names in _placeholder_docs(env).items():
-        lists = json.dumps([places.get(name, []) for name in names])
+        lists = json.dumps([_uses(places, name) for name in names])
         digest = hashlib.sha256(lists.encode()).hexdigest()
         if written.get(docname) != digest:
             written[docname] = digest
@@ -205,8 +236,30 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str)
         return
     places = used_in(app.env)
     for node in placeholders:
-        uses = places.get(node["name"], [])
-        node.replace_self(_list_of(app, fromdocname, uses) if uses else [])
+        # an object's own grouped examples (api/examples) are on the page already
+        uses = [use for use in _uses(places, _key(node)) if use[0] != fromdocname]
+        if node.get("module"):
+            node.replace_self(_guides_of(app, fromdocname, uses) if uses else [])
+        else:
+            node.replace_self(_list_of(app, fromdocname, uses) if uses else [])
+
+
+def _guides_of(app: Sphinx, fromdocname: str, uses: list[UsedIn]) -> list[nodes.Node]:
+    """A module page's "Guides" rubric: one item per guide page whose code uses the module,
+    with how many of its sections do."""
+    sections: dict[str, list[UsedIn]] = {}
+    for use in uses:
+        sections.setdefault(use[0], []).append(use)
+    items = nodes.bullet_list(classes=["minigluon-used-in"])
+    for docname, page_uses in sections.items():
+        uri = app.builder.get_relative_uri(fromdocname, docname)
+        title = page_uses[0][2][0] if page_uses[0][2] else docname
+        para = nodes.paragraph()
+        para += nodes.reference("", title, internal=True, refuri=uri)
+        count = len({a for _, a, _ in page_uses})
+        para += nodes.Text(f" ({count} section{'s' if count != 1 else ''})")
+        items += nodes.list_item("", para)
+    return [nodes.rubric("", "Guides that use this module"), items]
 
 
 def _list_of(app: Sphinx, fromdocname: str, uses: list[UsedIn]) -> list[nodes.Node]:

@@ -11,9 +11,11 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from .calling_params import with_calling_params
 from .dispatch import invoke
 from .registry import Op, all_ops
 from .seealso import FRONT_DOORS, function_doc, method_doc, root_alias_doc
+from .symbol_doc import symbol_doc
 
 __all__ = ["build_namespaces", "make_function", "make_method", "with_meta", "expand_hidden",
            "HIDDEN_KEYS", "META"]
@@ -68,7 +70,7 @@ def _param_list(op: Op, first_is_self: bool, symbolic: bool = False
     elif not op.attr_params and not first_is_self:
         # MXNet passes keywords an op without parameters does not know along unread
         # (nd.broadcast_maximum(a, b, axis=1) runs); an op with parameters rejects them
-        params.append("**_unread")
+        params.append("**kwargs")
     arr_src = "(" + "".join(a + ", " for a in arrays) + ")"
     if any(a.startswith("*") for a in arrays):
         arr_src = "(" + ", ".join(arrays) + ",)" if len(arrays) > 1 else arrays[0][1:]
@@ -94,10 +96,14 @@ def make_function(op: Op, module: str, default: Callable[..., Any], fname: str |
     fn = _compile(fname, params, body, {"_invoke": invoke, "_op": op, "_meta": with_meta,
                                         "_REQ": REQUIRED, "_default": default})
     if op.namespace and not module.endswith(f".{op.namespace}"):
+        package = module
         fn.__doc__ = root_alias_doc(op, module, fname)  # nd.uniform for nd.random.uniform
     else:
         package = module.removesuffix(f".{op.namespace}") if op.namespace else module
         fn.__doc__ = function_doc(op, package, fname)
+    fn.__doc__ = with_calling_params(fn.__doc__, params, symbolic)
+    if symbolic and package == "minigluon.symbol" and op.namespace != "_internal":
+        fn.__doc__, fn.doc_origins = symbol_doc(fn.__doc__, op, fname)  # type: ignore
     fn.__module__ = module
     fn.__qualname__ = fname
     fn.op = op  # type: ignore[attr-defined]
@@ -113,7 +119,11 @@ def make_method(op: Op, cls_name: str, default: Callable[..., Any], mname: str |
     fn = _compile(mname, params, body, {"_invoke": invoke, "_op": op,
                                         "_default": default})
     package = next(pkg for pkg, door in FRONT_DOORS.items() if door == cls_name)
-    fn.__doc__ = method_doc(op, package, mname)
+    fn.__doc__ = with_calling_params(method_doc(op, package, mname), params,
+                                     symbolic=cls_name == "Symbol")
+    if package == "minigluon.symbol":
+        fn.__doc__, fn.doc_origins = symbol_doc(  # type: ignore[attr-defined]
+            fn.__doc__, op, mname, method=True)
     fn.__qualname__ = f"{cls_name}.{mname}"
     fn.op = op  # type: ignore[attr-defined]
     return fn

@@ -7,6 +7,7 @@ from typing import Any
 
 from ...ndarray import NDArray
 from . import sampler as _sampler
+from .sampler import Sampler
 
 __all__ = ["ArrayDataset", "Dataset", "SimpleDataset"]
 
@@ -103,7 +104,7 @@ class Dataset:
             count = len(self)
         return _SampledDataset(self, _sampler.SequentialSampler(count))
 
-    def sample(self, sampler: _sampler.Sampler) -> Dataset:
+    def sample(self, sampler: Sampler) -> Dataset:
         """The samples at the indices ``sampler`` yields.
 
         See Also
@@ -228,7 +229,7 @@ class _TransformFirstClosure:
 
 
 class _SampledDataset(Dataset):
-    def __init__(self, dataset: Any, sampler: _sampler.Sampler) -> None:
+    def __init__(self, dataset: Any, sampler: Sampler) -> None:
         self._dataset = dataset
         self._sampler = sampler
         self._indices = list(iter(sampler))
