@@ -19,9 +19,14 @@ sys.path.insert(0, str(ROOT))  # the search package (sphinx hook)
 
 from minigluon_cachekeys import docs_code_key, execution_key  # noqa: E402
 
+from minigluon import __version__  # noqa: E402
+
 project = "minigluon"
 author = "the minigluon developers"
 copyright = "2026, the minigluon developers"
+# The version on every page: in the title (sidebar, browser tab) and in each page's footer
+# with the build's date and commit (minigluon_buildinfo, docs/_templates/page.html).
+version = release = __version__
 
 extensions = [
     "myst_nb",
@@ -36,22 +41,40 @@ extensions = [
     "minigluon_downloads",  # each guide as .ipynb (with this build's outputs) and .py
     "minigluon_usage",  # "Used in": the calls each executed guide cell makes (see below)
     "minigluon_apilinks",  # a guide's first mention of an object links to its API entry
+    "minigluon_errors",  # an intended error: the reader's frames and the message; the rest folded
+    "minigluon_numbers",  # a number a guide's prose quotes must come from its cells
     "search.sphinx_ext",  # the search index, when the build finishes
     "minigluon_warnings",  # an incremental build reads again the pages that warned last time
     "minigluon_incremental",  # ... and writes again the pages that show what changed
+    "sphinx_copybutton",  # a copy button on code: prompts and outputs left out (below)
+    "minigluon_buildinfo",  # "minigluon <version> · built <date> from <commit>" on every page
+    "minigluon_apiindex",  # api/summary: every public object with its one-line summary
 ]
 
 templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too
 html_static_path = ["docs/_static"]
 # search.js: the search box uses `nox -s serve`'s search API; live.js: Edit/Run on its kernels
-html_js_files = ["search.js", "live.js"]
-html_css_files = ["search.css", "live.css"]
+# minigluon-outputs.*: output boxes wrap long lines instead of cutting them off
+html_js_files = ["search.js", "live.js", "minigluon-outputs.js"]
+html_css_files = ["search.css", "live.css", "minigluon-outputs.css"]
 # api/examples: the grouped examples, pages only inside their object's page (minigluon_apipages)
 exclude_patterns = ["_build", "_templates", "_ext", "**.ipynb_checkpoints", "jupyter_execute",
                     "api/examples"]
 html_theme = "furo"
-html_title = "minigluon"
+html_title = f"minigluon {release}"
 suppress_warnings = ["myst.header"]
+
+# -- copy buttons (sphinx-copybutton) ----------------------------------------------------------
+# On guide cells and docstring examples alike. A block with prompts (`>>> `, `... `, `$ `,
+# IPython's) copies only its prompt lines, prompts stripped, so outputs and tracebacks stay
+# behind; a block without (a code cell) copies whole. Prompt and output spans are not excluded
+# by class: a removed output would leave a blank line, and a removed prompt would hide which
+# lines are code. Output boxes get no button: nobody pastes an output.
+copybutton_selector = "div:not(.output) > div.highlight pre"
+copybutton_prompt_text = r">>> |\.\.\. |\.\.\.$|\$ |In \[\d*\]: | {2,5}\.\.\.: "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+copybutton_exclude = ".linenos"
 
 # -- API reference: autosummary stubs for every public object (see docs/_ext) -------------
 autosummary_generate = True

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from .collect import Record, api_record, first_sentence
+from .collect import UNINDEXED_PAGES, Record, api_record, first_sentence
 from .text import strip_markup
 
 __all__ = ["api_records", "page_records", "source_records", "docutils_id"]
@@ -63,6 +63,8 @@ def page_records(docs_dir: Path | str) -> Iterator[Record]:
         docname = path.relative_to(root).with_suffix("").as_posix()
         # api/ holds generated .rst pages (objects, not sections) and api/index.md, a page
         if docname.startswith(("_", "jupyter_execute/")) or "/_" in docname:
+            continue
+        if docname in UNINDEXED_PAGES:
             continue
         yield from _sections(path.read_text(encoding="utf-8"), f"{docname}.html")
 

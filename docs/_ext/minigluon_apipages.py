@@ -144,8 +144,9 @@ def check_example_file(name: str, text: str) -> list[str]:
     problems = []
     if text.lstrip().startswith("---"):
         problems.append("has front matter (the page writer adds it)")
-    titles = re.findall(r"^## +(.+?)\s*$", text, re.M)
-    if re.search(r"^# ", text, re.M):
+    prose = re.sub(r"^(`{3,}).*?^\1\s*$", "", text, flags=re.M | re.S)  # not code cells
+    titles = re.findall(r"^## +(.+?)\s*$", prose, re.M)
+    if re.search(r"^# ", prose, re.M):
         problems.append("has a '#' title (the page writer adds the object's name)")
     unknown = [t for t in titles if t not in EXAMPLE_SECTIONS]
     if unknown:

@@ -195,6 +195,15 @@ def source_location(api: ApiObject, doc_line: int = 1) -> tuple[str, int] | None
         return path, start
     text = doc_lines[doc_line - 1].strip()
     nth = sum(1 for line in doc_lines[: doc_line - 1] if line.strip() == text)
+    # a symbol page's example is translated from an nd example: point at the line it came
+    # from (in the op's docstring, or in the table of examples written for symbol pages)
+    origin = getattr(api.obj, "doc_origins", {}).get(text)
+    if origin is not None:
+        text, nth = origin[1], 0
+        if origin[0] is not None:
+            path, start = origin[0], 1
+            lines = linecache.getlines(path)
+            end = len(lines)
     # a docstring assembled from template arguments may start mid-line, after the quotes
     written = re.compile(r"""(^|["'])\s*""" + re.escape(text) + r"\s*$")
     for i in range(max(start - 1, 0), min(end, len(lines))):

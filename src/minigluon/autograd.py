@@ -81,6 +81,11 @@ def _new_array(data: np.ndarray) -> Any:
 def set_recording(is_recording: bool) -> bool:
     """Turn recording on or off; returns the previous state.
 
+    Parameters
+    ----------
+    is_recording : bool
+        True to record operations for backward, False to stop.
+
     See Also
     --------
     record, pause, is_recording
@@ -99,6 +104,11 @@ def set_recording(is_recording: bool) -> bool:
 
 def set_training(train_mode: bool) -> bool:
     """Switch between training and predict mode; returns the previous mode.
+
+    Parameters
+    ----------
+    train_mode : bool
+        True for training behaviour (Dropout active...), False for prediction.
 
     See Also
     --------
@@ -207,6 +217,11 @@ def record(train_mode: bool = True) -> AbstractContextManager:
 
 def pause(train_mode: bool = False) -> AbstractContextManager:
     """Scope in which recording is off (inside a ``record()`` block).
+
+    Parameters
+    ----------
+    train_mode : bool, default False
+        Whether layers behave as in training inside the scope.
 
     See Also
     --------
@@ -319,6 +334,7 @@ def mark_variables(variables: Any, gradients: Any, grad_reqs: Any = "write") -> 
     Parameters
     ----------
     variables : NDArray or list of NDArray
+        Arrays that become leaves of the graph.
     gradients : NDArray or list of NDArray
         Buffers, of the variables' shapes, that receive the gradients.
     grad_reqs : str or list of str, default 'write'
@@ -520,13 +536,18 @@ def grad(heads: Any, variables: Any, head_grads: Any = None, retain_graph: bool 
     Parameters
     ----------
     heads : NDArray or list of NDArray
+        Outputs to differentiate.
     variables : NDArray or list of NDArray
         Marked variables (``attach_grad``) to differentiate with respect to.
     head_grads : NDArray or list of NDArray, optional
+        Gradients of the heads (their shapes); None means ones.
     retain_graph : bool, optional
         Defaults to ``create_graph``.
     create_graph : bool, default False
+        If True, the gradient computation is recorded too, so the result can be differentiated
+        again.
     train_mode : bool, default True
+        Whether the backward pass runs in training mode (as for ``record(train_mode=...)``).
 
     Returns
     -------

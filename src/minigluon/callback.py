@@ -24,6 +24,7 @@ def do_checkpoint(prefix: str, period: int = 1) -> Callable[..., None]:
     Parameters
     ----------
     prefix : str
+        Path prefix of the files: ``prefix-symbol.json`` and ``prefix-%04d.params``.
     period : int, default 1
         Save every ``period`` epochs.
 
@@ -61,9 +62,13 @@ def module_checkpoint(mod: Any, prefix: str, period: int = 1,
     Parameters
     ----------
     mod : Module
+        The module whose parameters are saved.
     prefix : str
+        Path prefix of the files: ``prefix-symbol.json`` and ``prefix-%04d.params``.
     period : int, default 1
+        Save every ``period`` epochs.
     save_optimizer_states : bool, default False
+        Also save the optimizer states to ``prefix-%04d.states``.
 
     Returns
     -------
@@ -95,6 +100,7 @@ def log_train_metric(period: int, auto_reset: bool = False) -> Callable[..., Non
     Parameters
     ----------
     period : int
+        Log every ``period`` batches.
     auto_reset : bool, default False
         Reset the metric after logging it.
 
@@ -132,7 +138,9 @@ class Speedometer:
     Parameters
     ----------
     batch_size : int
+        Samples per batch, used to compute samples per second.
     frequent : int, default 50
+        Log every ``frequent`` batches.
     auto_reset : bool, default True
         Reset the metric after each log line.
 

@@ -774,6 +774,7 @@ class LSTMBias(Initializer):
     Parameters
     ----------
     forget_bias : float, default 1.0
+        Value of the forget-gate bias (the other gates' biases are 0).
 
     See Also
     --------
@@ -841,10 +842,15 @@ class FusedRNN(Initializer):
     init : Initializer, str or None
         Initializer of the pieces (an instance or its :meth:`Initializer.dumps` string).
     num_hidden : int
+        Hidden units per layer.
     num_layers : int
+        Number of stacked layers.
     mode : {'rnn_relu', 'rnn_tanh', 'lstm', 'gru'}
+        Cell type, which fixes the number of gates.
     bidirectional : bool, default False
+        Whether each layer runs in both directions (two weight sets).
     forget_bias : float, default 1.0
+        Forget-gate bias of LSTM cells.
 
     See Also
     --------

@@ -75,7 +75,9 @@ def load_params(prefix: str, epoch: int) -> tuple[dict, dict]:
     Parameters
     ----------
     prefix : str
+        Path prefix of the checkpoint files.
     epoch : int
+        Epoch number of ``prefix-%04d.params``.
 
     Returns
     -------
@@ -112,7 +114,9 @@ def load_checkpoint(prefix: str, epoch: int) -> tuple[Any, dict, dict]:
     Parameters
     ----------
     prefix : str
+        Path prefix of the checkpoint files.
     epoch : int
+        Epoch number of ``prefix-%04d.params``.
 
     Returns
     -------

@@ -30,6 +30,9 @@ What goes wrong.
 
 def test_a_well_formed_file_has_no_problems():
     assert minigluon_apipages.check_example_file("minigluon.autograd.pause", GOOD) == []
+    # a comment in a code cell is not a title
+    commented = GOOD.replace("1 + 1", "# why\n## not a section either\n1 + 1")
+    assert minigluon_apipages.check_example_file("minigluon.autograd.pause", commented) == []
 
 
 @pytest.mark.parametrize("text, problem", [

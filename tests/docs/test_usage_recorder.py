@@ -79,10 +79,34 @@ CELLS = {
             pass
         """,
     "construct": "scale = Scale()",
+    "tutorial": """
+        from minigluon.gluon.model_zoo import ssd
+        flat = ssd.flatten_prediction(nd.zeros((1, 2, 3, 3)))
+        """,
     "inspect": """
         from tests.docs.test_usage_recorder import inspected
         with open("inspected.json", "w") as f:
             json.dump(inspected(), f)
+        """,
+    "blame": """
+        import sys, warnings
+        class Holder(gluon.Block):
+            def __init__(self):
+                super().__init__()
+                self.layers = [nn.Dense(1)]          # warns here (stacklevel=2)
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            holder = Holder()
+            holder.collect_params()                  # and here (stacklevel=3)
+        try:
+            nn.HybridSequential().add(nn.Lambda(lambda x: x))
+        except ValueError:
+            tb = get_ipython().InteractiveTB
+            shown = tb.stb2text(tb.structured_traceback(*sys.exc_info()))
+        with open("blame.json", "w") as f:
+            json.dump({"warnings": [[w.filename, w.lineno] for w in caught],
+                       "traceback": shown}, f)
         """,
 }
 NUMBER = {key: i + 1 for i, key in enumerate(CELLS)}  # execution counts
@@ -158,10 +182,31 @@ def test_a_class_of_the_page_counts_as_its_nearest_public_ancestors(session):
     assert used(session, "construct") == {"minigluon.gluon.HybridBlock"}
 
 
+def test_what_the_tutorial_functions_call_counts_for_the_cell_calling_them(session):
+    # model_zoo/ssd.py is the SSD guide's code kept in the library (TUTORIAL_MODULES)
+    assert used(session, "tutorial") == {
+        "minigluon.gluon.model_zoo.ssd.flatten_prediction", "minigluon.ndarray.zeros",
+        "minigluon.ndarray.transpose", "minigluon.ndarray.flatten"}
+    # ... and only those: Dense's internal FullyConnected is still not the page's
+    assert "minigluon.ndarray.FullyConnected" not in used(session, "internal")
+
+
 def test_the_wrapped_api_looks_the_same_to_code_that_inspects_it(session):
     recorded = json.loads((session[1] / "inspected.json").read_text())
     assert recorded == json.loads(json.dumps(inspected()))
     assert recorded[2] == [True, True]  # re-exports are still one object
+
+
+def test_the_recorder_takes_no_blame(session):
+    """A warning names the cell's line, not a wrapper's; a traceback shows no wrapper frame."""
+    blame = json.loads((session[1] / "blame.json").read_text())
+    cell = blame["warnings"][0][0]
+    assert cell.startswith("<ipython-input-") and blame["warnings"] == [[cell, 5], [cell, 10]]
+    assert "Children of HybridBlock must also be HybridBlock" in blame["traceback"]
+    assert "recorder.py" not in blame["traceback"]
+    assert "HybridSequential.add" in blame["traceback"]  # minigluon's own frames stay
+    assert used(session, "blame") >= {"minigluon.gluon.Block.collect_params",
+                                      "minigluon.gluon.nn.HybridSequential.add"}
 
 
 def test_a_failing_recorder_is_reported_not_silent(tmp_path):

@@ -9,6 +9,7 @@ from minigluon._api import PUBLIC_MODULES
 from minigluon.ops import all_ops, get
 from minigluon.ops.calling_params import with_calling_params
 from minigluon.ops.seealso import FRONT_DOORS, PUBLIC_SPACES
+from minigluon.ops.symbol_doc import retyped
 
 
 def _see_also(fn) -> str:
@@ -58,10 +59,19 @@ def test_namespaces_without_a_public_counterpart_get_none() -> None:
 
 def test_only_the_see_also_section_differs_from_the_registry_docstring() -> None:
     op = get("relu")
-    for fn in (mx.nd.relu, mx.sym.relu, mx.nd.NDArray.relu):
+    for fn in (mx.nd.relu, mx.nd.NDArray.relu):
         before, _, rest = fn.__doc__.partition("See Also\n")
         # ... besides the calling parameters (out, name, ...) the front end describes
         params = [str(p) for p in inspect.signature(fn).parameters.values()]
-        expected = with_calling_params(op.doc, params, symbolic=fn is mx.sym.relu)
+        expected = with_calling_params(op.doc, params, symbolic=False)
         assert before == expected.partition("See Also\n")[0]
         assert rest.partition("Examples\n")[2] == op.doc.partition("Examples\n")[2]
+    # the symbol pages say Symbol where the docstring says NDArray, and show a graph
+    # (tests/ops/test_symbol_doc.py)
+    for fn in (mx.sym.relu, mx.sym.Symbol.relu):
+        before, _, rest = fn.__doc__.partition("See Also\n")
+        params = [str(p) for p in inspect.signature(fn).parameters.values()]
+        expected = with_calling_params(op.doc, params, symbolic=True)
+        assert before == retyped(expected.partition("See Also\n")[0])
+        assert "data : Symbol\n" in before
+        assert ".infer_shape(data=(2,))" in rest.partition("Examples\n")[2]

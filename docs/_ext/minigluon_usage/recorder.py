@@ -15,6 +15,11 @@ sees it), while calls minigluon makes internally do not (``Dense`` calling ``Ful
 A class counts when a cell constructs it; a user class defined in a cell counts as its nearest
 public ancestors (``class Net(HybridBlock)`` uses ``HybridBlock``).
 
+The functions of the Toy SSD tutorial kept in the library (``TUTORIAL_MODULES``:
+``model_zoo/ssd.py``'s ``training_targets``, ``toy_ssd_forward``...) are the guide's code moved
+out of its cells, so what they call counts for the cell that calls them: the SSD guide trains
+with ``MultiBoxTarget`` through ``training_targets``, and its page is where a reader sees that.
+
 No Sphinx in here: this runs inside the notebook kernels.
 """
 
@@ -27,6 +32,7 @@ import json
 import os
 import sys
 import types
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -41,18 +47,38 @@ def recorder_version() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
+#: Modules holding a guide's code (see the module docstring): their calls count as the cell's.
+TUTORIAL_MODULES = ("minigluon.gluon.model_zoo.ssd",)
+
+
+class _CellOf(dict):
+    """Compiled cell's file name -> execution count; a tutorial module's file -> the cell that
+    ran last (the one running: IPython compiles a cell, then runs it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tutorial_files: set[str] = set()
+        self.current: int | None = None
+
+    def get(self, filename: str, default: Any = None) -> Any:  # type: ignore[override]
+        if filename in self.tutorial_files:
+            return self.current
+        return super().get(filename, default)
+
+
 class Recorder:
     """Which public objects (fully qualified names) each cell's code called."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.cell_of: dict[str, int] = {}  # compiled cell's file name -> execution count
+        self.cell_of = _CellOf()
         self.calls: set[tuple[int, str]] = set()
         self.version = recorder_version()
         self._written = -1
 
     def note_cell(self, filename: str, number: int) -> None:
         self.cell_of[filename] = number
+        self.cell_of.current = number
 
     def write(self) -> None:
         """Write the recording if it changed since the last write (atomically)."""
@@ -84,8 +110,11 @@ def install(shell: Any, path: Path | str) -> Recorder:
         return name
 
     compiler.cache = cache_and_note  # IPython names each cell's code object through this
+    recorder.cell_of.tutorial_files.update(
+        importlib.import_module(m).__file__ or "" for m in TUTORIAL_MODULES)
     shell.events.register("post_run_cell", lambda result: recorder.write())
     _wrap_api(public_objects(), [importlib.import_module(m) for m in PUBLIC_MODULES], recorder)
+    warnings.warn = _warn_past(_WRAPPER_CODES, warnings.warn)
     return recorder
 
 
@@ -140,6 +169,7 @@ def _call_wrapper(fn: Any, name: str, recorder: Recorder) -> Any:
     getframe, cell_of, calls = sys._getframe, recorder.cell_of, recorder.calls
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True  # IPython leaves this frame out of tracebacks
         number = cell_of.get(getframe(1).f_code.co_filename)
         if number is not None:
             calls.add((number, name))
@@ -174,6 +204,7 @@ def _init_wrapper(init: Any, names_of: Any, recorder: Recorder) -> Any:
     getframe, cell_of, calls = sys._getframe, recorder.cell_of, recorder.calls
 
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> None:
+        __tracebackhide__ = True
         # The __init__s a construction chains to through super() are called by minigluon
         # (not noted), or by the __init__ of a class defined in a cell (noted, as type(self)).
         number = cell_of.get(getframe(1).f_code.co_filename)
@@ -190,6 +221,7 @@ def _subclass_hook(klass: type, names_of: Any, recorder: Recorder) -> classmetho
     own = vars(klass).get("__init_subclass__")
 
     def init_subclass(cls: type, **kwargs: Any) -> None:
+        __tracebackhide__ = True
         # Called by type.__new__ (C): the caller is the frame running the class statement.
         # The hooks of the classes further up, reached through super(), are called from here.
         number = cell_of.get(getframe(1).f_code.co_filename)
@@ -204,6 +236,26 @@ def _subclass_hook(klass: type, names_of: Any, recorder: Recorder) -> classmetho
     return classmethod(init_subclass)
 
 
+def _warn_past(codes: frozenset[types.CodeType], warn: Any) -> Any:
+    """``warn`` with a ``stacklevel`` that does not count the frames of ``codes``.
+
+    A library warning names its caller's line (``stacklevel=2``); between a cell and the library
+    sits a wrapper of this module, which then took the blame (the warning, shown as
+    ``recorder.py:146``, also escaped the filters meant for the cell's line)."""
+
+    def warn_past_wrappers(message: Any, category: Any = None, stacklevel: int = 1,
+                           *args: Any, **kwargs: Any) -> None:
+        __tracebackhide__ = True
+        frame, skipped = sys._getframe(1), 0
+        for _ in range(stacklevel - 1):
+            frame = frame.f_back if frame is not None else None
+            while frame is not None and frame.f_code in codes:
+                frame, skipped = frame.f_back, skipped + 1
+        warn(message, category, stacklevel + skipped + 1, *args, **kwargs)
+
+    return functools.update_wrapper(warn_past_wrappers, warn)
+
+
 def _transparent(wrapper: Any, fn: Any) -> Any:
     """``wrapper`` looking like ``fn``: name, docstring, signature (``__wrapped__``), and the
     globals of ``fn`` (code that reads a function's module globals, such as the search
@@ -212,3 +264,14 @@ def _transparent(wrapper: Any, fn: Any) -> Any:
                                wrapper.__defaults__, wrapper.__closure__)
     clone.__kwdefaults__ = wrapper.__kwdefaults__
     return functools.update_wrapper(clone, fn)
+
+
+def _inner_code(outer: Any, name: str) -> types.CodeType:
+    return next(c for c in outer.__code__.co_consts
+                if isinstance(c, types.CodeType) and c.co_name == name)
+
+
+#: The code of every wrapper this module puts between a cell and minigluon.
+_WRAPPER_CODES = frozenset([_inner_code(_call_wrapper, "wrapper"),
+                            _inner_code(_init_wrapper, "wrapper"),
+                            _inner_code(_subclass_hook, "init_subclass")])

@@ -30,6 +30,7 @@ def set_is_training(is_train: bool) -> bool:
     Parameters
     ----------
     is_train : bool
+        True to turn training mode on, False to turn it off.
 
     Returns
     -------
@@ -62,6 +63,7 @@ class TrainingStateScope:
     Parameters
     ----------
     enter_state : bool
+        Training mode (True) or prediction mode (False) inside the scope.
 
     See Also
     --------
@@ -153,8 +155,12 @@ def mark_variables(variables: Any, gradients: Any, grad_reqs: Any = "write") -> 
     Parameters
     ----------
     variables : list of NDArray
+        Arrays that become leaves of the graph.
     gradients : list of NDArray
+        Arrays that receive their gradients, one per variable.
     grad_reqs : str or list of str, default 'write'
+        ``'write'`` overwrites the gradient, ``'add'`` accumulates it, ``'null'`` skips it; one
+        value or one per variable.
 
     Returns
     -------
@@ -188,9 +194,11 @@ def backward(outputs: Any, out_grads: Any = None, retain_graph: bool = False) ->
     Parameters
     ----------
     outputs : list or tuple of NDArray
+        Outputs to differentiate (head gradients of ones).
     out_grads : list of NDArray or None, optional
         Head gradients (``None`` entries mean ones).
     retain_graph : bool, default False
+        Keep the recorded graph so that backward can run again.
 
     Returns
     -------
@@ -229,6 +237,7 @@ def compute_gradient(outputs: Any) -> None:
     Parameters
     ----------
     outputs : list of NDArray
+        Outputs to differentiate (head gradients of ones).
 
     Returns
     -------
@@ -265,6 +274,7 @@ def grad_and_loss(func: Callable[..., Any], argnum: int | list[int] | None = Non
     func : callable
         A function of NDArrays.
     argnum : int or list of int, optional
+        Positions of the arguments to differentiate with respect to; None means all.
 
     Returns
     -------
@@ -312,7 +322,9 @@ def grad(func: Callable[..., Any], argnum: int | list[int] | None = None
     Parameters
     ----------
     func : callable
+        Function of NDArrays to differentiate.
     argnum : int or list of int, optional
+        Positions of the arguments to differentiate with respect to; None means all.
 
     Returns
     -------

@@ -160,6 +160,13 @@ class Block:
     def register_child(self, block: Block, name: str | None = None) -> None:
         """Register ``block`` as a child, under ``name`` (default: its index as a string).
 
+        Parameters
+        ----------
+        block : Block
+            The child block.
+        name : str, optional
+            Key of the child; None uses the next free integer index as a string.
+
         See Also
         --------
         Block.collect_params, named_blocks
@@ -262,6 +269,11 @@ class Block:
 
         Paths are structural: ``''`` for this block, ``'0'``, ``'body.1'`` below it.
 
+        Parameters
+        ----------
+        prefix : str, default ''
+            Prepended to every name (``prefix + '.' + path``).
+
         See Also
         --------
         Block.apply, register_child, collect_params
@@ -330,6 +342,11 @@ class Block:
     def apply(self, fn: Callable[[Block], Any]) -> Block:
         """Call ``fn`` on every child (recursively), then on this block; returns self.
 
+        Parameters
+        ----------
+        fn : callable
+            Called as ``fn(block)`` on every child, depth first, then on this block.
+
         See Also
         --------
         Block.named_blocks, Block.initialize
@@ -355,6 +372,18 @@ class Block:
         """Initialize all Parameters (``collect_params().initialize``); default Uniform(0.07).
 
         Shapes not known yet are initialized at the first forward pass.
+
+        Parameters
+        ----------
+        init : Initializer, optional
+            Initializer of the Parameters that have none of their own; None means ``Uniform()``.
+        ctx : Context or list of Context, optional
+            Device(s) holding the values; None means the current context.
+        verbose : bool, default False
+            Accepted for MXNet compatibility; nothing is printed.
+        force_reinit : bool, default False
+            Re-initialize Parameters that already have values (otherwise they are kept, with a
+            warning).
 
         See Also
         --------
@@ -396,6 +425,11 @@ class Block:
     def cast(self, dtype: Any) -> None:
         """Convert all Parameters to ``dtype`` (children first).
 
+        Parameters
+        ----------
+        dtype : str or numpy dtype
+            Data type every Parameter is converted to.
+
         See Also
         --------
         Parameter.cast, HybridBlock.cast
@@ -419,6 +453,13 @@ class Block:
 
         The file is MXNet's NDArray format (no pickle); keys do not depend on name prefixes,
         so any instance of the same architecture can load it.
+
+        Parameters
+        ----------
+        filename : str
+            Path of the file written.
+        deduplicate : bool, default False
+            Save a Parameter shared by several children once, under its first name.
 
         See Also
         --------
@@ -452,6 +493,22 @@ class Block:
 
         Every missing, unexpected and mis-shaped name is reported in one error, each with the
         closest names on the other side; nothing is unpickled.
+
+        Parameters
+        ----------
+        filename : str
+            Path of a file written by ``save_parameters``.
+        ctx : Context or list of Context, optional
+            Device(s) to load onto; None means the current context.
+        allow_missing : bool, default False
+            If True, Parameters absent from the file keep their values; otherwise they raise.
+        ignore_extra : bool, default False
+            If True, names in the file that the block lacks are ignored; otherwise they raise.
+        cast_dtype : bool, default False
+            Cast the loaded values when the dtypes differ.
+        dtype_source : {'current', 'saved'}, default 'current'
+            With ``cast_dtype``, keep the block's dtype (``'current'``) or take the file's
+            (``'saved'``).
 
         See Also
         --------
@@ -492,6 +549,11 @@ class Block:
     def save_params(self, filename: str) -> None:
         """Deprecated: use :meth:`save_parameters`.
 
+        Parameters
+        ----------
+        filename : str
+            Path of the file written.
+
         See Also
         --------
         Block.save_parameters : The name to use.
@@ -512,6 +574,17 @@ class Block:
     def load_params(self, filename: str, ctx: Any = None, allow_missing: bool = False,
                     ignore_extra: bool = False) -> None:
         """Deprecated: use :meth:`load_parameters`.
+
+        Parameters
+        ----------
+        filename : str
+            Path of the file read.
+        ctx : Context or list of Context, optional
+            Device(s) to load onto.
+        allow_missing : bool, default False
+            If True, Parameters absent from the file keep their values.
+        ignore_extra : bool, default False
+            If True, names in the file that the block lacks are ignored.
 
         See Also
         --------
@@ -535,6 +608,11 @@ class Block:
     def register_forward_pre_hook(self, hook: Callable[[Block, tuple], Any]) -> HookHandle:
         """Call ``hook(block, inputs)`` before every forward; returns a detachable handle.
 
+        Parameters
+        ----------
+        hook : callable
+            Called as ``hook(block, inputs)`` before each forward.
+
         See Also
         --------
         Block.register_forward_hook
@@ -555,6 +633,11 @@ class Block:
 
     def register_forward_hook(self, hook: Callable[[Block, tuple, Any], Any]) -> HookHandle:
         """Call ``hook(block, inputs, output)`` after every forward; returns a handle.
+
+        Parameters
+        ----------
+        hook : callable
+            Called as ``hook(block, inputs, outputs)`` after each forward.
 
         See Also
         --------
@@ -584,6 +667,13 @@ class Block:
 
         Only hybridized blocks run ops one by one in a graph; a plain Block passes the hook
         to its children.
+
+        Parameters
+        ----------
+        callback : callable
+            Called as ``callback(name, op_name, array)`` for each operator output.
+        monitor_all : bool, default False
+            Also call it for each operator's inputs.
 
         See Also
         --------
@@ -659,6 +749,11 @@ class Block:
     def forward(self, *args: Any) -> Any:
         """Compute the output from the inputs (override this).
 
+        Parameters
+        ----------
+        *args : NDArray
+            The inputs the block is called with (``block(*args)``).
+
         See Also
         --------
         HybridBlock.hybrid_forward : Write this instead in a HybridBlock.
@@ -676,6 +771,11 @@ class Block:
 
     def hybridize(self, active: bool = True, **kwargs: Any) -> None:
         """Hybridize every HybridBlock child (a plain Block itself stays imperative).
+
+        Parameters
+        ----------
+        active : bool, default True
+            Turn hybridization on (True) or off (False) for the HybridBlocks among the children.
 
         See Also
         --------
@@ -740,6 +840,13 @@ class HybridBlock(Block):
     named by the attribute. The same code can be traced into a symbolic graph (``F=sym``) by
     :meth:`hybridize`.
 
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
+
     See Also
     --------
     Block, SymbolBlock
@@ -778,6 +885,11 @@ class HybridBlock(Block):
         The next call traces ``hybrid_forward`` with ``F = sym`` once; later calls run the
         planned graph (one graph per input structure and train/predict mode).
 
+        Parameters
+        ----------
+        active : bool, default True
+            Run from a cached graph (True) or imperatively (False).
+
         See Also
         --------
         HybridBlock.export : Save the traced graph.
@@ -810,6 +922,13 @@ class HybridBlock(Block):
         before its outputs (``dense0_fwd_data``, ``dense0_fwd_weight``...). The hook fires
         only while the block runs hybridized; it applies to this block and its children.
 
+        Parameters
+        ----------
+        callback : callable
+            Called as ``callback(name, op_name, array)`` for each operator output.
+        monitor_all : bool, default False
+            Also call it for each operator's inputs.
+
         See Also
         --------
         HybridBlock.hybridize
@@ -840,6 +959,11 @@ class HybridBlock(Block):
 
         Given Symbols instead of NDArrays, returns the Symbol of the whole computation (the
         way to reach ``get_internals()``).
+
+        Parameters
+        ----------
+        x : NDArray or Symbol
+            First input; Symbols make the block return the Symbol of its computation.
 
         See Also
         --------
@@ -876,6 +1000,15 @@ class HybridBlock(Block):
 
         Parameter keys are ``arg:<name>`` and ``aux:<name>`` as in MXNet, so the pair loads with
         :meth:`SymbolBlock.imports`.
+
+        Parameters
+        ----------
+        path : str
+            Path prefix: writes ``path-symbol.json`` and ``path-%04d.params``.
+        epoch : int, default 0
+            Epoch number in the parameter file name.
+        remove_amp_cast : bool, default True
+            Accepted for MXNet compatibility (there are no AMP casts to remove).
 
         See Also
         --------
@@ -935,6 +1068,13 @@ class HybridBlock(Block):
     def register_child(self, block: Block, name: str | None = None) -> None:
         """Register a child, which must be a HybridBlock (else the graph cannot be traced).
 
+        Parameters
+        ----------
+        block : Block
+            The child block.
+        name : str, optional
+            Key of the child; None uses the next free integer index as a string.
+
         See Also
         --------
         Block.register_child
@@ -960,6 +1100,11 @@ class HybridBlock(Block):
     def cast(self, dtype: Any) -> None:
         """Convert all Parameters to ``dtype`` and drop traced graphs.
 
+        Parameters
+        ----------
+        dtype : str or numpy dtype
+            Data type every Parameter is converted to.
+
         See Also
         --------
         Block.cast, Parameter.cast
@@ -977,6 +1122,17 @@ class HybridBlock(Block):
 
     def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
         """The computation, for ``F`` = ``nd`` (or ``sym`` when traced); override this.
+
+        Parameters
+        ----------
+        F : module
+            ``minigluon.ndarray`` when the block runs imperatively, ``minigluon.symbol`` when it is
+            traced.
+        x : NDArray or Symbol
+            First input (further inputs follow positionally).
+        *args, **kwargs
+            Further inputs, then the block's own Parameters by name (NDArrays, or Symbols when
+            traced).
 
         See Also
         --------

@@ -58,9 +58,12 @@ class Parameter:
     name : str
         Full name (with the block prefix), e.g. ``'dense0_weight'``.
     grad_req : {'write', 'add', 'null'}, default 'write'
+        ``'write'`` overwrites the gradient on each backward, ``'add'`` accumulates it, ``'null'``
+        keeps no gradient.
     shape : int or tuple of int, optional
         0 marks a dimension unknown until the first forward pass.
     dtype : str, default 'float32'
+        Data type of the value.
     lr_mult, wd_mult : float, default 1.0
         Multipliers of the learning rate and weight decay for this parameter.
     init : Initializer or str, optional
@@ -69,6 +72,10 @@ class Parameter:
         Allow :meth:`initialize` before the shape is known.
     differentiable : bool, default True
         False makes ``grad_req`` 'null' (running statistics of BatchNorm).
+    stype : {'default'}, default 'default'
+        Storage type; only dense ('default') storage exists, sparse types raise.
+    grad_stype : {'default'}, default 'default'
+        Storage type of the gradient; only 'default'.
 
     See Also
     --------
@@ -210,6 +217,19 @@ class Parameter:
         Initializer precedence: ``init`` argument, then ``self.init``, then ``default_init``
         (Uniform(0.07) if none).
 
+        Parameters
+        ----------
+        init : Initializer, optional
+            Initializer; None uses the Parameter's own ``init``, then ``default_init``.
+        ctx : Context or list of Context, optional
+            Device(s) holding the value; None means the current context.
+        default_init : Initializer, optional
+            Used when neither ``init`` nor the Parameter's ``init`` is set; None means
+            ``Uniform()``.
+        force_reinit : bool, default False
+            Re-initialize a Parameter that already has a value (otherwise it is kept, with a
+            warning).
+
         See Also
         --------
         Parameter.set_data, Block.initialize
@@ -297,6 +317,11 @@ class Parameter:
     def data(self, ctx: Any = None) -> NDArray:
         """The parameter's array (raises if not initialized).
 
+        Parameters
+        ----------
+        ctx : Context, optional
+            Device of the copy returned; None means the first one.
+
         See Also
         --------
         Parameter.grad, set_data, list_data
@@ -347,6 +372,11 @@ class Parameter:
         error MXNet raises (use :meth:`data`), for a 'row_sparse' one an error saying sparse
         storage is not available.
 
+        Parameters
+        ----------
+        row_id : NDArray
+            Rows requested.
+
         See Also
         --------
         Parameter.data, list_row_sparse_data
@@ -371,6 +401,11 @@ class Parameter:
     def list_row_sparse_data(self, row_id: NDArray) -> list[NDArray]:
         """:meth:`row_sparse_data` on every device: not available, storage is dense.
 
+        Parameters
+        ----------
+        row_id : NDArray
+            Rows requested.
+
         See Also
         --------
         Parameter.row_sparse_data, list_data
@@ -394,6 +429,11 @@ class Parameter:
 
     def grad(self, ctx: Any = None) -> NDArray:
         """The gradient buffer filled by ``backward``.
+
+        Parameters
+        ----------
+        ctx : Context, optional
+            Device of the gradient returned; None means the first one.
 
         See Also
         --------
@@ -480,6 +520,11 @@ class Parameter:
     def set_data(self, data: Any) -> None:
         """Replace the values (also before a deferred initialization has happened).
 
+        Parameters
+        ----------
+        data : NDArray or numpy.ndarray
+            New value, of the Parameter's shape.
+
         See Also
         --------
         Parameter.data, initialize
@@ -509,6 +554,11 @@ class Parameter:
     def reset_ctx(self, ctx: Any) -> None:
         """Move to another device (only the CPU exists: checks ``ctx``).
 
+        Parameters
+        ----------
+        ctx : Context or list of Context
+            New device(s) of the value and gradient.
+
         See Also
         --------
         Parameter.list_ctx
@@ -524,6 +574,11 @@ class Parameter:
 
     def cast(self, dtype: Any) -> None:
         """Convert data and gradient to ``dtype``.
+
+        Parameters
+        ----------
+        dtype : str or numpy dtype
+            New data type of the value and gradient.
 
         See Also
         --------
@@ -594,6 +649,13 @@ class Parameter:
 
 class Constant(Parameter):
     """A parameter that never changes (``grad_req`` is always 'null').
+
+    Parameters
+    ----------
+    name : str
+        Name of the Parameter.
+    value : NDArray, numpy.ndarray or array_like
+        Its fixed value (no gradient).
 
     See Also
     --------
@@ -748,6 +810,11 @@ class ParameterDict:
     def get(self, name: str, **kwargs: Any) -> Parameter:
         """The Parameter ``prefix + name``, created with ``kwargs`` if it does not exist.
 
+        Parameters
+        ----------
+        name : str
+            Name without the dict's prefix.
+
         See Also
         --------
         ParameterDict.get_constant, prefix
@@ -792,6 +859,13 @@ class ParameterDict:
     def get_constant(self, name: str, value: Any = None) -> Constant:
         """The Constant ``prefix + name`` (created from ``value`` if new).
 
+        Parameters
+        ----------
+        name : str
+            Name without the dict's prefix.
+        value : array_like, optional
+            Value of a new Constant; None when it must exist already.
+
         See Also
         --------
         ParameterDict.get, Constant
@@ -818,6 +892,11 @@ class ParameterDict:
     def update(self, other: ParameterDict | dict) -> None:
         """Add the Parameters of ``other`` (a name may not refer to two different objects).
 
+        Parameters
+        ----------
+        other : ParameterDict or dict
+            Parameters to add; a name already bound to another Parameter raises.
+
         See Also
         --------
         ParameterDict.get, Block.collect_params
@@ -841,6 +920,17 @@ class ParameterDict:
     def initialize(self, init: Any = None, ctx: Any = None, verbose: bool = False,
                    force_reinit: bool = False) -> None:
         """Initialize every Parameter (``init`` is the default for those without their own).
+
+        Parameters
+        ----------
+        init : Initializer, optional
+            Initializer of the Parameters that have none of their own; None means ``Uniform()``.
+        ctx : Context or list of Context, optional
+            Device(s) holding the values; None means the current context.
+        verbose : bool, default False
+            Accepted for MXNet compatibility; nothing is printed.
+        force_reinit : bool, default False
+            Re-initialize Parameters that already have values.
 
         See Also
         --------
@@ -885,6 +975,11 @@ class ParameterDict:
     def reset_ctx(self, ctx: Any) -> None:
         """Move every Parameter to ``ctx`` (checks ``ctx``; there is one device).
 
+        Parameters
+        ----------
+        ctx : Context or list of Context
+            New device(s) of every Parameter.
+
         See Also
         --------
         Parameter.reset_ctx, ParameterDict.list_ctx
@@ -916,6 +1011,13 @@ class ParameterDict:
     def setattr(self, name: str, value: Any) -> None:
         """Set an attribute on every Parameter, e.g. ``('grad_req', 'null')`` to freeze.
 
+        Parameters
+        ----------
+        name : str
+            Attribute name, e.g. ``'grad_req'`` or ``'lr_mult'``.
+        value : str, float or Initializer
+            Value set on every Parameter.
+
         See Also
         --------
         Parameter.grad_req, Block.collect_params
@@ -933,6 +1035,13 @@ class ParameterDict:
 
     def save(self, filename: str, strip_prefix: str = "") -> None:
         """Save with full names (the legacy format; prefer ``Block.save_parameters``).
+
+        Parameters
+        ----------
+        filename : str
+            Path of the file written.
+        strip_prefix : str, default ''
+            Removed from the front of each name; every name must start with it.
 
         See Also
         --------
@@ -972,6 +1081,23 @@ class ParameterDict:
         Like :meth:`Block.load_parameters`: every missing, unexpected and mis-shaped name is
         reported in one ``MismatchError``, and nothing is loaded then.
 
+        Parameters
+        ----------
+        filename : str
+            Path of the file read.
+        ctx : Context or list of Context, optional
+            Device(s) to load onto.
+        allow_missing : bool, default False
+            If True, Parameters absent from the file keep their values; otherwise they raise.
+        ignore_extra : bool, default False
+            If True, names in the file that the dict lacks are ignored; otherwise they raise.
+        restore_prefix : str, default ''
+            Prepended to every name read from the file.
+        cast_dtype : bool, default False
+            Cast the loaded values when the dtypes differ.
+        dtype_source : {'current', 'saved'}, default 'current'
+            With ``cast_dtype``, keep the Parameters' dtype or take the file's.
+
         See Also
         --------
         ParameterDict.save, ParameterDict.load_dict
@@ -1002,6 +1128,21 @@ class ParameterDict:
                   ignore_extra: bool = False, cast_dtype: bool = False,
                   dtype_source: str = "current") -> None:
         """Load from a dict of name -> NDArray (names as in this dict); errors as :meth:`load`.
+
+        Parameters
+        ----------
+        param_dict : dict of str to NDArray
+            Values by full Parameter name.
+        ctx : Context or list of Context, optional
+            Device(s) to load onto.
+        allow_missing : bool, default False
+            If True, Parameters absent from the dict keep their values.
+        ignore_extra : bool, default False
+            If True, names the ParameterDict lacks are ignored.
+        cast_dtype : bool, default False
+            Cast the loaded values when the dtypes differ.
+        dtype_source : {'current', 'saved'}, default 'current'
+            With ``cast_dtype``, keep the Parameters' dtype or take the loaded one.
 
         See Also
         --------

@@ -34,6 +34,7 @@ class SymbolBlock(HybridBlock):
     Parameters
     ----------
     outputs : Symbol or list of Symbol
+        The graph's output(s); the block returns them in this order.
     inputs : Symbol or list of Symbol
         Variables fed by the block's arguments, in order.
     params : ParameterDict, optional
@@ -124,6 +125,21 @@ class SymbolBlock(HybridBlock):
                 ctx: Any = None, allow_missing: bool = False,
                 ignore_extra: bool = False) -> SymbolBlock:
         """Load a block written by ``HybridBlock.export``.
+
+        Parameters
+        ----------
+        symbol_file : str
+            Path of the ``-symbol.json`` graph file.
+        input_names : str or list of str
+            Names of the graph's data inputs.
+        param_file : str, optional
+            Path of the ``.params`` file; None leaves the Parameters uninitialized.
+        ctx : Context or list of Context, optional
+            Device(s) to load onto.
+        allow_missing : bool, default False
+            If True, Parameters absent from the file are left uninitialized.
+        ignore_extra : bool, default False
+            If True, names in the file that the graph lacks are ignored.
 
         See Also
         --------

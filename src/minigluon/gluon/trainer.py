@@ -165,6 +165,11 @@ class Trainer:
     def set_learning_rate(self, lr: float) -> None:
         """Set the learning rate (e.g. for a manual schedule between epochs).
 
+        Parameters
+        ----------
+        lr : float
+            New learning rate of the optimizer.
+
         See Also
         --------
         Trainer.learning_rate
@@ -256,6 +261,14 @@ class Trainer:
     def update(self, batch_size: int, ignore_stale_grad: bool = False) -> None:
         """The update part of :meth:`step` (after :meth:`allreduce_grads`).
 
+        Parameters
+        ----------
+        batch_size : int
+            Gradients are divided by it (``rescale_grad = scale / batch_size``).
+        ignore_stale_grad : bool, default False
+            Skip Parameters whose gradient was not refreshed by a backward since the last update,
+            instead of raising.
+
         See Also
         --------
         Trainer.allreduce_grads, Trainer.step
@@ -301,6 +314,11 @@ class Trainer:
 
         The file is an ``.npz`` archive: the state arrays plus a JSON header.
 
+        Parameters
+        ----------
+        fname : str
+            Path of the file written.
+
         See Also
         --------
         Trainer.load_states, Block.save_parameters
@@ -323,6 +341,11 @@ class Trainer:
 
     def load_states(self, fname: str) -> None:
         """Load optimizer states and settings written by :meth:`save_states`.
+
+        Parameters
+        ----------
+        fname : str
+            Path of the file read.
 
         See Also
         --------

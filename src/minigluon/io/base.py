@@ -24,6 +24,7 @@ class DataDesc(namedtuple("DataDesc", ["name", "shape"])):
     shape : tuple of int
         Shape of one batch.
     dtype : numpy type, default numpy.float32
+        Data type of the array.
     layout : str, default 'NCHW'
         Where the batch axis ``N`` is.
 
@@ -64,6 +65,7 @@ class DataDesc(namedtuple("DataDesc", ["name", "shape"])):
         Parameters
         ----------
         layout : str or None
+            Layout string such as ``'NCHW'``; None means batch axis 0.
 
         Returns
         -------
@@ -89,7 +91,9 @@ class DataDesc(namedtuple("DataDesc", ["name", "shape"])):
         Parameters
         ----------
         shapes : list of (str, tuple)
+            Name and shape of each input.
         types : list of (str, dtype) or None
+            Name and data type of each input; None means float32.
 
         Returns
         -------
@@ -118,13 +122,17 @@ class DataBatch:
     Parameters
     ----------
     data : list of NDArray
+        Input arrays of the batch.
     label : list of NDArray, optional
+        Label arrays of the batch.
     pad : int, optional
         Examples at the end of the batch that repeat earlier ones (prediction drops them).
     index : numpy.ndarray, optional
         The examples' indices.
     bucket_key : optional
+        Key of the bucket the batch belongs to (bucketing modules).
     provide_data, provide_label : list of DataDesc, optional
+        Names and shapes of ``data`` and ``label``.
 
     See Also
     --------
@@ -167,6 +175,7 @@ class DataIter:
     Parameters
     ----------
     batch_size : int, default 0
+        Samples per batch.
 
     See Also
     --------

@@ -44,9 +44,11 @@ class CSVIter(NDArrayIter):
     label_shape : tuple of int, default (1,)
         Shape of one label (``(1,)`` gives labels of shape ``(batch_size,)``).
     batch_size : int, default 1
+        Samples per batch.
     round_batch : bool, default True
         Fill the last batch from the start of the file (else drop it).
     dtype : {'float32', 'int32', 'int64'}, default 'float32'
+        Data type of the returned arrays.
     **kwargs
         MXNet's prefetching options (``prefetch_buffer``, ...), accepted and ignored.
 

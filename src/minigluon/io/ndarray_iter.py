@@ -57,13 +57,16 @@ class NDArrayIter(DataIter):
     label : same kinds as ``data``, optional
         Labels (named from ``label_name``).
     batch_size : int, default 1
+        Samples per batch.
     shuffle : bool, default False
         Permute the examples at every ``reset`` (numpy's global generator, as MXNet).
     last_batch_handle : {'pad', 'discard', 'roll_over'}, default 'pad'
         An incomplete last batch is filled from the start (``pad`` counts the repeats),
         dropped, or carried into the first batch of the next epoch.
     data_name : str, default 'data'
+        Name of the data input when ``data`` is not a dict.
     label_name : str, default 'softmax_label'
+        Name of the label input when ``label`` is not a dict.
     layout : str, default 'NCHW'
         Where the batch axis ``N`` is.
 

@@ -16,6 +16,7 @@ class ResizeIter(DataIter):
     Parameters
     ----------
     data_iter : DataIter
+        The iterator to resize.
     size : int
         Batches per epoch.
     reset_internal : bool, default True
@@ -181,6 +182,7 @@ class PrefetchingIter(DataIter):
     Parameters
     ----------
     iters : DataIter or list of DataIter
+        Iterators to read ahead; with several, their batches are combined.
     rename_data, rename_label : list of dict, optional
         Per iterator, new names for its inputs (``{'data': 'data1'}``).
 

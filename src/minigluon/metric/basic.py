@@ -28,7 +28,9 @@ class Accuracy(EvalMetric):
     axis : int, default 1
         The class axis of the predictions.
     name : str, default 'accuracy'
+        Name of the metric in ``get()``.
     output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
 
     See Also
     --------
@@ -72,8 +74,11 @@ class TopKAccuracy(EvalMetric):
     Parameters
     ----------
     top_k : int, default 1
+        A prediction counts as correct if the label is among the ``top_k`` highest scores.
     name : str, default 'top_k_accuracy'
+        Name of the metric in ``get()``; ``_<top_k>`` is appended.
     output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
 
     See Also
     --------
@@ -200,7 +205,9 @@ class CrossEntropy(EvalMetric):
     eps : float, default 1e-12
         Added to the probability before the log.
     name : str, default 'cross-entropy'
+        Name of the metric in ``get()``.
     output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
 
     See Also
     --------
@@ -242,7 +249,9 @@ class NegativeLogLikelihood(EvalMetric):
     eps : float, default 1e-12
         Added to the probability before the log.
     name : str, default 'nll-loss'
+        Name of the metric in ``get()``.
     output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
 
     See Also
     --------
@@ -287,7 +296,9 @@ class Perplexity(EvalMetric):
     axis : int, default -1
         The class axis of the predictions.
     name : str, default 'perplexity'
+        Name of the metric in ``get()``.
     output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
 
     See Also
     --------

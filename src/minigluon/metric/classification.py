@@ -111,7 +111,9 @@ class F1(_BinaryScore):
     Parameters
     ----------
     name : str, default 'f1'
+        Name of the metric in ``get()``.
     output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
     average : {'macro', 'micro'}, default 'macro'
         ``'macro'``: mean of the per-update scores; ``'micro'``: the score of all counts.
 
@@ -146,7 +148,9 @@ class MCC(_BinaryScore):
     Parameters
     ----------
     name : str, default 'mcc'
+        Name of the metric in ``get()``.
     output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
     average : {'macro', 'micro'}, default 'macro'
         ``'macro'``: mean of the per-update scores; ``'micro'``: the score of all counts.
 

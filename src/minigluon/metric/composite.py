@@ -132,8 +132,11 @@ class CompositeEvalMetric(EvalMetric):
     Parameters
     ----------
     metrics : list of EvalMetric or str, optional
+        Child metrics, or names that ``metric.create`` makes.
     name : str, default 'composite'
+        Name of the metric.
     output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
 
     See Also
     --------

@@ -52,8 +52,12 @@ class PearsonCorrelation(EvalMetric):
     Parameters
     ----------
     name : str, default 'pearsonr'
+        Name of the metric in ``get()``.
     output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
     average : {'macro', 'micro'}, default 'macro'
+        ``'macro'`` averages one r per label/prediction pair; ``'micro'`` computes one r
+        from moments accumulated over all pairs.
 
     See Also
     --------
@@ -124,7 +128,9 @@ class PCC(EvalMetric):
     Parameters
     ----------
     name : str, default 'pcc'
+        Name of the metric in ``get()``.
     output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
     has_global_stats : bool, default True
         Accepted for compatibility (global totals are always kept).
 

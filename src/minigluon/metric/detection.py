@@ -53,6 +53,7 @@ class VOCMApMetric(EvalMetric):
     Parameters
     ----------
     iou_thresh : float, default 0.5
+        A detection matches a ground-truth box of its class when their IoU is at least this.
     class_names : list of str, optional
         If given, :meth:`get` returns the AP of each class followed by the mAP.
     use_07_metric : bool, default False
@@ -155,6 +156,8 @@ class VOCMApMetric(EvalMetric):
         pred_scores : (B, N)
             Detection confidences.
         gt_bboxes : (B, M, 4)
+            Ground-truth boxes ``(xmin, ymin, xmax, ymax)`` per image, ``M`` per image (padding rows
+            have label -1).
         gt_labels : (B, M)
             Ground-truth class ids; negative ids are padding.
         gt_difficults : (B, M), optional

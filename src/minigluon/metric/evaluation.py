@@ -65,6 +65,7 @@ def check_label_shapes(labels: Any, preds: Any, wrap: bool = False,
     Parameters
     ----------
     labels, preds : list or array
+        The two sequences whose lengths (or shapes) must match.
     wrap : bool, default False
         Wrap a single array into a one-element list (after the check).
     shape : bool, default False

@@ -42,6 +42,7 @@ class BaseModule:
     Parameters
     ----------
     logger : logging.Logger, optional
+        Where progress is logged; None uses the ``logging`` module.
 
     See Also
     --------
@@ -70,6 +71,7 @@ class BaseModule:
         Parameters
         ----------
         data_batch : DataBatch
+            The batch to run.
 
         See Also
         --------
@@ -95,10 +97,13 @@ class BaseModule:
         Parameters
         ----------
         eval_data : DataIter
+            Batches to evaluate.
         eval_metric : str or EvalMetric
+            Metric, or a name ``metric.create`` understands.
         num_batch : int, optional
             Stop after this many batches.
         batch_end_callback, score_end_callback : callable or list, optional
+            Called after each batch and at the end with a ``BatchEndParam``.
         reset : bool, default True
             Reset ``eval_data`` first.
         epoch : int, default 0
@@ -148,8 +153,11 @@ class BaseModule:
         Parameters
         ----------
         eval_data : DataIter
+            Batches to predict.
         num_batch : int, optional
+            Stop after this many batches; None runs them all.
         reset : bool, default True
+            Reset ``eval_data`` before reading it.
         sparse_row_id_fn : optional
             Accepted for MXNet compatibility.
 
@@ -194,9 +202,11 @@ class BaseModule:
         eval_data : DataIter or NDArray or numpy.ndarray
             An array is wrapped in an ``NDArrayIter`` of the bound batch size.
         num_batch : int, optional
+            Stop after this many batches; None runs them all.
         merge_batches : bool, default True
             Concatenate the batches (else a list per batch).
         reset : bool, default True
+            Reset the iterator before reading it.
         always_output_list : bool, default False
             Return a list even for a single output.
         sparse_row_id_fn : optional
@@ -247,8 +257,11 @@ class BaseModule:
         Parameters
         ----------
         train_data : DataIter
+            Training batches.
         eval_data : DataIter, optional
+            Validation batches, scored after each epoch.
         eval_metric : str or EvalMetric, default 'acc'
+            Metric, or a name ``metric.create`` understands.
         epoch_end_callback : callable or list, optional
             ``cb(epoch, symbol, arg_params, aux_params)``.
         batch_end_callback : callable or list, optional
@@ -256,13 +269,19 @@ class BaseModule:
         kvstore : str, default 'local'
             Accepted for MXNet compatibility (one device).
         optimizer : str or Optimizer, default 'sgd'
+            Optimizer or its registered name.
         optimizer_params : dict or pairs, default ``(('learning_rate', 0.01),)``
+            Arguments of the optimizer when it is made by name.
         eval_end_callback, eval_batch_end_callback : optional
+            Called after scoring ``eval_data`` and after each of its batches.
         initializer : Initializer, default ``Uniform(0.01)``
+            Initializer of the parameters not given in ``arg_params``.
         arg_params, aux_params : dict, optional
             Starting parameter values.
         allow_missing, force_rebind, force_init : bool, default False
+            Passed to ``bind``, ``init_params`` and ``init_optimizer``.
         begin_epoch : int, default 0
+            Number of the first epoch (to resume training).
         num_epoch : int
             Number of epochs (required).
         validation_metric : str or EvalMetric, optional
@@ -331,9 +350,13 @@ class BaseModule:
         Parameters
         ----------
         arg_params, aux_params : dict of str to NDArray
+            Values of the arguments and auxiliary states, by name.
         allow_missing : bool, default False
+            If True, names missing from the dicts keep their values.
         force_init : bool, default True
+            If True, overwrite parameters already initialized.
         allow_extra : bool, default False
+            If True, names the module does not have are ignored; otherwise they raise.
 
         See Also
         --------
@@ -373,6 +396,7 @@ class BaseModule:
         Parameters
         ----------
         fname : str
+            Path of the file written.
 
         See Also
         --------
@@ -398,6 +422,7 @@ class BaseModule:
         Parameters
         ----------
         fname : str
+            Path of the file read.
 
         See Also
         --------

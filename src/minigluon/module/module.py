@@ -35,10 +35,13 @@ class Module(BaseModule):
     Parameters
     ----------
     symbol : Symbol
+        Network graph whose outputs the module computes.
     data_names : list of str, default ('data',)
+        Names of the graph's data inputs.
     label_names : list of str, default ('softmax_label',)
         None for a graph without labels.
     logger : logging.Logger, optional
+        Where progress is logged; None uses the ``logging`` module.
     context : Context or list of Context, default cpu()
         Accepted as MXNet's; everything runs on the one CPU device.
     work_load_list : list, optional
@@ -118,7 +121,9 @@ class Module(BaseModule):
         Parameters
         ----------
         prefix : str
+            Path prefix of the checkpoint files.
         epoch : int
+            Epoch number of ``prefix-%04d.params``.
         load_optimizer_states : bool, default False
             Also load ``prefix-%04d.states`` when the optimizer is initialized.
         **kwargs
@@ -159,7 +164,9 @@ class Module(BaseModule):
         Parameters
         ----------
         prefix : str
+            Path prefix of the checkpoint files.
         epoch : int
+            Epoch number of ``prefix-%04d.params``.
         save_optimizer_states : bool, default False
             Also write ``prefix-%04d.states``.
         remove_amp_cast : bool, default True
@@ -350,6 +357,7 @@ class Module(BaseModule):
         initializer : Initializer, default ``Uniform(0.01)``
             A variable's ``__init__`` attribute (``sym.var(..., init=...)``) wins over it.
         arg_params, aux_params : dict of str to NDArray, optional
+            Initial values by name; other parameters use ``initializer``.
         allow_missing : bool, default False
             Initialize parameters missing from ``arg_params`` (else ValueError).
         force_init : bool, default False
@@ -417,9 +425,13 @@ class Module(BaseModule):
         Parameters
         ----------
         arg_params, aux_params : dict of str to NDArray
+            Values of the arguments and auxiliary states, by name.
         allow_missing : bool, default False
+            If True, names missing from the dicts keep their values.
         force_init : bool, default True
+            If True, overwrite parameters already initialized.
         allow_extra : bool, default False
+            If True, names the module does not have are ignored; otherwise they raise.
 
         See Also
         --------
@@ -459,14 +471,17 @@ class Module(BaseModule):
         data_shapes : list of DataDesc or list of tuple
             ``(name, shape)`` pairs also work.
         label_shapes : list of DataDesc or list of tuple, optional
+            Names and shapes of the label inputs; None for prediction only.
         for_training : bool, default True
             Allocate gradients (needed by ``backward``).
         inputs_need_grad : bool, default False
             Also compute the data inputs' gradients (``get_input_grads``).
         force_rebind : bool, default False
+            Bind again even if already bound.
         shared_module : Module, optional
             Share its parameters.
         grad_req : str or dict, default 'write'
+            ``'write'``, ``'add'`` or ``'null'``, for all arguments or by name.
 
         See Also
         --------
@@ -529,6 +544,7 @@ class Module(BaseModule):
         data_shapes : list of DataDesc or list of tuple
             ``(name, shape)`` pairs also work.
         label_shapes : list of DataDesc or list of tuple, optional
+            Names and shapes of the label inputs.
 
         See Also
         --------
@@ -558,8 +574,11 @@ class Module(BaseModule):
         kvstore : str, default 'local'
             Accepted for MXNet compatibility.
         optimizer : str or Optimizer, default 'sgd'
+            Optimizer or its registered name.
         optimizer_params : dict or pairs, default ``(('learning_rate', 0.01),)``
+            Arguments of the optimizer when it is made by name.
         force_init : bool, default False
+            If True, replace an optimizer already set.
 
         See Also
         --------
@@ -617,6 +636,7 @@ class Module(BaseModule):
         Parameters
         ----------
         shared_module : Module
+            Module whose optimizer and updater are shared.
 
         See Also
         --------
@@ -643,6 +663,7 @@ class Module(BaseModule):
         Parameters
         ----------
         fname : str
+            Path of the file written.
 
         See Also
         --------
@@ -668,6 +689,7 @@ class Module(BaseModule):
         Parameters
         ----------
         fname : str
+            Path of the file read.
 
         See Also
         --------
@@ -694,6 +716,7 @@ class Module(BaseModule):
         Parameters
         ----------
         data_batch : DataBatch
+            The batch to run.
         is_train : bool, optional
             Default: ``for_training``.
 
@@ -811,6 +834,7 @@ class Module(BaseModule):
         Parameters
         ----------
         merge_multi_context : bool, default True
+            Merge the per-device results into one array per input.
 
         Returns
         -------
@@ -838,6 +862,7 @@ class Module(BaseModule):
         Parameters
         ----------
         merge_multi_context : bool, default True
+            Merge the per-device results into one array per state.
 
         Returns
         -------
@@ -866,7 +891,9 @@ class Module(BaseModule):
         Parameters
         ----------
         states : list of NDArray, optional
+            New values of the states.
         value : float, optional
+            A scalar every state is set to (instead of ``states``).
 
         See Also
         --------
@@ -897,8 +924,11 @@ class Module(BaseModule):
         Parameters
         ----------
         eval_metric : EvalMetric
+            Metric to update.
         labels : list of NDArray
+            Labels of the batch the outputs came from.
         pre_sliced : bool, default False
+            Whether the labels are already split per device.
 
         See Also
         --------
@@ -921,6 +951,7 @@ class Module(BaseModule):
         Parameters
         ----------
         mon : object with ``install(executor)``
+            Monitor that records the executor's outputs.
 
         See Also
         --------
@@ -946,7 +977,9 @@ class Module(BaseModule):
         Parameters
         ----------
         data_batch : DataBatch
+            The next batch.
         sparse_row_id_fn : optional
+            Accepted for MXNet compatibility (sparse storage is not implemented).
 
         See Also
         --------

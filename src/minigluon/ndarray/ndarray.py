@@ -148,6 +148,11 @@ class NDArray:
     friends rather than the constructor. Arithmetic broadcasts, comparisons return 0/1 arrays of
     the same dtype, and basic slicing returns views that write through.
 
+    Parameters
+    ----------
+    data : numpy.ndarray
+        The array wrapped (not copied); use ``nd.array`` to make NDArrays.
+
     See Also
     --------
     array : Make an array from data.
@@ -363,6 +368,13 @@ class NDArray:
     def astype(self, dtype: Any, copy: bool = True) -> NDArray:
         """A copy converted to ``dtype`` (no copy if ``copy=False`` and the dtype matches).
 
+        Parameters
+        ----------
+        dtype : str or numpy dtype
+            Target data type.
+        copy : bool, default True
+            If False and the dtype is already ``dtype``, return this array itself.
+
         See Also
         --------
         dtype, minigluon.ndarray.Cast
@@ -402,6 +414,11 @@ class NDArray:
     def copyto(self, other: Any) -> NDArray:
         """Copy into ``other`` (an NDArray of the same shape) or to a context.
 
+        Parameters
+        ----------
+        other : NDArray or Context
+            Destination array (same shape) or the device of a new copy.
+
         See Also
         --------
         copy, as_in_context
@@ -430,6 +447,11 @@ class NDArray:
 
     def as_in_context(self, context: Any) -> NDArray:
         """This array on ``context`` (the array itself: there is one device).
+
+        Parameters
+        ----------
+        context : Context
+            Target device (there is one device: the array itself is returned).
 
         See Also
         --------
@@ -463,6 +485,11 @@ class NDArray:
 
     def tostype(self, stype: str) -> NDArray:
         """Convert storage type; only ``'default'`` (dense) exists here.
+
+        Parameters
+        ----------
+        stype : {'default'}
+            Storage type; only dense ('default') storage exists.
 
         See Also
         --------
@@ -550,6 +577,15 @@ class NDArray:
                  train_mode: bool = True) -> None:
         """Compute the gradients of this array with respect to the marked variables.
 
+        Parameters
+        ----------
+        out_grad : NDArray, optional
+            Gradient of this array (its shape); None means ones.
+        retain_graph : bool, default False
+            Keep the recorded graph so backward can run again.
+        train_mode : bool, default True
+            Whether the backward pass runs in training mode.
+
         See Also
         --------
         attach_grad, grad
@@ -598,6 +634,13 @@ class NDArray:
 
         ``inplace=True`` returns a reshaped view of this array's memory (MXNet's flag for
         skipping the copy); the values are the same either way.
+
+        Parameters
+        ----------
+        axis : int or tuple of int, optional
+            Size-1 axes to remove; None removes them all.
+        inplace : bool, default False
+            If True, return a view of this array's memory instead of a copy.
 
         See Also
         --------
@@ -778,9 +821,11 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
     Parameters
     ----------
     source_array : array_like
+        Values of the new array: nested lists, a numpy array or an NDArray.
     ctx : Context, optional
         Accepted for compatibility (the CPU is the only device).
     dtype : str or numpy dtype, optional
+        Data type; None keeps an NDArray's or numpy array's dtype and uses float32 otherwise.
 
     Returns
     -------
@@ -821,6 +866,15 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
 
 def empty(shape: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
     """An uninitialised array of the given shape (float32 by default).
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        Shape of the new array.
+    ctx : Context, optional
+        Device; None means the current context.
+    dtype : str or numpy dtype, optional
+        Data type; None means float32.
 
     See Also
     --------

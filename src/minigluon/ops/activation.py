@@ -43,7 +43,9 @@ def Activation(data, *, act_type):
     Parameters
     ----------
     data : NDArray
+        Input array of any shape.
     act_type : {'relu', 'sigmoid', 'tanh', 'softrelu', 'softsign'}
+        Name of the activation function applied to every element.
 
     Returns
     -------
@@ -132,6 +134,7 @@ def erf(data):
     Parameters
     ----------
     data : NDArray
+        Input array of any shape.
 
     Returns
     -------
@@ -200,9 +203,11 @@ def LeakyReLU(data, gamma=None, *, act_type="leaky", slope=0.25, lower_bound=0.1
     Parameters
     ----------
     data : NDArray
+        Input array; for ``prelu`` axis 1 holds the channels.
     gamma : NDArray, optional
         Slopes for ``prelu``: shape ``(1,)`` or ``(C,)``.
     act_type : {'leaky', 'prelu', 'elu', 'selu', 'gelu'}, default 'leaky'
+        Which rectifier to apply (see the list above); ``'rrelu'`` raises.
     slope : float, default 0.25
         Negative slope for ``leaky``; ``alpha`` for ``elu``.
     lower_bound, upper_bound : float
@@ -310,6 +315,8 @@ def SoftmaxActivation(data, *, mode="instance"):
     data : NDArray
         ``(N, ...)``.
     mode : {'instance', 'channel'}, default 'instance'
+        ``'instance'`` normalizes each sample's flattened features; ``'channel'`` normalizes over
+        axis 1 at every position.
 
     Returns
     -------

@@ -53,6 +53,7 @@ def broadcast_to(data, *, shape=()):
     Parameters
     ----------
     data : NDArray
+        Input array; its size-1 axes are the ones that can grow.
     shape : tuple of int
         Target shape; each input dimension must equal it, be 1, or face a 0.
 
@@ -120,9 +121,14 @@ def broadcast_like(lhs, rhs, *, lhs_axes=None, rhs_axes=None):
     Parameters
     ----------
     lhs : NDArray
+        Array to broadcast.
     rhs : NDArray
+        Array whose shape ``lhs`` takes (only its shape is read).
     lhs_axes : int or tuple of int, optional
+        Axes of ``lhs`` to broadcast; None (with ``rhs_axes`` None) broadcasts to the whole shape of
+        ``rhs``.
     rhs_axes : int or tuple of int, optional
+        Axes of ``rhs`` whose sizes the matching ``lhs_axes`` take; give both or neither.
 
     Returns
     -------
@@ -182,6 +188,7 @@ def broadcast_axis(data, *, axis=(), size=()):
     Parameters
     ----------
     data : NDArray
+        Input array; the axes named by ``axis`` must have size 1.
     axis : int or tuple of int
         Axes to broadcast (each of size 1 in ``data``).
     size : int or tuple of int
@@ -241,7 +248,10 @@ def tile(data, *, reps):
     Parameters
     ----------
     data : NDArray
+        Input array.
     reps : tuple of int
+        Number of copies along each axis; a shorter tuple applies to the trailing axes, a longer one
+        adds leading axes.
 
     Returns
     -------
@@ -297,8 +307,12 @@ def repeat(data, *, repeats, axis=None):
     Parameters
     ----------
     data : NDArray
+        Input array.
     repeats : int
+        How many times each element is repeated.
     axis : int, optional
+        Axis along which to repeat; None repeats the elements of the flattened array and returns
+        1-D.
 
     Returns
     -------
@@ -346,6 +360,7 @@ def reverse(data, *, axis):
     Parameters
     ----------
     data : NDArray
+        Input array.
     axis : int or tuple of int
         Axes to reverse.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-__all__ = ["with_calling_params"]
+__all__ = ["with_calling_params", "without_calling_params"]
 
 _NDARRAY = {
     "out": ("NDArray, optional",
@@ -49,11 +49,8 @@ def with_calling_params(doc: str, params: list[str], symbolic: bool) -> str:
     compiled signature's entries) described at the end of its Parameters section."""
     table = _SYMBOL if symbolic else _NDARRAY
     names = [p.split("=")[0] for p in params]
-    entries = []
-    for key, (kind, text) in table.items():
-        if key in names and not re.search(rf"^{re.escape(key)}\b", doc, re.M):
-            text = textwrap.fill(text, 92, initial_indent="    ", subsequent_indent="    ")
-            entries.append(f"{key} : {kind}\n{text}" if kind else f"{key}\n{text}")
+    entries = [_entry(key, kind, text) for key, (kind, text) in table.items()
+               if key in names and not re.search(rf"^{re.escape(key)}\b", doc, re.M)]
     if not entries:
         return doc
     block = "\n".join(entries)
@@ -66,3 +63,17 @@ def with_calling_params(doc: str, params: list[str], symbolic: bool) -> str:
     if m:
         return doc[:m.start()] + section + doc[m.start():]
     return f"{doc.rstrip()}\n\n{section}"
+
+
+def without_calling_params(doc: str) -> str:
+    """``doc`` without the entries :func:`with_calling_params` added: the same text on
+    hundreds of pages, which a search index should not count as what an op is about."""
+    for table in (_NDARRAY, _SYMBOL):
+        for key, (kind, text) in table.items():
+            doc = doc.replace(_entry(key, kind, text) + "\n", "")
+    return doc
+
+
+def _entry(key: str, kind: str, text: str) -> str:
+    text = textwrap.fill(text, 92, initial_indent="    ", subsequent_indent="    ")
+    return f"{key} : {kind}\n{text}" if kind else f"{key}\n{text}"

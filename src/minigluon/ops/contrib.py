@@ -20,6 +20,7 @@ def quadratic(data, *, a=0.0, b=0.0, c=0.0):
     Parameters
     ----------
     data : NDArray
+        Input array of any shape.
     a, b, c : float, default 0
         Coefficients of the square, linear and constant terms.
 
@@ -65,6 +66,7 @@ def gradientmultiplier(data, *, scalar=1.0, is_int=True):
     Parameters
     ----------
     data : NDArray
+        Input array, returned unchanged by the forward pass.
     scalar : float, default 1.0
         Factor applied to the incoming gradient.
     is_int : bool, default True
@@ -121,7 +123,10 @@ def bipartite_matching(data, *, threshold, is_ascend=False, topk=-1):
     data : NDArray
         Scores, ``(..., rows, cols)``.
     threshold : float
+        Scores that fail it (``<= threshold``, or ``>= threshold`` with ``is_ascend``) are not
+        matched.
     is_ascend : bool, default False
+        If True, lower scores are better: matching starts from the lowest.
     topk : int, default -1
         -1: no limit.
 

@@ -127,7 +127,9 @@ def Convolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=()
     kernel : tuple of int
         Kernel size, one entry per spatial dimension.
     stride : tuple of int, default 1 in every dimension
+        Step of the kernel along each spatial dimension.
     dilate : tuple of int, default 1 in every dimension
+        Spacing between kernel taps (1: a dense kernel).
     pad : tuple of int, default 0 in every dimension
         Zero padding added on both sides.
     num_filter : int
@@ -135,6 +137,7 @@ def Convolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=()
     num_group : int, default 1
         Split channels and filters into this many independent groups.
     no_bias : bool, default False
+        If True, no bias is added and ``bias`` may be left out.
     layout : str, optional
         Channels first (``'NCW'``, ``'NCHW'``, ``'NCDHW'``, the default) or channels last
         (``'NWC'``, ``'NHWC'``, ``'NDHWC'``); the weight follows the data (``OHWI`` for
@@ -375,6 +378,7 @@ def Deconvolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=
     bias : NDArray, optional
         ``(num_filter,)``, used only when ``no_bias=False``.
     kernel : tuple of int
+        Kernel size, one entry per spatial dimension.
     stride, dilate, pad : tuple of int
         Those of the convolution this op transposes (defaults 1, 1, 0).
     adj : tuple of int, default 0
@@ -384,7 +388,9 @@ def Deconvolution(data, weight, bias=None, *, kernel, stride=(), dilate=(), pad=
     num_filter : int
         Number of output channels.
     num_group : int, default 1
+        Split channels and filters into this many independent groups.
     no_bias : bool, default True
+        If True (the default), no bias is added and ``bias`` may be left out.
     layout, workspace, cudnn_tune, cudnn_off
         As in :func:`Convolution`.
 

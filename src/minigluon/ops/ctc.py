@@ -109,8 +109,14 @@ def ctc_loss(data, label, data_lengths=None, label_lengths=None, *, use_data_len
     label_lengths : NDArray, optional
         Labels of each sequence, ``(batch,)`` (used with ``use_label_lengths``).
     use_data_lengths : bool, default False
+        If True, ``data_lengths`` gives each sequence's length; else every sequence uses all time
+        steps.
     use_label_lengths : bool, default False
+        If True, ``label_lengths`` gives each label sequence's length; else the padding value ends
+        it.
     blank_label : {'first', 'last'}, default 'first'
+        Blank class: ``'first'`` is class 0 (labels ``1..C-1``, padded with 0), ``'last'`` is class
+        ``C-1`` (labels ``0..C-2``, padded with -1).
 
     Returns
     -------

@@ -203,15 +203,21 @@ def ModulatedDeformableConvolution(data, offset, mask, weight, bias=None, *, ker
     bias : NDArray, optional
         ``(num_filter,)``.
     kernel : tuple of 2 int
+        Kernel size ``(kh, kw)``.
     stride, dilate, pad : tuple of 2 int, optional
         Defaults 1, 1 and 0.
     num_filter : int
+        Number of output channels.
     num_group : int, default 1
+        Split channels and filters into this many independent groups.
     num_deformable_group : int, default 1
+        Number of channel groups that share one set of offsets and masks.
     workspace, im2col_step : int
         Accepted for compatibility (memory tuning in MXNet).
     no_bias : bool, default False
+        If True, no bias is added and ``bias`` may be left out.
     layout : {None, 'NCHW'}
+        Only channels-first data is supported; None means ``'NCHW'``.
 
     Returns
     -------
@@ -294,15 +300,23 @@ def DeformableConvolution(data, offset, weight, bias=None, *, kernel, stride=(),
     weight : NDArray
         ``(num_filter, channels / num_group, kh, kw)``.
     bias : NDArray, optional
+        ``(num_filter,)``; ignored when ``no_bias=True``.
     kernel : tuple of 2 int
+        Kernel size ``(kh, kw)``.
     stride, dilate, pad : tuple of 2 int, optional
+        Kernel step, tap spacing and zero padding on both sides; defaults 1, 1 and 0.
     num_filter : int
+        Number of output channels.
     num_group : int, default 1
+        Split channels and filters into this many independent groups.
     num_deformable_group : int, default 1
+        Number of channel groups that share one set of offsets.
     workspace : int
         Accepted for compatibility.
     no_bias : bool, default False
+        If True, no bias is added and ``bias`` may be left out.
     layout : {None, 'NCHW'}
+        Only channels-first data is supported; None means ``'NCHW'``.
 
     Returns
     -------

@@ -194,7 +194,9 @@ def _compare(name: str, fn: Callable[[Any, Any], Any], symbol: str, example: str
     Parameters
     ----------
     lhs : NDArray
+        First input.
     rhs : NDArray
+        Second input; the two shapes broadcast against each other.
 
     Returns
     -------
@@ -297,8 +299,9 @@ def _elemwise(name: str, fn: Callable[[Any, Any], Any], grad: Callable[..., tupl
     Parameters
     ----------
     lhs : NDArray
+        First input.
     rhs : NDArray
-        Same shape as ``lhs``.
+        Second input, the same shape as ``lhs``.
 
     Returns
     -------
@@ -791,6 +794,7 @@ def clip(data, *, a_min, a_max):
     Parameters
     ----------
     data : NDArray
+        Input array.
     a_min : float
         Minimum value.
     a_max : float
@@ -832,6 +836,7 @@ def smooth_l1(data, *, scalar=1.0):
     Parameters
     ----------
     data : NDArray
+        Input array of any shape.
     scalar : float, default 1.0
         ``s`` above: the width of the quadratic zone is ``1 / s ** 2``.
 
@@ -878,7 +883,9 @@ def where(condition, x, y):
     Parameters
     ----------
     condition : NDArray
+        Selector: non-zero entries take ``x``, zero entries take ``y``.
     x : NDArray
+        Values taken where ``condition`` is non-zero.
     y : NDArray
         Same shape as ``x``.
 
@@ -943,6 +950,7 @@ def Cast(data, *, dtype):
     Parameters
     ----------
     data : NDArray
+        Input array.
     dtype : str or numpy dtype
         Target type, e.g. ``'float16'``, ``'int32'``.
 

@@ -15,6 +15,7 @@ from .calling_params import with_calling_params
 from .dispatch import invoke
 from .registry import Op, all_ops
 from .seealso import FRONT_DOORS, function_doc, method_doc, root_alias_doc
+from .symbol_doc import symbol_doc
 
 __all__ = ["build_namespaces", "make_function", "make_method", "with_meta", "expand_hidden",
            "HIDDEN_KEYS", "META"]
@@ -95,11 +96,14 @@ def make_function(op: Op, module: str, default: Callable[..., Any], fname: str |
     fn = _compile(fname, params, body, {"_invoke": invoke, "_op": op, "_meta": with_meta,
                                         "_REQ": REQUIRED, "_default": default})
     if op.namespace and not module.endswith(f".{op.namespace}"):
+        package = module
         fn.__doc__ = root_alias_doc(op, module, fname)  # nd.uniform for nd.random.uniform
     else:
         package = module.removesuffix(f".{op.namespace}") if op.namespace else module
         fn.__doc__ = function_doc(op, package, fname)
     fn.__doc__ = with_calling_params(fn.__doc__, params, symbolic)
+    if symbolic and package == "minigluon.symbol" and op.namespace != "_internal":
+        fn.__doc__, fn.doc_origins = symbol_doc(fn.__doc__, op, fname)  # type: ignore
     fn.__module__ = module
     fn.__qualname__ = fname
     fn.op = op  # type: ignore[attr-defined]
@@ -117,6 +121,9 @@ def make_method(op: Op, cls_name: str, default: Callable[..., Any], mname: str |
     package = next(pkg for pkg, door in FRONT_DOORS.items() if door == cls_name)
     fn.__doc__ = with_calling_params(method_doc(op, package, mname), params,
                                      symbolic=cls_name == "Symbol")
+    if package == "minigluon.symbol":
+        fn.__doc__, fn.doc_origins = symbol_doc(  # type: ignore[attr-defined]
+            fn.__doc__, op, mname, method=True)
     fn.__qualname__ = f"{cls_name}.{mname}"
     fn.op = op  # type: ignore[attr-defined]
     return fn

@@ -127,10 +127,14 @@ def take(a, indices, *, axis=0, mode="clip"):
     Parameters
     ----------
     a : NDArray
+        Array to take from.
     indices : NDArray
         Indices of any shape.
     axis : int, default 0
+        Axis of ``a`` that ``indices`` index.
     mode : {'clip', 'wrap', 'raise'}, default 'clip'
+        Out-of-range indices: ``'clip'`` to the nearest end, ``'wrap'`` around modulo the axis size,
+        ``'raise'`` an error.
 
     Returns
     -------
@@ -245,12 +249,16 @@ def pick(data, index, *, axis=-1, keepdims=False, mode="clip"):
     Parameters
     ----------
     data : NDArray
+        Array to pick from.
     index : NDArray
         Integer-valued (float arrays are truncated).
     axis : int, default -1
+        Axis along which one element is picked for each position of the other axes.
     keepdims : bool, default False
         Keep ``axis`` with size 1.
     mode : {'clip', 'wrap'}, default 'clip'
+        Out-of-range indices: ``'clip'`` to the nearest end or ``'wrap'`` around modulo the axis
+        size.
 
     Returns
     -------
@@ -309,11 +317,16 @@ def one_hot(indices, *, depth, on_value=1.0, off_value=0.0, dtype="float32"):
     Parameters
     ----------
     indices : NDArray
+        Class indices of any shape (float arrays are truncated); out-of-range ones give an
+        all-``off_value`` row.
     depth : int
         Length of the one-hot axis.
     on_value : float, default 1.0
+        Value written at the index position.
     off_value : float, default 0.0
+        Value written everywhere else.
     dtype : str, default 'float32'
+        Data type of the output.
 
     Returns
     -------
@@ -388,6 +401,7 @@ def gather_nd(data, indices):
     Parameters
     ----------
     data : NDArray
+        Array to gather from.
     indices : NDArray
         Integer-valued, shape ``(M, Y0, ..., Yk)``, ``M <= data.ndim``.
 

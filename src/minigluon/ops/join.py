@@ -215,6 +215,7 @@ def split(data, *, num_outputs, axis=1, squeeze_axis=False):
     Parameters
     ----------
     data : NDArray
+        Array to split.
     num_outputs : int
         Number of pieces.
     axis : int, default 1

@@ -70,7 +70,10 @@ def FullyConnected(data, weight, bias=None, *, num_hidden, no_bias=False, flatte
     num_hidden : int
         Number of output units.
     no_bias : bool, default False
+        If True, no bias is added and ``bias`` may be left out.
     flatten : bool, default True
+        If True, ``data`` is flattened to ``(N, -1)`` first; if False the last axis is transformed
+        and the others are kept.
 
     Returns
     -------
@@ -167,9 +170,11 @@ def Dropout(data, *, p=0.5, mode="training", axes=(), cudnn_off=False, is_train=
     Parameters
     ----------
     data : NDArray
+        Input array of any shape.
     p : float, default 0.5
         Probability of dropping an element.
     mode : {'training', 'always'}, default 'training'
+        ``'training'`` drops only while training; ``'always'`` drops in prediction too.
     axes : tuple of int, default ()
         Axes along which the mask is shared.
     cudnn_off : bool

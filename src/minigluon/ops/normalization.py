@@ -69,13 +69,17 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, *, eps=1e-3, momentum=
     Parameters
     ----------
     data : NDArray
+        Input, channels on ``axis``.
     gamma, beta : NDArray
         ``(C,)`` scale and shift; ``fix_gamma=True`` treats gamma as 1 (zero gradient).
     moving_mean, moving_var : NDArray
         ``(C,)`` auxiliary states (no gradient).
     eps : float, default 1e-3
+        Added to the variance before the square root, for stability.
     momentum : float, default 0.9
+        While training, ``moving = momentum * moving + (1 - momentum) * batch_stat``.
     fix_gamma : bool, default True
+        If True, gamma is treated as 1 and gets no gradient.
     use_global_stats : bool, default False
         Use the moving statistics even while training.
     output_mean_var : bool, default False
@@ -242,10 +246,13 @@ def LayerNorm(data, gamma, beta, *, axis=-1, eps=1e-5, output_mean_var=False):
     Parameters
     ----------
     data : NDArray
+        Input array of any shape.
     gamma, beta : NDArray
         ``(data.shape[axis],)``.
     axis : int, default -1
+        Axis normalized (each position of the other axes separately).
     eps : float, default 1e-5
+        Added to the variance before the square root, for stability.
     output_mean_var : bool, default False
         Also return the mean and the standard deviation ``sqrt(var + eps)``, with ``axis``
         kept as size 1.
@@ -339,6 +346,7 @@ def InstanceNorm(data, gamma, beta, *, eps=1e-3):
     gamma, beta : NDArray
         ``(C,)``.
     eps : float, default 1e-3
+        Added to the variance before the square root, for stability.
 
     Returns
     -------
@@ -429,7 +437,9 @@ def GroupNorm(data, gamma, beta, *, num_groups=1, eps=1e-5):
     gamma, beta : NDArray
         ``(num_groups,)``.
     num_groups : int, default 1
+        Number of channel groups; channels must divide evenly.
     eps : float, default 1e-5
+        Added to the variance before the square root, for stability.
 
     Returns
     -------

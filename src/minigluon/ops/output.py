@@ -60,6 +60,7 @@ def SoftmaxOutput(data, label, *, grad_scale=1.0, ignore_label=-1.0, multi_outpu
     multi_output : bool, default False
         Softmax over axis 1, one label per position of the other axes.
     use_ignore : bool, default False
+        If True, rows labelled ``ignore_label`` get no gradient.
     preserve_shape : bool, default False
         Softmax over the last axis of any shape (the default for 2-D data).
     normalization : {'null', 'batch', 'valid'}, default 'null'
@@ -153,9 +154,11 @@ def _regression(name: str, link: Any, grad_rule: Any, formula: str, example: str
     Parameters
     ----------
     data : Symbol or NDArray
+        Predictions before the link function, ``(N, ...)``.
     label : Symbol or NDArray
         Targets, the shape of ``data`` (or its size); made as ``<name>_label`` when left out.
     grad_scale : float, default 1.0
+        Factor of the gradient.
 
     Returns
     -------
@@ -214,6 +217,7 @@ def MakeLoss(data, *, grad_scale=1.0, valid_thresh=0.0, normalization="null"):
     data : Symbol or NDArray
         The loss values.
     grad_scale : float, default 1.0
+        Value of the gradient of every element in the backward pass.
     valid_thresh : float, default 0
         With ``normalization='valid'``, values above it count as valid.
     normalization : {'null', 'batch', 'valid'}, default 'null'

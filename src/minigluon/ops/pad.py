@@ -66,6 +66,8 @@ def pad(data, *, mode="constant", pad_width, constant_value=0):
     data : NDArray
         4-D ``(N, C, H, W)`` or 5-D ``(N, C, D, H, W)``.
     mode : {'constant', 'edge', 'reflect'}, default 'constant'
+        ``'constant'`` fills with ``constant_value``, ``'edge'`` repeats the border values,
+        ``'reflect'`` mirrors the array.
     pad_width : tuple of int
         Length ``2 * data.ndim``.
     constant_value : float, default 0
@@ -154,6 +156,7 @@ def depth_to_space(data, *, block_size):
     data : NDArray
         4-D, channels divisible by ``block_size ** 2``.
     block_size : int
+        Side ``b`` of the square of output pixels each input pixel becomes.
 
     Returns
     -------
@@ -197,6 +200,8 @@ def space_to_depth(data, *, block_size):
     data : NDArray
         4-D, height and width divisible by ``block_size``.
     block_size : int
+        Side ``b`` of the square of input pixels gathered into one output pixel; height and width
+        must be divisible by it.
 
     Returns
     -------

@@ -168,10 +168,15 @@ def Pooling(data, *, kernel=(), pool_type="max", global_pool=False, cudnn_off=Fa
     kernel : tuple of int
         Window size (ignored with ``global_pool``).
     pool_type : {'max', 'avg', 'sum'}, default 'max'
+        Maximum, mean or sum of each window.
     global_pool : bool, default False
+        If True, pool over the whole spatial extent (output size 1 per dimension).
     pooling_convention : {'valid', 'full'}, default 'valid'
+        Output size rounds down (``'valid'``) or up (``'full'``, windows may run past the edge).
     stride : tuple of int, default 1 in every dimension
+        Step of the window along each spatial dimension.
     pad : tuple of int, default 0 in every dimension
+        Padding added on both sides of each spatial dimension.
     count_include_pad : bool, optional
         Average pooling only; ``None`` means True.
     layout : str, optional

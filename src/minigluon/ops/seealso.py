@@ -172,8 +172,12 @@ def root_alias_doc(op: Op, package: str, name: str) -> str:
     """The docstring of ``<package>.<name>``, an op of a sub-namespace under MXNet's old root
     name (``nd.uniform`` for ``nd.random.uniform``): its See Also points at the op itself."""
     target = _qualified("minigluon.ndarray", op.namespace, op.name)
-    doc = f"MXNet's root-namespace name of :func:`{target}`.\n\n{op.doc}"
-    entry = (target, "The same op, in its namespace.")
+    if package == "minigluon.ndarray":
+        doc = f"MXNet's root-namespace name of :func:`{target}`.\n\n{op.doc}"
+        entry = (target, "The same op, in its namespace.")
+    else:  # sym.uniform: sym.random has no API page to point at
+        doc = f"MXNet's root-namespace name of ``sym.{op.namespace}.{op.name}``.\n\n{op.doc}"
+        entry = (target, "The same op on NDArrays.")
     return _with_section(doc, _section([entry], []))
 
 

@@ -134,6 +134,7 @@ def reshape(data, *, shape=(), reverse=False):
     Parameters
     ----------
     data : NDArray
+        Input array.
     shape : tuple of int
         Target shape, possibly with special codes.
     reverse : bool, default False
@@ -184,6 +185,7 @@ def transpose(data, *, axes=()):
     Parameters
     ----------
     data : NDArray
+        Input array.
     axes : tuple of int, optional
         New order of the axes.
 
@@ -345,6 +347,7 @@ def flatten(data):
     Parameters
     ----------
     data : NDArray
+        Input array ``(N, ...)``.
 
     Returns
     -------
@@ -389,6 +392,7 @@ def swapaxes(data, *, dim1=0, dim2=0):
     Parameters
     ----------
     data : NDArray
+        Input array.
     dim1 : int, default 0
         First axis (negative counts from the end).
     dim2 : int, default 0
@@ -439,6 +443,7 @@ def expand_dims(data, *, axis):
     Parameters
     ----------
     data : NDArray
+        Input array.
     axis : int
         Position of the new axis in the output, in ``[-ndim-1, ndim]``.
 
@@ -494,6 +499,7 @@ def squeeze(data, *, axis=None):
     Parameters
     ----------
     data : NDArray
+        Input array.
     axis : int or tuple of int, optional
         Axes to remove; each must have size 1.
 
@@ -529,6 +535,7 @@ def shape_array(data):
     Parameters
     ----------
     data : NDArray
+        Input array (only its shape is read).
 
     Returns
     -------
@@ -557,6 +564,7 @@ def size_array(data):
     Parameters
     ----------
     data : NDArray
+        Input array (only its size is read).
 
     Returns
     -------

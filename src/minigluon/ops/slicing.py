@@ -77,9 +77,14 @@ def slice_(data, *, begin, end, step=()):
     Parameters
     ----------
     data : NDArray
+        Array to slice.
     begin : tuple of int or None
+        Start index per axis; None means the start (the end for a negative step).
     end : tuple of int or None
+        Stop index per axis (exclusive); None means past the end (before the start for a negative
+        step).
     step : tuple of int or None, optional
+        Step per axis, may be negative; None or missing means 1.
 
     Returns
     -------
@@ -169,6 +174,7 @@ def slice_axis(data, *, axis, begin, end):
     Parameters
     ----------
     data : NDArray
+        Array to slice.
     axis : int
         Axis to slice (negative counts from the end).
     begin : int
@@ -246,7 +252,9 @@ def slice_like(data, shape_like, *, axes=()):
     Parameters
     ----------
     data : NDArray
+        Array to slice.
     shape_like : NDArray
+        Array whose shape gives the size kept along each axis (only its shape is read).
     axes : tuple of int, optional
         Axes to crop; the default crops every axis (same ndim required).
 

@@ -32,9 +32,13 @@ class Adam(Optimizer):
     Parameters
     ----------
     learning_rate : float, default 0.001
+        Step size.
     beta1 : float, default 0.9
+        Decay rate of the first-moment (mean) estimate.
     beta2 : float, default 0.999
+        Decay rate of the second-moment (uncentered variance) estimate.
     epsilon : float, default 1e-8
+        Added to the denominator for stability.
     lazy_update : bool, default True
         Accepted for compatibility (there are no sparse gradients).
     **kwargs
@@ -89,8 +93,11 @@ class Adamax(Optimizer):
     Parameters
     ----------
     learning_rate : float, default 0.002
+        Step size.
     beta1 : float, default 0.9
+        Decay rate of the first-moment estimate.
     beta2 : float, default 0.999
+        Decay rate of the infinity-norm estimate.
     **kwargs
         See :class:`Optimizer`.
 
@@ -145,10 +152,15 @@ class Nadam(Optimizer):
     Parameters
     ----------
     learning_rate : float, default 0.001
+        Step size.
     beta1 : float, default 0.9
+        Decay rate of the first-moment estimate.
     beta2 : float, default 0.999
+        Decay rate of the second-moment estimate.
     epsilon : float, default 1e-8
+        Added to the denominator for stability.
     schedule_decay : float, default 0.004
+        Decay of the momentum schedule.
     **kwargs
         See :class:`Optimizer`.
 
@@ -218,12 +230,19 @@ class LAMB(Optimizer):
     Parameters
     ----------
     learning_rate : float, default 0.001
+        Step size.
     beta1 : float, default 0.9
+        Decay rate of the first-moment estimate.
     beta2 : float, default 0.999
+        Decay rate of the second-moment estimate.
     epsilon : float, default 1e-6
+        Added to the denominator for stability.
     lower_bound : float, optional
+        Lower clip of the weight norm in the trust ratio; None: no clip.
     upper_bound : float, optional
+        Upper clip of the weight norm in the trust ratio; None: no clip.
     bias_correction : bool, default True
+        Correct the moment estimates for their zero initialization.
     **kwargs
         See :class:`Optimizer`.
 
@@ -292,8 +311,11 @@ class FTML(Optimizer):
     Parameters
     ----------
     beta1 : float, default 0.6
+        Decay rate of the first-moment estimate.
     beta2 : float, default 0.999
+        Decay rate of the second-moment estimate.
     epsilon : float, default 1e-8
+        Added to the denominator for stability.
     **kwargs
         See :class:`Optimizer` (``learning_rate`` defaults to 0.01).
 

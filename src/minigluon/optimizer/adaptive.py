@@ -36,13 +36,18 @@ class RMSProp(Optimizer):
     Parameters
     ----------
     learning_rate : float, default 0.001
+        Step size.
     gamma1 : float, default 0.9
         Decay of the squared-gradient average.
     gamma2 : float, default 0.9
         Momentum (centered version only).
     epsilon : float, default 1e-8
+        Added to the denominator for stability.
     centered : bool, default False
+        If True, divide by the estimated variance of the gradient (Graves' form) instead of its
+        second moment.
     clip_weights : float, optional
+        Clip the weights to ``[-clip_weights, clip_weights]`` after each update; None: no clip.
     **kwargs
         See :class:`Optimizer`.
 
@@ -155,6 +160,7 @@ class AdaDelta(Optimizer):
     rho : float, default 0.9
         Decay of the running averages.
     epsilon : float, default 1e-5
+        Added inside the square roots for stability.
     **kwargs
         See :class:`Optimizer`.
 
@@ -205,7 +211,9 @@ class Ftrl(Optimizer):
     lamda1 : float, default 0.01
         L1 regularization strength.
     learning_rate : float, default 0.1
+        Step size (``alpha`` of the FTRL paper).
     beta : float, default 1
+        Smoothing term added to the accumulated squared gradients.
     **kwargs
         See :class:`Optimizer`.
 

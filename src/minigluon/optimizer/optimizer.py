@@ -439,7 +439,9 @@ class Optimizer:
             The parameter's index (keys the multipliers and the per-index update count);
             lists update several parameters (then ``weight``, ``grad``, ``state`` are lists).
         weight : NDArray
+            The parameter, updated in place.
         grad : NDArray
+            Its gradient.
         state : any
             What :meth:`create_state` returned.
 

@@ -172,7 +172,9 @@ class Signum(Optimizer):
     Parameters
     ----------
     learning_rate : float, default 0.01
+        Step size.
     momentum : float, default 0.9
+        Decay of the momentum of the gradients whose sign is taken; 0 gives signSGD.
     wd_lh : float, default 0.0
         Decoupled weight decay (Loshchilov & Hutter).
     **kwargs
@@ -259,6 +261,7 @@ class DCASGD(Optimizer):
     Parameters
     ----------
     momentum : float, default 0.0
+        Momentum factor; 0 means none.
     lamda : float, default 0.04
         Strength of the delay compensation.
     **kwargs
@@ -318,6 +321,7 @@ class LARS(Optimizer):
     Parameters
     ----------
     momentum : float, default 0.0
+        Momentum factor; 0 means none.
     lazy_update : bool, default True
         Accepted for compatibility.
     eta : float, default 0.001
@@ -325,6 +329,7 @@ class LARS(Optimizer):
     eps : float, default 0
         Added to the denominator of the trust ratio.
     momentum_correction : bool, default True
+        Rescale the momentum when the learning rate changes.
     **kwargs
         See :class:`Optimizer`.
 
@@ -400,9 +405,13 @@ class LARS(Optimizer):
         Parameters
         ----------
         index : int or list of int
+            Index of the parameter(s).
         weight : NDArray or list of NDArray
+            Parameter(s), updated in place.
         grad : NDArray or list of NDArray
+            Gradient(s).
         state : NDArray or None, or a list of them
+            State(s) from ``create_state``.
 
         See Also
         --------
@@ -450,13 +459,21 @@ class LBSGD(Optimizer):
     Parameters
     ----------
     momentum : float, default 0.0
+        Momentum factor; 0 means none.
     multi_precision : bool, default False
+        Keep a float32 master copy of float16 weights.
     warmup_strategy : {'linear', 'power2', 'sqrt', 'lars'}, default 'linear'
+        How the learning rate grows during warm-up.
     warmup_epochs : int, default 5
+        Length of the warm-up in epochs.
     batch_scale : int, default 1
+        Factor by which the batch is larger than the one the learning rate was tuned for.
     updates_per_epoch : int, default 32
+        Updates per epoch, to count epochs.
     begin_epoch : int, default 0
+        Epoch training starts at.
     num_epochs : int, default 60
+        Total number of epochs.
     **kwargs
         See :class:`Optimizer`.
 
@@ -500,7 +517,9 @@ class LBSGD(Optimizer):
         Parameters
         ----------
         index : int
+            Index of the parameter.
         weight : NDArray
+            The parameter the state is made for.
 
         Returns
         -------
@@ -529,7 +548,9 @@ class LBSGD(Optimizer):
         Parameters
         ----------
         index : int
+            Index of the parameter.
         weight : NDArray
+            The parameter the state is made for.
 
         Returns
         -------
@@ -553,9 +574,13 @@ class LBSGD(Optimizer):
         Parameters
         ----------
         index : int
+            Index of the parameter.
         weight : NDArray
+            The parameter, updated in place.
         grad : NDArray
+            Its gradient.
         state : NDArray, tuple or None
+            State from ``create_state_multi_precision``.
 
         See Also
         --------

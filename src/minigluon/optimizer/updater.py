@@ -59,6 +59,7 @@ class Updater:
     Parameters
     ----------
     optimizer : Optimizer
+        The optimizer whose ``update`` is applied.
 
     See Also
     --------

@@ -303,7 +303,9 @@ class Executor:
         Parameters
         ----------
         arg_params : dict of str to NDArray
+            Values of the arguments, by name.
         aux_params : dict of str to NDArray, optional
+            Values of the auxiliary states, by name.
         allow_extra_params : bool, default False
             Ignore names the executor does not have (else ValueError).
 
@@ -422,6 +424,7 @@ class Executor:
         Parameters
         ----------
         callback : callable
+            Called as ``callback(name, array)`` for each output.
         monitor_all : bool, default False
             Accepted for MXNet compatibility (outputs only are reported).
 

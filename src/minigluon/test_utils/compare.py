@@ -271,7 +271,9 @@ def assert_almost_equal_ignore_nan(a: Any, b: Any, rtol: Any = None, atol: Any =
     a, b : NDArray, numpy.ndarray or array_like
         Arrays of the same shape.
     rtol, atol : float, optional
+        Relative and absolute tolerances.
     names : tuple of two str, default ('a', 'b')
+        Names of the two arrays in the error message.
 
     Returns
     -------
@@ -301,9 +303,13 @@ def assert_allclose(a: Any, b: Any, rtol: float = 1e-7, atol: float = 0,
     Parameters
     ----------
     a, b : NDArray, numpy.ndarray or array_like
+        Arrays to compare.
     rtol : float, default 1e-7
+        Relative tolerance.
     atol : float, default 0
+        Absolute tolerance.
     equal_nan : bool, default True
+        Treat NaNs in the same positions as equal.
 
     Returns
     -------
@@ -328,6 +334,7 @@ def same_array(array1: NDArray, array2: NDArray) -> bool:
     Parameters
     ----------
     array1, array2 : NDArray
+        Arrays to compare.
 
     Returns
     -------
@@ -359,8 +366,11 @@ def np_reduce(dat: np.ndarray, axis: Any, keepdims: bool, numpy_reduce_func: Any
     Parameters
     ----------
     dat : numpy.ndarray
+        Input array.
     axis : None, int or sequence of int
+        Axes to reduce; None reduces all.
     keepdims : bool
+        Keep the reduced axes with size 1.
     numpy_reduce_func : callable
         A numpy reduction taking ``axis=``, such as ``np.sum`` or ``np.max``.
 

@@ -148,6 +148,7 @@ def random_arrays(*shapes: Any) -> Any:
     Parameters
     ----------
     *shapes : tuple of int
+        Shape of each array made, one array per shape.
 
     Returns
     -------
@@ -178,8 +179,11 @@ def random_uniform_arrays(*shapes: Any, low: float = 0.0, high: float = 1.0,
     Parameters
     ----------
     *shapes : tuple of int
+        Shape of each array made, one array per shape.
     low, high : float, default 0 and 1
+        Bounds of the uniform distribution.
     dtype : numpy dtype, default float32
+        Data type of the arrays.
 
     Returns
     -------
@@ -209,6 +213,7 @@ def random_sample(population: Sequence[Any], k: int) -> list[Any]:
     Parameters
     ----------
     population : sequence
+        Items to sample from.
     k : int
         At most ``len(population)``.
 

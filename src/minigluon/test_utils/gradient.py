@@ -256,6 +256,7 @@ def check_symbolic_forward(sym: Symbol, location: Any, expected: Any, rtol: Any 
     Parameters
     ----------
     sym : Symbol
+        Graph to run.
     location : list or dict of array_like
         Argument values, in ``sym.list_arguments()`` order or by name.
     expected : list or dict of array_like
@@ -267,6 +268,7 @@ def check_symbolic_forward(sym: Symbol, location: Any, expected: Any, rtol: Any 
     ctx : Context, optional
         Device; only the CPU exists in minigluon.
     equal_nan : bool, default False
+        Treat NaNs in the same positions as equal.
     dtype : numpy dtype or 'asnumpy', default float32
         Dtype of the inputs ('asnumpy' keeps each array's dtype).
 
@@ -317,6 +319,7 @@ def check_symbolic_backward(sym: Symbol, location: Any, out_grads: Any, expected
     Parameters
     ----------
     sym : Symbol
+        Graph to run.
     location : list or dict of array_like
         Argument values, in ``sym.list_arguments()`` order or by name.
     out_grads : list or dict of array_like, or None
@@ -325,14 +328,19 @@ def check_symbolic_backward(sym: Symbol, location: Any, out_grads: Any, expected
         Expected gradients, in argument order or by argument name (only those given are
         checked).
     rtol, atol : float, optional
+        Relative and absolute tolerances.
     aux_states : list or dict of array_like, optional
+        Values of the auxiliary states.
     grad_req : str, list or dict of str, default 'write'
         'write', 'add' or 'null', for all arguments or per argument.
     ctx : Context, optional
+        Device to run on; None means the default context.
     grad_stypes : None
         Only dense gradients exist in minigluon.
     equal_nan : bool, default False
+        Treat NaNs in the same positions as equal.
     dtype : numpy dtype or 'asnumpy', default float32
+        Data type of the inputs.
 
     Returns
     -------
@@ -414,7 +422,9 @@ def simple_forward(sym: Symbol, ctx: Any = None, is_train: bool = False,
     Parameters
     ----------
     sym : Symbol
+        Graph to run.
     ctx : Context, optional
+        Device to run on; None means the default context.
     is_train : bool, default False
         Run in training mode (matters for Dropout and BatchNorm).
     **inputs : array_like
@@ -466,17 +476,21 @@ def check_consistency(sym: Any, ctx_list: list[dict], scale: float = 1.0,
     sym : Symbol or list of Symbol
         One Symbol, or one per configuration.
     ctx_list : list of dict
+        One dict per run, with ``ctx`` and the input shapes (and ``type_dict``).
     scale : float, default 1.0
         Scale of the random inputs.
     grad_req : str or dict, default 'write'
+        Gradient request, for all arguments or by name.
     arg_params, aux_params : dict of str to array_like, optional
         Fixed values for some arguments / auxiliary states.
     tol : float or dict of dtype to float, optional
+        Tolerance, one value or one per dtype.
     raise_on_err : bool, default True
         Raise on a mismatch (else only report it on stdout).
     ground_truth : dict, optional
         Values to compare with instead of the most precise configuration.
     equal_nan : bool, default False
+        Treat NaNs in the same positions as equal.
     use_uniform : bool, default False
         Draw inputs uniformly in ``[-scale, scale)`` (else normal with std ``scale``).
     rand_type : numpy dtype, default float64

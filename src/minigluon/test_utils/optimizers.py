@@ -19,7 +19,9 @@ def compare_ndarray_tuple(t1: Any, t2: Any, rtol: Any = None, atol: Any = None) 
     Parameters
     ----------
     t1, t2 : NDArray, numpy.ndarray, tuple or None
+        Values to compare; tuples are compared elementwise.
     rtol, atol : float, optional
+        Relative and absolute tolerances.
 
     Returns
     -------
@@ -61,13 +63,19 @@ def compare_optimizer(opt1: Any, opt2: Any, shape: Any, dtype: Any, w_stype: str
     Parameters
     ----------
     opt1, opt2 : Optimizer
+        The two optimizers to compare.
     shape : tuple of int or list of tuple
+        Shape of the weight, or one per tensor.
     dtype : str or numpy dtype
+        Data type of the weights.
     w_stype, g_stype : {'default'}
         Only dense storage exists in minigluon.
     rtol, atol : float
+        Relative and absolute tolerances.
     compare_states : bool, default True
+        Also compare the optimizer states.
     ntensors : int, default 1
+        Number of tensors updated together.
 
     Returns
     -------

@@ -119,6 +119,7 @@ def set_default_context(ctx: Context) -> None:
     Parameters
     ----------
     ctx : Context
+        Context that becomes the default.
 
     Returns
     -------
@@ -150,7 +151,9 @@ def assert_exception(f: Callable[..., Any], exception_type: type[BaseException],
     Parameters
     ----------
     f : callable
+        Function called with no arguments.
     exception_type : type of exception
+        Exception class ``f`` must raise.
     *args, **kwargs
         Passed to ``f``.
 
@@ -303,11 +306,15 @@ def download(url: str, fname: str | None = None, dirname: str | None = None,
     Parameters
     ----------
     url : str
+        Address of the file.
     fname : str, optional
+        Local file name; None uses the last part of the URL.
     dirname : str, optional
         Created if missing.
     overwrite : bool, default False
+        Download again even if the file exists.
     retries : int, default 5
+        Attempts before giving up.
 
     Returns
     -------

@@ -98,9 +98,11 @@ def chi_square_check(generator: Callable[[int], Any], buckets: Sequence[Any],
     generator : callable
         ``generator(n)`` returns ``n`` independent samples (array_like or NDArray).
     buckets : list of (float, float) or list of values
+        Bucket ranges ``[low, high)`` or, for discrete values, the values.
     probs : sequence of float
         Probability of each bucket.
     nsamples : int, default 1000000
+        Number of samples drawn.
 
     Returns
     -------
@@ -160,11 +162,17 @@ def verify_generator(generator: Callable[[int], Any], buckets: Sequence[Any],
     generator : callable
         ``generator(n)`` returns ``n`` independent samples.
     buckets : list of (float, float) or list of values
+        Bucket ranges ``[low, high)`` or, for discrete values, the values.
     probs : sequence of float
+        Expected probability of each bucket.
     nsamples : int, default 1000000
+        Samples drawn in each repeat.
     nrepeat : int, default 5
+        Number of chi-square tests run.
     success_rate : float, default 0.2
+        Fraction of the tests that must pass.
     alpha : float, default 0.05
+        Significance level of each test.
 
     Returns
     -------
@@ -212,6 +220,7 @@ def mean_check(generator: Callable[[int], Any], mu: float, sigma: float,
     mu, sigma : float
         Expected mean and standard deviation.
     nsamples : int, default 1000000
+        Number of samples drawn.
 
     Returns
     -------
@@ -245,6 +254,7 @@ def var_check(generator: Callable[[int], Any], sigma: float, nsamples: int = 100
     sigma : float
         Expected standard deviation.
     nsamples : int, default 1000000
+        Number of samples drawn.
 
     Returns
     -------

@@ -21,8 +21,12 @@ class SigmoidBinaryCrossEntropyLoss(Loss):
     Parameters
     ----------
     from_sigmoid : bool, default False
+        If True, ``pred`` is already a probability; otherwise it is a logit and the sigmoid is
+        applied inside (stably).
     weight : float or None, default None
+        Global scalar factor of the loss; None means 1.
     batch_axis : int, default 0
+        Axis of the samples; the loss is averaged over the other axes.
 
     See Also
     --------
@@ -98,9 +102,13 @@ class SoftmaxCrossEntropyLoss(Loss):
     axis : int, default -1
         The class axis.
     sparse_label : bool, default True
+        If True, ``label`` holds class indices; if False, a distribution of the shape of ``pred``.
     from_logits : bool, default False
+        If True, ``pred`` is already a log-probability and no log-softmax is applied.
     weight : float or None, default None
+        Global scalar factor of the loss; None means 1.
     batch_axis : int, default 0
+        Axis of the samples; the loss is averaged over the other axes.
 
     See Also
     --------
@@ -169,10 +177,13 @@ class KLDivLoss(Loss):
     Parameters
     ----------
     from_logits : bool, default True
+        If True, ``pred`` is already a log-probability; if False, a log-softmax is applied to it.
     axis : int, default -1
         The class axis of the softmax (when ``from_logits`` is False).
     weight : float or None, default None
+        Global scalar factor of the loss; None means 1.
     batch_axis : int, default 0
+        Axis of the samples; the loss is averaged over the other axes.
 
     See Also
     --------
@@ -226,8 +237,11 @@ class HingeLoss(Loss):
     Parameters
     ----------
     margin : float, default 1
+        Margin the score ``pred * label`` must exceed to give no loss.
     weight : float or None, default None
+        Global scalar factor of the loss; None means 1.
     batch_axis : int, default 0
+        Axis of the samples; the loss is averaged over the other axes.
 
     See Also
     --------
@@ -274,8 +288,11 @@ class SquaredHingeLoss(Loss):
     Parameters
     ----------
     margin : float, default 1
+        Margin the score ``pred * label`` must exceed to give no loss.
     weight : float or None, default None
+        Global scalar factor of the loss; None means 1.
     batch_axis : int, default 0
+        Axis of the samples; the loss is averaged over the other axes.
 
     See Also
     --------
@@ -326,8 +343,11 @@ class LogisticLoss(Loss):
     Parameters
     ----------
     weight : float or None, default None
+        Global scalar factor of the loss; None means 1.
     batch_axis : int, default 0
+        Axis of the samples; the loss is averaged over the other axes.
     label_format : {'signed', 'binary'}, default 'signed'
+        Labels are -1/1 (``'signed'``) or 0/1 (``'binary'``).
 
     See Also
     --------

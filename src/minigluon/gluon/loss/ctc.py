@@ -22,6 +22,7 @@ class CTCLoss(Loss):
     label_layout : {'NT', 'TN'}, default 'NT'
         Layout of ``label``.
     weight : float or None, default None
+        Global scalar factor of the loss; None means 1.
 
     See Also
     --------

@@ -22,8 +22,11 @@ class TripletLoss(Loss):
     Parameters
     ----------
     margin : float, default 1
+        Required gap between the negative and the positive squared distances.
     weight : float or None, default None
+        Global scalar factor of the loss; None means 1.
     batch_axis : int, default 0
+        Axis of the samples; the loss is averaged over the other axes.
 
     See Also
     --------
@@ -79,8 +82,11 @@ class CosineEmbeddingLoss(Loss):
     Parameters
     ----------
     weight : float or None, default None
+        Global scalar factor of the loss; None means 1.
     batch_axis : int, default 0
+        Axis of the samples.
     margin : float, default 0
+        Dissimilar pairs (label -1) give no loss once their cosine similarity is below it.
 
     See Also
     --------
@@ -143,8 +149,11 @@ class SDMLLoss(Loss):
     Parameters
     ----------
     smoothing_parameter : float, default 0.3
+        Label smoothing of the target distribution over the batch.
     weight : float, default 1.0
+        Global scalar factor of the loss.
     batch_axis : int, default 0
+        Axis of the samples.
 
     See Also
     --------

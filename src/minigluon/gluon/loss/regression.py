@@ -19,7 +19,9 @@ class L2Loss(Loss):
     Parameters
     ----------
     weight : float, default 1.0
+        Global scalar factor of the loss.
     batch_axis : int, default 0
+        Axis of the samples; the loss is averaged over the other axes.
 
     See Also
     --------
@@ -68,7 +70,9 @@ class L1Loss(Loss):
     Parameters
     ----------
     weight : float or None, default None
+        Global scalar factor of the loss; None means 1.
     batch_axis : int, default 0
+        Axis of the samples; the loss is averaged over the other axes.
 
     See Also
     --------
@@ -117,7 +121,9 @@ class HuberLoss(Loss):
     rho : float, default 1
         Where the loss switches from quadratic to linear.
     weight : float or None, default None
+        Global scalar factor of the loss; None means 1.
     batch_axis : int, default 0
+        Axis of the samples; the loss is averaged over the other axes.
 
     See Also
     --------
@@ -174,9 +180,14 @@ class PoissonNLLLoss(Loss):
     Parameters
     ----------
     weight : float or None, default None
+        Global scalar factor of the loss; None means 1.
     from_logits : bool, default True
+        If True, ``pred`` is the log of the rate (``exp(pred) - target * pred``); if False, the rate
+        itself.
     batch_axis : int, default 0
+        Axis of the samples.
     compute_full : bool, default False
+        If True, add Stirling's approximation of ``log(target!)`` (for targets above 1).
 
     See Also
     --------

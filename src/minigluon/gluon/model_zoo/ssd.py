@@ -567,18 +567,22 @@ class FeatureExpander(SymbolBlock):
     num_filters : list of int
         Channels of each appended stage.
     use_1x1_transition : bool, default True
+        Put a 1x1 convolution before each new stage's 3x3 stride-2 convolution.
     use_bn : bool, default True
         BatchNorm (with a learned scale, as ``nn.BatchNorm``) after each new convolution;
         the convolutions then have no bias.
     reduce_ratio : float, default 1.0
+        Scales the channels of the 1x1 transition convolutions.
     min_depth : int, default 128
         Channels of the transition convolutions: ``max(min_depth, round(f * reduce_ratio))``.
     global_pool : bool, default False
+        Add a last feature map made by global average pooling.
     pretrained : bool, default False
         Not available (nothing is downloaded).
     ctx : Context, optional
         Accepted for compatibility.
     inputs : tuple of str, default ('data',)
+        Names of the backbone's input variables.
     prefix : str, default ``'expand_'``
         Name prefix of the new layers' Parameters (``expand_conv0_weight``, as in gluon-cv);
         give each expander of one model its own.
@@ -728,8 +732,11 @@ class FocalLoss(Loss):
     axis : int, default -1
         The class axis.
     alpha : float, default 0.25
+        Constant factor of the loss (``-alpha * (1 - pt) ** gamma * log(pt)``).
     gamma : float, default 2
+        Focusing exponent: ``(1 - p) ** gamma`` down-weights well-classified examples.
     batch_axis : int, default 0
+        Axis of the samples; the loss is averaged over the other axes.
 
     See Also
     --------
@@ -784,6 +791,7 @@ class SmoothL1Loss(Loss):
     Parameters
     ----------
     batch_axis : int, default 0
+        Axis of the samples; the loss is averaged over the other axes.
 
     See Also
     --------

@@ -14,6 +14,11 @@ class Activation(HybridBlock):
     """Apply an activation function: ``'relu'``, ``'sigmoid'``, ``'tanh'``, ``'softrelu'``,
     ``'softsign'``.
 
+    Parameters
+    ----------
+    activation : {'relu', 'sigmoid', 'tanh', 'softrelu', 'softsign'}
+        Name of the activation function.
+
     See Also
     --------
     LeakyReLU, PReLU, ELU, SELU, GELU, Swish
@@ -119,6 +124,7 @@ class PReLU(HybridBlock):
     Parameters
     ----------
     alpha_initializer : Initializer, default Constant(0.25)
+        Initializer of the learned slope ``alpha``.
     in_channels : int, default 1
         Number of slopes: 1 (shared) or one per channel (axis 1).
 
@@ -177,6 +183,7 @@ class ELU(HybridBlock):
     Parameters
     ----------
     alpha : float, default 1.0
+        Scale of the negative part, ``alpha * (exp(x) - 1)``.
 
     See Also
     --------
@@ -225,6 +232,13 @@ class SELU(HybridBlock):
 
     ``scale = 1.0507009873554804934193349852946``, ``alpha = 1.6732632423543772848170429916717``.
 
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
+
     See Also
     --------
     ELU, Activation
@@ -260,6 +274,13 @@ class SELU(HybridBlock):
 
 class GELU(HybridBlock):
     """Gaussian error linear unit: ``x * Phi(x)``, Phi the standard normal CDF.
+
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
 
     See Also
     --------
@@ -301,6 +322,7 @@ class Swish(HybridBlock):
     Parameters
     ----------
     beta : float, default 1.0
+        Factor in ``x * sigmoid(beta * x)``.
 
     See Also
     --------

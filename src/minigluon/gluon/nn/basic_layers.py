@@ -52,6 +52,13 @@ class _SequentialMixin:
 class Sequential(_SequentialMixin, Block):
     """Stack of Blocks run one after another; also a registered list of Blocks.
 
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
+
     See Also
     --------
     HybridSequential : The hybridizable version (all children HybridBlocks).
@@ -113,6 +120,11 @@ class Sequential(_SequentialMixin, Block):
     def hybridize(self, active: bool = True, **kwargs: Any) -> None:
         """Hybridize each child (warns when all are HybridBlocks: use HybridSequential).
 
+        Parameters
+        ----------
+        active : bool, default True
+            Turn hybridization on (True) or off (False) for the HybridBlocks among the children.
+
         See Also
         --------
         HybridSequential, minigluon.gluon.HybridBlock.hybridize
@@ -137,6 +149,13 @@ class Sequential(_SequentialMixin, Block):
 
 class HybridSequential(_SequentialMixin, HybridBlock):
     """Stack of HybridBlocks run in order; can be hybridized as a whole.
+
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
 
     See Also
     --------
@@ -208,9 +227,11 @@ class Dense(HybridBlock):
     activation : str, optional
         Activation applied to the output (``'relu'``, ``'sigmoid'``, ``'tanh'``, ...).
     use_bias : bool, default True
+        Whether the layer adds a bias vector.
     flatten : bool, default True
         Flatten the input to ``(batch, -1)``; otherwise apply to the last axis.
     dtype : str, default 'float32'
+        Data type of the weight and bias.
     weight_initializer, bias_initializer : Initializer or str
         ``None`` (the block's ``initialize`` default) and ``'zeros'``.
     in_units : int, default 0
@@ -375,7 +396,9 @@ class BatchNorm(_NormBase):
     axis : int, default 1
         The channel axis (1 for NCHW, 3 for NHWC).
     momentum : float, default 0.9
+        While training, ``running = momentum * running + (1 - momentum) * batch_stat``.
     epsilon : float, default 1e-5
+        Added to the variance before the square root, for stability.
     center : bool, default True
         Learn ``beta`` (otherwise it stays 0 with ``grad_req='null'``).
     scale : bool, default True
@@ -383,7 +406,9 @@ class BatchNorm(_NormBase):
     use_global_stats : bool, default False
         Always normalize with the running statistics.
     beta_initializer, gamma_initializer : str or Initializer, default 'zeros', 'ones'
+        Initializers of the shift ``beta`` and the scale ``gamma``.
     running_mean_initializer, running_variance_initializer : default 'zeros', 'ones'
+        Initializers of the running mean and variance.
     in_channels : int, default 0
         Number of channels; 0 means inferred from the first input.
 
@@ -442,6 +467,11 @@ class BatchNorm(_NormBase):
     def cast(self, dtype: Any) -> None:
         """Cast the parameters (float16 is kept as float32, as in MXNet).
 
+        Parameters
+        ----------
+        dtype : str or numpy dtype
+            Target data type; float16 leaves the Parameters in float32.
+
         See Also
         --------
         minigluon.gluon.Block.cast
@@ -487,12 +517,19 @@ class LayerNorm(_NormBase):
     Parameters
     ----------
     axis : int, default -1
+        Axis normalized.
     epsilon : float, default 1e-5
+        Added to the variance before the square root, for stability.
     center, scale : bool, default True
         Whether ``beta`` / ``gamma`` are learned.
     beta_initializer, gamma_initializer : default 'zeros', 'ones'
+        Initializers of the shift ``beta`` and the scale ``gamma``.
     in_channels : int, default 0
         Size of ``axis``; 0 means inferred from the first input.
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
 
     See Also
     --------
@@ -556,11 +593,15 @@ class InstanceNorm(_NormBase):
     axis : int, default 1
         The channel axis.
     epsilon : float, default 1e-5
+        Added to the variance before the square root, for stability.
     center : bool, default True
+        Learn the shift ``beta`` (otherwise it stays 0).
     scale : bool, default False
         Whether ``gamma`` is learned (MXNet's default is False).
     beta_initializer, gamma_initializer : default 'zeros', 'ones'
+        Initializers of the shift ``beta`` and the scale ``gamma``.
     in_channels : int, default 0
+        Number of channels; 0 means inferred from the first input.
 
     See Also
     --------
@@ -629,11 +670,13 @@ class GroupNorm(HybridBlock):
     num_groups : int, default 1
         Must divide the number of channels.
     epsilon : float, default 1e-5
+        Added to the variance before the square root, for stability.
     center : bool, default True
         Whether ``beta`` is learned.
     scale : bool, default True
         Whether ``gamma`` is learned.
     beta_initializer, gamma_initializer : default 'zeros', 'ones'
+        Initializers of the shift ``beta`` and the scale ``gamma``.
 
     See Also
     --------
@@ -703,7 +746,9 @@ class Embedding(HybridBlock):
     output_dim : int
         Size of each vector.
     dtype : str, default 'float32'
+        Data type of the embedding matrix.
     weight_initializer : Initializer, optional
+        Initializer of the embedding matrix; None uses the one given to ``initialize``.
     sparse_grad : bool, default False
         Accepted for compatibility; gradients are dense.
 
@@ -763,6 +808,13 @@ class Embedding(HybridBlock):
 class Flatten(HybridBlock):
     """Flatten every axis but the first: shape ``(N, d1, d2)`` becomes ``(N, d1 * d2)``.
 
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
+
     See Also
     --------
     minigluon.ndarray.flatten : The op it runs.
@@ -804,6 +856,7 @@ class Lambda(Block):
     function : str or callable
         An op name in ``minigluon.nd`` (``'tanh'``) or a function ``f(*args)``.
     prefix : str, optional
+        Name prefix of the block.
 
     See Also
     --------
@@ -863,6 +916,7 @@ class HybridLambda(HybridBlock):
     function : str or callable
         An op name available as ``F.<name>`` (``'tanh'``) or a function ``f(F, x, *args)``.
     prefix : str, optional
+        Name prefix of the block.
 
     See Also
     --------
@@ -918,6 +972,13 @@ class HybridLambda(HybridBlock):
 
 class Identity(HybridBlock):
     """Return the input unchanged (a placeholder, e.g. for an optional layer).
+
+    Parameters
+    ----------
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
 
     See Also
     --------

@@ -87,6 +87,11 @@ class BlockList(_Container):
     def append(self, block: Block) -> BlockList:
         """Add ``block`` at the end; returns the list.
 
+        Parameters
+        ----------
+        block : Block
+            Block added at the end.
+
         See Also
         --------
         BlockList.extend, BlockList.insert, Sequential.add
@@ -103,6 +108,11 @@ class BlockList(_Container):
 
     def extend(self, blocks: Iterable[Block]) -> BlockList:
         """Append every block of ``blocks``; returns the list.
+
+        Parameters
+        ----------
+        blocks : iterable of Block
+            Blocks added at the end, in order.
 
         See Also
         --------
@@ -121,6 +131,13 @@ class BlockList(_Container):
 
     def insert(self, index: int, block: Block) -> None:
         """Insert ``block`` before position ``index`` (later blocks are renumbered).
+
+        Parameters
+        ----------
+        index : int
+            Position the block is inserted before.
+        block : Block
+            Block inserted.
 
         See Also
         --------
@@ -183,6 +200,7 @@ class BlockDict(_Container):
     Parameters
     ----------
     blocks : dict or iterable of (str, Block) pairs, optional
+        Initial children, added in order under their keys.
     prefix, params
         As for :class:`~minigluon.gluon.Block`.
 
@@ -277,6 +295,11 @@ class BlockDict(_Container):
     def update(self, blocks: Any) -> None:
         """Add (or replace) blocks from a dict or an iterable of ``(key, block)`` pairs.
 
+        Parameters
+        ----------
+        blocks : dict or iterable of (str, Block) pairs
+            Children added or replaced under their keys.
+
         See Also
         --------
         BlockDict.pop, BlockDict.items
@@ -295,6 +318,11 @@ class BlockDict(_Container):
 
     def pop(self, key: str) -> Block:
         """Remove the block under ``key`` and return it.
+
+        Parameters
+        ----------
+        key : str
+            Key of the child removed and returned.
 
         See Also
         --------

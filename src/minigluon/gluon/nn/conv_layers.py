@@ -134,17 +134,24 @@ _CONV_DOC = """
     channels : int
         Number of output channels (filters).
     kernel_size : int or tuple of {n} ints
+        Size of the convolution window along each spatial dimension.
     strides : int or tuple of {n} ints, default 1
+        Step of the window along each spatial dimension.
     padding : int or tuple of {n} ints, default 0
         Zero-padding added on both sides of each spatial dimension.{extra}
     dilation : int or tuple of {n} ints, default 1
+        Spacing between kernel taps (1: a dense kernel).
     groups : int, default 1
         Split the channels into ``groups`` independent convolutions.
     layout : str, default {layout!r}
+        Dimension order of the input and output (``N`` batch, ``C`` channels, then the
+        spatial axes); the channels-last form is accepted for 2-D and 3-D.
     activation : str, optional
         Activation applied to the output (``'relu'``...).
     use_bias : bool, default True
+        Whether the layer has a bias added to each output channel.
     weight_initializer, bias_initializer : str or Initializer, default None, 'zeros'
+        Initializers of the weight (None: the one given to ``initialize``) and the bias.
     in_channels : int, default 0
         Number of input channels; 0 means inferred from the first input.
 """
@@ -422,7 +429,10 @@ _POOL_DOC = """
     strides : int or tuple of {n} ints, optional
         Step of the window (default: ``pool_size``).
     padding : int or tuple of {n} ints, default 0
+        Padding added on both sides of each spatial dimension (never picked by max pooling).
     layout : str, default {layout!r}
+        Dimension order of the input and output (``N`` batch, ``C`` channels, then the
+        spatial axes).
     ceil_mode : bool, default False
         Round the output size up instead of down (MXNet's ``pooling_convention='full'``).{extra}
 """
@@ -607,6 +617,7 @@ class GlobalMaxPool1D(_Pooling):
     Parameters
     ----------
     layout : str, default 'NCW'
+        Dimension order of the input: channels first (the default) or channels last.
 
     See Also
     --------
@@ -631,6 +642,7 @@ class GlobalMaxPool2D(_Pooling):
     Parameters
     ----------
     layout : str, default 'NCHW'
+        Dimension order of the input: channels first (the default) or channels last.
 
     See Also
     --------
@@ -655,6 +667,7 @@ class GlobalMaxPool3D(_Pooling):
     Parameters
     ----------
     layout : str, default 'NCDHW'
+        Dimension order of the input: channels first (the default) or channels last.
 
     See Also
     --------
@@ -679,6 +692,7 @@ class GlobalAvgPool1D(_Pooling):
     Parameters
     ----------
     layout : str, default 'NCW'
+        Dimension order of the input: channels first (the default) or channels last.
 
     See Also
     --------
@@ -703,6 +717,7 @@ class GlobalAvgPool2D(_Pooling):
     Parameters
     ----------
     layout : str, default 'NCHW'
+        Dimension order of the input: channels first (the default) or channels last.
 
     See Also
     --------
@@ -727,6 +742,7 @@ class GlobalAvgPool3D(_Pooling):
     Parameters
     ----------
     layout : str, default 'NCDHW'
+        Dimension order of the input: channels first (the default) or channels last.
 
     See Also
     --------

@@ -26,6 +26,10 @@ class Concurrent(Sequential):
     ----------
     axis : int, default -1
         Axis of the concatenation.
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
 
     See Also
     --------
@@ -80,6 +84,10 @@ class HybridConcurrent(HybridSequential):
     ----------
     axis : int, default -1
         Axis of the concatenation.
+    prefix : str, optional
+        Name prefix of the block's Parameters and children (default: ``<classname><n>_``).
+    params : ParameterDict, optional
+        Parameters to share: the block uses these instead of making its own.
 
     See Also
     --------

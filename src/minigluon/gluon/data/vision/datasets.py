@@ -61,7 +61,9 @@ class SyntheticDigits(Dataset):
     Parameters
     ----------
     num_samples : int, default 10000
+        Number of images in the dataset.
     seed : int, default 0
+        Seed of the generator: the same seed gives the same images.
     size : int, default 28
         Image height and width in pixels.
     transform : callable, optional

@@ -119,14 +119,17 @@ class SyntheticDetection(Dataset):
     Parameters
     ----------
     num_samples : int, default 1000
+        Number of images in the dataset.
     size : int, default 64
         Image height and width in pixels (the Toy SSD tutorial uses 256).
     seed : int, default 0
+        Seed of the generator: the same seed gives the same images.
     max_objects : int, default 3
         Label rows per image (objects + padding).
     classes : tuple of str, default ('rectangle', 'disc', 'triangle')
         Shapes to draw, from ``'rectangle', 'disc', 'triangle', 'diamond', 'cross'``.
     min_objects : int, default 1
+        Fewest objects drawn in one image.
     scale : (float, float), default (0.2, 0.5)
         Range of an object's side (square root of its area) relative to the image.
     max_overlap : float, default 0.15
@@ -301,6 +304,7 @@ def detection_batchify_fn(data: list) -> Any:
     Parameters
     ----------
     data : list of (image, label)
+        Samples as the dataset returns them.
 
     Returns
     -------

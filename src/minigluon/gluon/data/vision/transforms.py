@@ -81,6 +81,7 @@ class Cast:
     Parameters
     ----------
     dtype : str, default 'float32'
+        Data type to convert to.
 
     See Also
     --------

@@ -24,6 +24,7 @@ class LeNet(HybridBlock):
     Parameters
     ----------
     classes : int, default 10
+        Number of output classes.
     **kwargs
         ``prefix``, ``params`` as for any Block.
 
