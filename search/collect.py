@@ -186,12 +186,13 @@ def _raised_messages(obj: Any, leaf: str, deep: bool = False) -> list[str]:
 
 # -- page sections ---------------------------------------------------------------------------
 
-#: Pages whose sections are not search records. The FAQ's headings are error messages that the
-#: index already maps to the object raising them and the guide section showing them; as titles
-#: (the most boosted field) they came first for queries about the objects themselves ("weights"
-#: found a MismatchError entry): hit@1 on the public queries 0.854 with the FAQ left out, 0.829
-#: with it in. Ranking an FAQ heading as error text instead is left to do.
+#: Pages whose sections are not search records. The FAQ's headings quote error messages that
+#: the index already maps to the object raising them and the guide section showing them. In
+#: the index they came first for queries about the objects themselves ("weights" found a
+#: MismatchError entry): on the public queries hit@1 0.854 without the FAQ, 0.829 with its
+#: headings as titles, 0.815 with them as message text (index.py's errors field).
 UNINDEXED_PAGES = frozenset({"faq"})
+
 
 def _section_records(app: Any) -> Iterator[Record]:
     from docutils import nodes  # only when Sphinx (and so docutils) is running

@@ -64,7 +64,8 @@ def page_records(docs_dir: Path | str) -> Iterator[Record]:
         # api/ holds generated .rst pages (objects, not sections) and api/index.md, a page
         if docname.startswith(("_", "jupyter_execute/")) or "/_" in docname:
             continue
-        if docname in UNINDEXED_PAGES:
+        # api/examples: grouped examples, read as part of their object's page (not sections)
+        if docname in UNINDEXED_PAGES or docname.startswith("api/examples/"):
             continue
         yield from _sections(path.read_text(encoding="utf-8"), f"{docname}.html")
 
