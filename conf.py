@@ -43,9 +43,10 @@ extensions = [
 
 templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too
 html_static_path = ["docs/_static"]
-# search.js: the search box uses `nox -s serve`'s search API; live.js: Edit/Run on its kernels
-html_js_files = ["search.js", "live.js"]
-html_css_files = ["search.css", "live.css"]
+# search.js: the search box uses `nox -s serve`'s search API; live.js: Edit/Run on its kernels;
+# zoom.js: zoom and pan on figures with the class mg-zoom (the network diagrams)
+html_js_files = ["search.js", "live.js", "zoom.js"]
+html_css_files = ["search.css", "live.css", "zoom.css"]
 exclude_patterns = ["_build", "_templates", "_ext", "**.ipynb_checkpoints", "jupyter_execute"]
 html_theme = "furo"
 html_title = "minigluon"
