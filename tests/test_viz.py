@@ -1,4 +1,4 @@
-"""Network drawings (minigluon/viz.py): what they show, and that they are the same every run."""
+"""Network drawings (minigluon/viz/): what they show, and that they are the same every run."""
 
 from __future__ import annotations
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from ._viz_blocks import BlockInfo, BlockTree, drawn_count, trace_blocks
-from .symbol.graph import Node, aux_vars, topo_order
-from .symbol.shape import infer_node_shapes
-from .symbol.symbol import Symbol
+from ..symbol.graph import Node, aux_vars, topo_order
+from ..symbol.shape import infer_node_shapes
+from ..symbol.symbol import Symbol
+from .blocks import BlockInfo, BlockTree, drawn_count, trace_blocks
 
 __all__ = ["plot_network", "print_summary"]
 

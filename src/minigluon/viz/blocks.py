@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .symbol.graph import Node, topo_order
-from .symbol.symbol import Symbol, var
+from ..symbol.graph import Node, topo_order
+from ..symbol.symbol import Symbol, var
 
 __all__ = ["BlockInfo", "BlockTree", "trace_blocks", "drawn_count"]
 
