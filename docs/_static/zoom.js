@@ -9,7 +9,6 @@
   "use strict";
 
   const MIN = 1;
-  const MAX = 12;
   const STEP = 1.25;
 
   // the offset of a picture `room` px smaller (room > 0) or larger (room < 0) than its box
@@ -51,15 +50,15 @@
     let scale = 1;
     let x = 0;
     let y = 0;
-    let baseWidth = 0; // the image's width on the page, at scale 1
+    let baseWidth = 0; // the image's width on the page at scale 1, measured when zooming starts
 
     function apply() {
-      if (!baseWidth) baseWidth = img.getBoundingClientRect().width || img.naturalWidth;
       if (scale === 1) {
         x = 0;
         y = 0;
         img.style.width = "";
         img.style.maxWidth = "";
+        img.style.maxHeight = "";
         img.style.transform = "";
         viewport.style.height = "";
         viewport.classList.remove("mg-zoomed");
@@ -67,6 +66,7 @@
         // keep the viewport at its unzoomed height while the image grows inside it
         if (!viewport.style.height) viewport.style.height = viewport.clientHeight + "px";
         img.style.maxWidth = "none";
+        img.style.maxHeight = "none";
         img.style.width = baseWidth * scale + "px";
         const w = baseWidth * scale;
         const h = (img.naturalHeight / (img.naturalWidth || 1)) * w;
@@ -82,13 +82,15 @@
 
     // zoom by `factor` keeping the point (px, py) of the viewport where it is
     function zoom(factor, px, py) {
-      const next = Math.min(MAX, Math.max(MIN, scale * factor));
+      if (scale === 1) baseWidth = img.getBoundingClientRect().width || img.naturalWidth;
+      // up to 3x the drawing's own size (12x at least): a tall graph shrunk to fit can be read
+      const max = Math.max(12, (3 * img.naturalWidth) / (baseWidth || 1));
+      const next = Math.min(max, Math.max(MIN, scale * factor));
       if (next === scale) return;
       if (px === undefined) {
         px = viewport.clientWidth / 2;
         py = viewport.clientHeight / 2;
       }
-      if (!baseWidth) baseWidth = img.getBoundingClientRect().width || img.naturalWidth;
       if (scale === 1) {
         x = img.offsetLeft; // where the centred picture is now
         y = img.offsetTop;
@@ -155,8 +157,14 @@
       keys[event.key]();
     });
 
+    const fit = () => {
+      viewport.classList.toggle("mg-zoom-tall", img.naturalHeight > 1.25 * window.innerHeight);
+    };
+    if (img.complete) fit();
+    else img.addEventListener("load", fit);
+
     window.addEventListener("resize", () => {
-      baseWidth = 0;
+      fit();
       const s = scale;
       resetView();
       if (s !== 1) zoom(s);
