@@ -47,7 +47,9 @@ html_static_path = ["docs/_static"]
 # zoom.js: zoom and pan on figures with the class mg-zoom (the network diagrams)
 html_js_files = ["search.js", "live.js", "zoom.js"]
 html_css_files = ["search.css", "live.css", "zoom.css"]
-exclude_patterns = ["_build", "_templates", "_ext", "**.ipynb_checkpoints", "jupyter_execute"]
+# api/examples: the grouped examples, pages only inside their object's page (minigluon_apipages)
+exclude_patterns = ["_build", "_templates", "_ext", "**.ipynb_checkpoints", "jupyter_execute",
+                    "api/examples"]
 html_theme = "furo"
 html_title = "minigluon"
 suppress_warnings = ["myst.header"]

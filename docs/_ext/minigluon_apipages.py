@@ -8,6 +8,13 @@ Incremental builds: Sphinx re-reads a page whose file is newer than its last rea
 is written only when its text changes, and only pages of objects that no longer exist are
 removed (autosummary itself leaves an unchanged stub alone).
 
+Grouped examples: an object with a file ``docs/api/examples/<name>.md`` (MyST-NB cells under
+the headings Basic Examples, Options, Applications, Properties & Relations, Possible Issues, as
+Mathematica's reference pages group them) gets an executed page instead of autosummary's stub:
+this extension writes ``_autosummary/<name>.md`` (the description, then those examples, then the
+members) and removes the ``.rst`` stub autosummary wrote for it. The examples run in a kernel
+like a guide's, so they may draw figures and show real errors.
+
 Navigation: the module pages are in the table of contents (``api/index``); the object pages are
 not. Each is reached from its module page's table, and is ``:orphan:`` (the templates in
 ``docs/_templates/autosummary``). In the toctree, the ~600 object pages were part of the
@@ -17,6 +24,7 @@ build's writing time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,15 +32,35 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.ext.autosummary import autosummary_toc
+from sphinx.util import logging
 
 from minigluon._api import PUBLIC_MODULES, public_objects
 
-__all__ = ["setup", "setup_apipages", "PUBLIC_MODULES", "STUBS", "module_pages",
-           "write_module_pages", "write_if_changed", "drop_stub_toctrees",
-           "no_generated_source", "is_generated"]
+logger = logging.getLogger(__name__)
+
+__all__ = ["setup", "setup_apipages", "PUBLIC_MODULES", "STUBS", "EXAMPLES", "EXAMPLE_SECTIONS",
+           "module_pages", "write_module_pages", "example_files", "check_example_file",
+           "example_page_text", "write_example_pages", "public_bases", "write_if_changed",
+           "drop_stub_toctrees", "no_generated_source", "is_generated"]
 
 #: Folder of the object pages, relative to ``api/`` (the module pages' ``:toctree:``).
 STUBS = "_autosummary"
+#: Folder of the grouped example files, relative to ``api/`` (excluded from the sources).
+EXAMPLES = "examples"
+#: The sections of a grouped example file, in order (Basic Examples and Possible Issues required).
+EXAMPLE_SECTIONS = ("Basic Examples", "Options", "Applications", "Properties & Relations",
+                    "Possible Issues")
+REQUIRED_SECTIONS = ("Basic Examples", "Possible Issues")
+
+_FRONT_MATTER = """---
+file_format: mystnb
+kernelspec:
+  name: python3
+  display_name: Python 3
+  language: python
+orphan: true
+---
+"""
 
 _TITLES = {
     "minigluon": "minigluon (top level)",
@@ -43,6 +71,9 @@ _TITLES = {
 def setup_apipages(app: Sphinx) -> None:
     # at config-inited: before Sphinx lists the source files and before autosummary reads them
     app.connect("config-inited", write_module_pages, priority=100)
+    # after autosummary (priority 500) wrote the stubs at builder-inited
+    app.connect("builder-inited", write_example_pages, priority=600)
+    app.connect("autodoc-process-bases", public_bases)
     # before the toctree collector (priority 500) records the autosummary tables' toctrees
     app.connect("doctree-read", drop_stub_toctrees, priority=400)
     app.connect("html-page-context", no_generated_source)
@@ -96,9 +127,106 @@ def write_module_pages(app: Sphinx, config: Any = None) -> None:
     # Autosummary writes missing and changed stubs, but never deletes one: the page of a
     # removed object would stay, fail to import and warn.
     stubs = {f"{modname}.{name}" for modname, names in pages.items() for name in names}
-    for old in (api_dir / STUBS).glob("*.rst"):
+    for old in [*(api_dir / STUBS).glob("*.rst"), *(api_dir / STUBS).glob("*.md")]:
         if old.stem not in stubs:
             old.unlink()
+
+
+def example_files(srcdir: Path) -> dict[str, Path]:
+    """Object name -> its grouped example file (``docs/api/examples/<name>.md``)."""
+    return {p.stem: p for p in sorted((srcdir / "api" / EXAMPLES).glob("minigluon.*.md"))}
+
+
+def check_example_file(name: str, text: str) -> list[str]:
+    """What is wrong with a grouped example file (empty when nothing): unknown or misordered
+    section titles, a missing required section, a front matter or title of its own."""
+    problems = []
+    if text.lstrip().startswith("---"):
+        problems.append("has front matter (the page writer adds it)")
+    titles = re.findall(r"^## +(.+?)\s*$", text, re.M)
+    if re.search(r"^# ", text, re.M):
+        problems.append("has a '#' title (the page writer adds the object's name)")
+    unknown = [t for t in titles if t not in EXAMPLE_SECTIONS]
+    if unknown:
+        problems.append(f"unknown sections {unknown}; the sections are {list(EXAMPLE_SECTIONS)}")
+    known = [t for t in titles if t in EXAMPLE_SECTIONS]
+    if known != sorted(known, key=EXAMPLE_SECTIONS.index):
+        problems.append(f"sections out of order {known}")
+    missing = [t for t in REQUIRED_SECTIONS if t not in titles]
+    if missing:
+        problems.append(f"missing sections {missing}")
+    return problems
+
+
+def _members(obj: Any) -> list[tuple[str, str]]:
+    """(directive, member name) for the public members a class defines itself, in autodoc's
+    default (alphabetical) order: what ``autoclass :members:`` would show."""
+    out = []
+    for member, value in sorted(vars(obj).items()):
+        if member.startswith("_"):
+            continue
+        raw = value.__func__ if isinstance(value, classmethod | staticmethod) else value
+        if not getattr(raw, "__doc__", None):
+            continue
+        if isinstance(value, property):
+            out.append(("autoproperty", member))
+        elif callable(raw):
+            out.append(("automethod", member))
+        else:
+            out.append(("autoattribute", member))
+    return out
+
+
+def example_page_text(name: str, obj: Any, kind: str, examples: str) -> str:
+    """The MyST-NB page of an object with grouped examples: title, description, examples,
+    members."""
+    module, _, leaf = name.rpartition(".")
+    directive = "autoclass" if kind == "class" else "autofunction"
+    options = "   :show-inheritance:\n" if kind == "class" else ""
+    lines = [_FRONT_MATTER, f"# {name}", "", "```{eval-rst}", f".. currentmodule:: {module}", "",
+             f".. {directive}:: {leaf}", options.rstrip("\n"), "```", "", examples.strip(), ""]
+    members = _members(obj) if kind == "class" else []
+    if members:
+        lines += ["## Members", "", "```{eval-rst}", f".. currentmodule:: {module}", ""]
+        lines += [f".. {d}:: {leaf}.{m}\n" for d, m in members]
+        lines += ["```", ""]
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def write_example_pages(app: Sphinx) -> None:
+    """Replace autosummary's stub by an executed page for each object with grouped examples."""
+    srcdir = Path(app.srcdir)
+    stubs = srcdir / "api" / STUBS
+    objects = {o.name: o for o in public_objects(list(PUBLIC_MODULES))}
+    pages = {f"{m}.{n}" for m, names in module_pages(PUBLIC_MODULES).items() for n in names}
+    files = example_files(srcdir)
+    for name, path in files.items():
+        api = objects.get(name)
+        if api is None or name not in pages:
+            logger.warning(f"{path.name}: no public object {name!r} has an API page",
+                           location=str(path), type="minigluon", subtype="examples")
+            continue
+        text = path.read_text(encoding="utf-8")
+        for problem in check_example_file(name, text):
+            logger.warning(f"{path.name}: {problem}", location=str(path), type="minigluon",
+                           subtype="examples")
+        (stubs / f"{name}.rst").unlink(missing_ok=True)
+        write_if_changed(stubs / f"{name}.md", example_page_text(name, api.obj, api.kind, text))
+    for old in stubs.glob("*.md"):
+        if old.stem not in files:
+            old.unlink()
+
+
+def public_bases(app: Sphinx, name: str, obj: Any, options: Any, bases: list[type]) -> None:
+    """Show a private base class (``_SequentialMixin``) as the public classes it derives from:
+    a reader cannot look up, import or subclass a private name."""
+    shown: list[type] = []
+    for base in bases:
+        if base.__name__.startswith("_"):
+            base = next((b for b in base.__mro__[1:] if not b.__name__.startswith("_")), object)
+        if base not in shown:
+            shown.append(base)
+    bases[:] = [b for b in shown if b is not object] or shown
 
 
 def drop_stub_toctrees(app: Sphinx, doctree: nodes.document) -> None:

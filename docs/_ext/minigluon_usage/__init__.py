@@ -205,7 +205,8 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str)
         return
     places = used_in(app.env)
     for node in placeholders:
-        uses = places.get(node["name"], [])
+        # an object's own grouped examples (api/examples) are on the page already
+        uses = [use for use in places.get(node["name"], []) if use[0] != fromdocname]
         node.replace_self(_list_of(app, fromdocname, uses) if uses else [])
 
 
