@@ -159,3 +159,22 @@ def test_drawing_a_block_leaves_it_unchanged_and_callable() -> None:
     assert all("forward" not in b.__dict__ for _, b in net.named_blocks())
     net.initialize()
     assert net(nd.ones((2, 1, 28, 28))).shape == (2, 10)
+
+
+def test_the_toy_ssd_a_plain_block_with_lists_of_blocks_is_drawn_too() -> None:
+    # ToySSD.forward calls nd operators and keeps its predictors in Sequentials used as
+    # lists (never called): the clusters still come from the blocks that made the ops.
+    from minigluon.gluon.model_zoo.ssd import ToySSD
+
+    with NameManager():
+        net = ToySSD(2, prefix="toy_")
+        source = viz.plot_network(net, shape={"data": (1, 3, 64, 64)}, depth=1).source
+    clusters = [name for _, name in _clusters(source)]
+    assert clusters[0] == "cluster_toy" and len(clusters) == 5, clusters
+    for path in ["downsamples", "class_preds", "box_preds"]:
+        info = next(b for p, b in net.named_blocks() if p == path)
+        assert f"subgraph cluster_{info.name} " in source, path
+    # five scales: five anchor ops, five class and five box predictors drawn as boxes
+    assert source.count("MultiBoxPrior") == 5
+    assert sum(line.lstrip().startswith("block_toy_conv") and "[label=" in line
+               and "->" not in line for line in source.splitlines()) == 10
