@@ -53,10 +53,11 @@ extensions = [
 
 templates_path = [str(ROOT / "docs" / "_templates")]  # absolute: autosummary reads it too
 html_static_path = ["docs/_static"]
-# search.js: the search box uses `nox -s serve`'s search API; live.js: Edit/Run on its kernels
-# minigluon-outputs.*: output boxes wrap long lines instead of cutting them off
-html_js_files = ["search.js", "live.js", "minigluon-outputs.js"]
-html_css_files = ["search.css", "live.css", "minigluon-outputs.css"]
+# search.js: the search box uses `nox -s serve`'s search API; live.js: Edit/Run on its kernels;
+# minigluon-outputs.*: output boxes wrap long lines instead of cutting them off;
+# zoom.js: zoom and pan on figures with the class mg-zoom (the network diagrams)
+html_js_files = ["search.js", "live.js", "minigluon-outputs.js", "zoom.js"]
+html_css_files = ["search.css", "live.css", "minigluon-outputs.css", "zoom.css"]
 # api/examples: the grouped examples, pages only inside their object's page (minigluon_apipages)
 exclude_patterns = ["_build", "_templates", "_ext", "**.ipynb_checkpoints", "jupyter_execute",
                     "api/examples"]
