@@ -66,7 +66,29 @@ def test_parameterdict_load_restore_prefix_strips_in_the_first_line(tmp_path) ->
     msg = str(err.value)
     assert msg.startswith(f"Parameter 'b' is missing in {path}, which contains parameters: "
                           "'w', 'c', 'keep'.")
-    _all_three_reported(msg)
+    assert "missing in file: 'net_b'" in msg
+    assert "unexpected in file: 'c'" in msg  # as the file names it (no restore_prefix)
+    assert "shape mismatch: 'net_w': network (2, 3), file (2, 4)" in msg
+
+
+def test_a_name_without_the_restore_prefix_is_not_cut(tmp_path) -> None:
+    # MXNet cuts len(prefix) characters off: Sequential.load_parameters of a lone Dense's
+    # file (a legacy load, restore_prefix 'sequential0_') said "Parameter 't' is missing"
+    with NameManager():
+        dense = nn.Dense(3, in_units=2)
+        dense.initialize()
+        path = str(tmp_path / "dense.params")
+        dense.save_parameters(path)
+        net = nn.Sequential()
+        net.add(nn.Dense(3, in_units=2))
+        net.initialize()
+    with pytest.raises(MismatchError) as err:
+        net.load_parameters(path)
+    msg = str(err.value)
+    assert msg.startswith(f"Parameter 'dense1_weight' is missing in {path}, which contains "
+                          "parameters: 'weight', 'bias'.")
+    assert "missing in file: 'dense1_weight' (closest in file: ['weight'])" in msg
+    assert "unexpected in file: 'weight' (closest in network: ['dense1_weight'])" in msg
 
 
 def test_flags_silence_their_own_kind_but_shapes_are_always_checked(tmp_path) -> None:

@@ -85,7 +85,8 @@ def load_arrays(params: Mapping[str, Any], arrays: Mapping[str, np.ndarray], *,
         raise MismatchError(
             _first_line(missing, extra, bad, params, arrays, filename, full_names,
                         restore_prefix)
-            + _report(missing, extra, bad, params, arrays, "file" if filename else "dict"))
+            + _report(missing, extra, bad, params, arrays, "file" if filename else "dict",
+                      restore_prefix))
     for name, value in arrays.items():
         p = params.get(name)
         if p is None:
@@ -105,9 +106,11 @@ def _first_line(missing: list, extra: list, bad: list, params: Mapping[str, Any]
                 arrays: Mapping[str, np.ndarray], filename: str | None, full_names: bool,
                 prefix: str) -> str:
     """MXNet's message for the first problem (users search for these texts)."""
+    # MXNet cuts len(prefix) characters off every name, also off a name that does not start
+    # with the prefix ('dense1_weight' became 't'); removeprefix says the same when it does
     if missing and full_names:
-        in_file = _brief_print_list([k[len(prefix):] for k in arrays])
-        return (f"Parameter '{missing[0][len(prefix):]}' is missing in "
+        in_file = _brief_print_list([k.removeprefix(prefix) for k in arrays])
+        return (f"Parameter '{missing[0].removeprefix(prefix)}' is missing in "
                 f"{filename or 'param_dict'}, which contains parameters: {in_file}. "
                 + _NAMING_HINT)
     if missing:
@@ -116,7 +119,7 @@ def _first_line(missing: list, extra: list, bad: list, params: Mapping[str, Any]
                 "ignore missing parameters.")
     if extra:
         source = f"file '{filename}'" if filename else "param_dict"
-        name = extra[0][len(prefix):] if full_names else extra[0]
+        name = extra[0].removeprefix(prefix) if full_names else extra[0]
         return (f"Parameter '{name}' loaded from {source} is not present in ParameterDict, "
                 f"which contains parameters {_brief_print_list(list(params))}. Set "
                 "ignore_extra=True to ignore. ")
@@ -126,16 +129,18 @@ def _first_line(missing: list, extra: list, bad: list, params: Mapping[str, Any]
 
 
 def _report(missing: list, extra: list, bad: list, params: Mapping[str, Any],
-            arrays: Mapping[str, np.ndarray], where: str) -> str:
-    """All differences at once, each with the closest names on the other side."""
+            arrays: Mapping[str, np.ndarray], where: str, prefix: str = "") -> str:
+    """All differences at once, each with the closest names on the other side (a name of the
+    file as the file writes it: without the ``restore_prefix`` the loader put before it)."""
     lines = []
     for n in missing:
-        close = difflib.get_close_matches(n, list(arrays), n=2, cutoff=0.5)
+        close = [k.removeprefix(prefix)
+                 for k in difflib.get_close_matches(n, list(arrays), n=2, cutoff=0.5)]
         lines.append(f"  missing in {where}: {n!r}"
                      + (f" (closest in {where}: {close})" if close else ""))
     for n in extra:
         close = difflib.get_close_matches(n, list(params), n=2, cutoff=0.5)
-        lines.append(f"  unexpected in {where}: {n!r}"
+        lines.append(f"  unexpected in {where}: {n.removeprefix(prefix)!r}"
                      + (f" (closest in network: {close})" if close else ""))
     for n in bad:
         lines.append(f"  shape mismatch: {n!r}: network {params[n].shape}, {where} "
