@@ -69,6 +69,7 @@ from decimal import Decimal
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -111,9 +112,12 @@ _QUANTITY = re.compile(
 _WORD_BEFORE = re.compile(r"([\w§-]+)\W*$")
 
 #: Nodes whose text is code, markup or machine output, not prose.
+# addnodes.desc: an object's description that autodoc wrote from its docstring (an API page
+# with grouped examples is executed too); a docstring's numbers are defaults ("Uniform(0.07)")
+# and formulas, checked by its own Examples, not measurements of the page
 _NOT_PROSE = (nodes.literal_block, nodes.literal, nodes.doctest_block, nodes.math,
               nodes.math_block, nodes.raw, nodes.comment, nodes.substitution_definition,
-              nodes.system_message, nodes.docinfo, nodes.target)
+              nodes.system_message, nodes.docinfo, nodes.target, addnodes.desc)
 _GLUED = ("pasted-text", "pasted-inline", "pasted-math")
 
 
