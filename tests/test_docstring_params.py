@@ -25,19 +25,11 @@ NOT_YET_DONE = (
     "minigluon.symbol.Group",  # 1
     "minigluon.symbol.Variable",  # 8
     "minigluon.symbol.load",  # 2 (load, load_json)
-    "minigluon.model.BatchEndParam",  # 4
-    "minigluon.name",  # 5
     "minigluon.viz",  # 7 (viz.py belongs to the diagram work of issue 16)
     "minigluon.gluon.utils",  # 16
     "minigluon.gluon.data.Dataset",  # 7
-    "minigluon.gluon.model_zoo.vision.get_lenet",  # 1
-    "minigluon.gluon.model_zoo.ssd.flatten_prediction",  # 1
-    "minigluon.gluon.model_zoo.ssd.concat_predictions",  # 1
     "minigluon.optimizer",  # 32
     "minigluon.metric",  # 41
-    "minigluon.context",  # 3
-    "minigluon.base.NotImplementedForSymbol",  # 2
-    "minigluon.test_utils.rand_shape",  # 7
 )
 
 
