@@ -26,8 +26,6 @@ NOT_YET_DONE = (
     "minigluon.symbol.Variable",  # 8
     "minigluon.symbol.load",  # 2 (load, load_json)
     "minigluon.viz",  # 7 (viz.py belongs to the diagram work of issue 16)
-    "minigluon.gluon.utils",  # 16
-    "minigluon.gluon.data.Dataset",  # 7
     "minigluon.optimizer",  # 32
     "minigluon.metric",  # 41
 )
