@@ -96,6 +96,13 @@ class ShapeError(MXNetError, ValueError):
 class NotImplementedForSymbol(MXNetError):  # noqa: N818 - MXNet's name
     """Raised for NDArray-only operations (``bool()``, in-place ops) applied to a Symbol.
 
+    Parameters
+    ----------
+    function : callable or str
+        The operation that was called; the message shows its ``__name__`` (or the string itself).
+    alias : str, optional
+        The operator's Python spelling (``"bool"``, ``"+="``), added to the message when given.
+
     See Also
     --------
     MXNetError

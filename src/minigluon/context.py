@@ -115,6 +115,11 @@ class Context:
 def cpu(device_id: int = 0) -> Context:
     """The CPU context.
 
+    Parameters
+    ----------
+    device_id : int, default 0
+        The device number, kept in the context (there is one CPU here, so it changes nothing else).
+
     See Also
     --------
     gpu, cpu_pinned, Context
@@ -131,6 +136,11 @@ def cpu(device_id: int = 0) -> Context:
 def cpu_pinned(device_id: int = 0) -> Context:
     """Pinned CPU memory (the same as :func:`cpu` here).
 
+    Parameters
+    ----------
+    device_id : int, default 0
+        The device number, kept in the context.
+
     See Also
     --------
     cpu
@@ -146,6 +156,11 @@ def cpu_pinned(device_id: int = 0) -> Context:
 
 def gpu(device_id: int = 0) -> Context:
     """A GPU context. It can be named, but arrays cannot be placed on it (no GPU here).
+
+    Parameters
+    ----------
+    device_id : int, default 0
+        The GPU number.
 
     See Also
     --------

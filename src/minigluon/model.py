@@ -20,6 +20,19 @@ __all__ = ["BatchEndParam", "save_checkpoint", "load_checkpoint", "load_params"]
 BatchEndParam = namedtuple("BatchEndParam", ["epoch", "nbatch", "eval_metric", "locals"])
 BatchEndParam.__doc__ = """What a batch-end callback receives: epoch, batch number, metric, locals.
 
+Parameters
+----------
+epoch : int
+    The current epoch, counted from 0.
+nbatch : int
+    The index in this epoch of the batch just done, counted from 0.
+eval_metric : EvalMetric or None
+    The metric, already updated with this batch (the training metric in ``Module.fit``, the
+    evaluation metric in ``Module.score``).
+locals : dict or None
+    The local variables of the loop that made the call (``locals()`` of ``fit`` or
+    ``score``), for callbacks that need more.
+
 See Also
 --------
 minigluon.callback.Speedometer

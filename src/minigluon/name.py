@@ -49,6 +49,14 @@ class NameManager:
     def get(self, name: str | None, hint: str) -> str:
         """``name`` if given, else ``hint`` followed by the next counter value.
 
+        Parameters
+        ----------
+        name : str or None
+            A name the user gave; returned unchanged when not empty.
+        hint : str
+            The base of the automatic name (usually the operator or layer kind), numbered by a
+            counter kept per hint.
+
         See Also
         --------
         current, Prefix.get
@@ -95,6 +103,11 @@ class NameManager:
 class Prefix(NameManager):
     """A name manager that puts ``prefix`` in front of every name it hands out.
 
+    Parameters
+    ----------
+    prefix : str
+        Put in front of every name this manager returns.
+
     See Also
     --------
     NameManager
@@ -114,6 +127,14 @@ class Prefix(NameManager):
 
     def get(self, name: str | None, hint: str) -> str:
         """``prefix`` + the name :meth:`NameManager.get` would give.
+
+        Parameters
+        ----------
+        name : str or None
+            A name the user gave; used (after the prefix) instead of the automatic one when not
+            empty.
+        hint : str
+            The base of the automatic name, numbered by a counter kept per hint.
 
         See Also
         --------

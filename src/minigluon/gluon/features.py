@@ -38,6 +38,11 @@ def get_graph_node_names(net: Any) -> list[str]:
 
     ``''`` is the whole network.
 
+    Parameters
+    ----------
+    net : HybridBlock
+        The network, traced with one input to find the blocks it calls.
+
     See Also
     --------
     create_feature_extractor, minigluon.gluon.Block.named_blocks

@@ -38,6 +38,14 @@ class HookHandle:
     def attach(self, hooks_dict: dict, hook: Callable) -> None:
         """Add ``hook`` to ``hooks_dict`` (done by ``register_forward_hook``).
 
+        Parameters
+        ----------
+        hooks_dict : dict
+            The block's hooks, keyed by handle id; the handle keeps it to remove the hook on
+            :meth:`detach`.
+        hook : callable
+            The hook to add.
+
         See Also
         --------
         HookHandle.detach, minigluon.gluon.Block.register_forward_hook

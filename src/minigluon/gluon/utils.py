@@ -34,6 +34,18 @@ def split_data(data: NDArray, num_slice: int, batch_axis: int = 0,
     (as ``numpy.array_split``); with ``even_split=True`` a size that ``num_slice`` does not
     divide is an error.
 
+    Parameters
+    ----------
+    data : NDArray
+        The batch to split.
+    num_slice : int
+        The number of parts; at most ``data.shape[batch_axis]``.
+    batch_axis : int, default 0
+        The axis to split along.
+    even_split : bool, default True
+        Require equal parts (an error when ``num_slice`` does not divide the size); False allows
+        parts that differ by one.
+
     See Also
     --------
     split_and_load : Split and place each part on its device.
@@ -68,6 +80,18 @@ def split_and_load(data: Any, ctx_list: Sequence, batch_axis: int = 0,
                    even_split: bool = True) -> list[NDArray]:
     """Split a batch into one part per context (one part here: the CPU is the only device).
 
+    Parameters
+    ----------
+    data : NDArray or array_like
+        The batch; anything else is first made an NDArray.
+    ctx_list : sequence of Context
+        One context per part; each must be a CPU context here. With one context the whole batch is
+        returned as the only part.
+    batch_axis : int, default 0
+        The axis to split along.
+    even_split : bool, default True
+        Require equal parts (see :func:`split_data`).
+
     See Also
     --------
     split_data, minigluon.gluon.data.DataLoader
@@ -94,6 +118,15 @@ def clip_global_norm(arrays: Sequence[NDArray], max_norm: float,
     """Scale ``arrays`` in place so that their joint L2 norm is at most ``max_norm``.
 
     Returns the norm before clipping.
+
+    Parameters
+    ----------
+    arrays : sequence of NDArray
+        The arrays (usually gradients), scaled in place; must not be empty.
+    max_norm : float
+        The largest joint L2 norm left after clipping.
+    check_isfinite : bool, default True
+        Warn when the norm is NaN or infinite (the scaling is then undefined).
 
     See Also
     --------
@@ -127,6 +160,13 @@ def clip_global_norm(arrays: Sequence[NDArray], max_norm: float,
 
 def check_sha1(filename: str, sha1_hash: str) -> bool:
     """Whether the file's SHA-1 equals ``sha1_hash``.
+
+    Parameters
+    ----------
+    filename : str
+        Path of the file to hash.
+    sha1_hash : str
+        The expected SHA-1, as 40 lowercase hex digits.
 
     See Also
     --------

@@ -122,6 +122,13 @@ def _as_2d(a: np.ndarray) -> np.ndarray:
 class MAE(EvalMetric):
     """Mean absolute error, averaged per batch: each update adds ``mean(|label - pred|)``.
 
+    Parameters
+    ----------
+    name : str, default 'mae'
+        Name of the metric in ``get()``.
+    output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
+
     See Also
     --------
     MSE, RMSE
@@ -148,6 +155,13 @@ class MAE(EvalMetric):
 class MSE(EvalMetric):
     """Mean squared error, averaged per batch: each update adds ``mean((label - pred)**2)``.
 
+    Parameters
+    ----------
+    name : str, default 'mse'
+        Name of the metric in ``get()``.
+    output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
+
     See Also
     --------
     RMSE, MAE
@@ -173,6 +187,13 @@ class MSE(EvalMetric):
 @register
 class RMSE(EvalMetric):
     """Root mean squared error, averaged per batch: each update adds ``sqrt(MSE of batch)``.
+
+    Parameters
+    ----------
+    name : str, default 'rmse'
+        Name of the metric in ``get()``.
+    output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
 
     See Also
     --------
@@ -360,6 +381,13 @@ class Perplexity(EvalMetric):
 class Loss(EvalMetric):
     """Mean of the given loss values (labels are ignored): ``sum(losses) / count``.
 
+    Parameters
+    ----------
+    name : str, default 'loss'
+        Name of the metric in ``get()``.
+    output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
+
     See Also
     --------
     minigluon.gluon.loss.Loss : Computes the losses this averages.
@@ -380,6 +408,13 @@ class Loss(EvalMetric):
 
     def update(self, _: Any, preds: Any) -> None:
         """Add losses: ``preds`` is an array or a list of arrays; the labels are ignored.
+
+        Parameters
+        ----------
+        _ : NDArray, list of NDArray or None
+            The labels, ignored (the predictions are the losses).
+        preds : NDArray or list of NDArray
+            The loss values; each element counts as one instance.
 
         See Also
         --------
@@ -407,6 +442,13 @@ class Loss(EvalMetric):
 class Torch(Loss):
     """A :class:`Loss` named ``'torch'`` (kept for MXNet's Torch plugin users).
 
+    Parameters
+    ----------
+    name : str, default 'torch'
+        Name of the metric in ``get()``.
+    output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
+
     See Also
     --------
     Loss, Caffe
@@ -428,6 +470,13 @@ class Torch(Loss):
 @register
 class Caffe(Loss):
     """A :class:`Loss` named ``'caffe'`` (kept for MXNet's Caffe plugin users).
+
+    Parameters
+    ----------
+    name : str, default 'caffe'
+        Name of the metric in ``get()``.
+    output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
 
     See Also
     --------

@@ -28,6 +28,8 @@ class CustomMetric(EvalMetric):
         Defaults to ``'custom(<feval name>)'``.
     allow_extra_outputs : bool, default False
         Allow more predictions than labels (extra ones are ignored).
+    output_names, label_names : list of str, optional
+        Names of the outputs and labels ``update_dict`` uses; None uses all.
 
     See Also
     --------
@@ -57,6 +59,12 @@ class CustomMetric(EvalMetric):
 
     def update(self, labels: Any, preds: Any) -> None:
         """Add a batch, calling ``feval`` on each label/prediction pair.
+
+        Parameters
+        ----------
+        labels, preds : NDArray or list of NDArray
+            One array, or equally long lists (unless ``allow_extra_outputs``); ``feval`` gets each
+            pair as numpy arrays and returns a value or a ``(sum, count)`` pair.
 
         See Also
         --------
@@ -103,6 +111,16 @@ class CustomMetric(EvalMetric):
 def np(numpy_feval: Callable, name: str | None = None,
        allow_extra_outputs: bool = False) -> CustomMetric:
     """Make a :class:`CustomMetric` from a function of numpy arrays (MXNet's ``metric.np``).
+
+    Parameters
+    ----------
+    numpy_feval : callable
+        Called as ``numpy_feval(label, pred)`` with numpy arrays; returns the batch's value
+        or a ``(sum, count)`` pair.
+    name : str, optional
+        Name of the metric in ``get()``; defaults to ``numpy_feval``'s name.
+    allow_extra_outputs : bool, default False
+        Allow more predictions than labels (extra ones are ignored).
 
     See Also
     --------
@@ -159,6 +177,12 @@ class CompositeEvalMetric(EvalMetric):
     def add(self, metric: Any) -> None:
         """Add a child metric (an EvalMetric, or anything :func:`create` accepts).
 
+        Parameters
+        ----------
+        metric : EvalMetric, str or callable
+            The child metric, or what :func:`create` makes one from (a registered name, a function
+            of numpy arrays).
+
         See Also
         --------
         CompositeEvalMetric.get_metric, create
@@ -175,6 +199,11 @@ class CompositeEvalMetric(EvalMetric):
 
     def get_metric(self, index: int) -> EvalMetric:
         """The child metric at ``index``.
+
+        Parameters
+        ----------
+        index : int
+            The child's position, in the order the metrics were given or added.
 
         See Also
         --------
@@ -194,6 +223,12 @@ class CompositeEvalMetric(EvalMetric):
 
     def update_dict(self, labels: dict, preds: dict) -> None:
         """Update every child from dicts of named labels and outputs.
+
+        Parameters
+        ----------
+        labels, preds : dict of str to NDArray
+            Labels and outputs by name; this metric's ``label_names`` / ``output_names`` (when set)
+            choose which ones the children see.
 
         See Also
         --------
@@ -216,6 +251,11 @@ class CompositeEvalMetric(EvalMetric):
 
     def update(self, labels: Any, preds: Any) -> None:
         """Update every child metric.
+
+        Parameters
+        ----------
+        labels, preds : NDArray or list of NDArray
+            Passed to every child's :meth:`EvalMetric.update`.
 
         See Also
         --------

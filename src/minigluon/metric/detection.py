@@ -302,6 +302,16 @@ class VOCMApMetric(EvalMetric):
 class VOC07MApMetric(VOCMApMetric):
     """:class:`VOCMApMetric` with the PASCAL VOC 2007 11-point AP (gluon-cv's class name).
 
+    Parameters
+    ----------
+    iou_thresh : float, default 0.5
+        A detection matches a ground-truth box of its class when their IoU is at least this.
+    class_names : list of str, optional
+        If given, :meth:`get` returns the AP of each class followed by the mAP.
+    integer_coords : bool, default False
+        Boxes are inclusive integer pixel indices (VOC annotation files); leave False for normalized
+        coordinates. See :class:`VOCMApMetric`.
+
     See Also
     --------
     VOCMApMetric

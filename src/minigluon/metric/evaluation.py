@@ -22,6 +22,11 @@ _REGISTRY: dict[str, type] = {}
 def register(klass: type) -> type:
     """Register a metric class under its lowercase class name, for :func:`create`.
 
+    Parameters
+    ----------
+    klass : type
+        The metric class (an :class:`EvalMetric` subclass); returned unchanged.
+
     See Also
     --------
     create, EvalMetric
@@ -166,6 +171,12 @@ class EvalMetric:
     def update_dict(self, label: dict, pred: dict) -> None:
         """Update from dicts of named labels and outputs.
 
+        Parameters
+        ----------
+        label, pred : dict of str to NDArray
+            Labels and outputs by name; the metric's ``label_names`` / ``output_names`` pick them,
+            in that order (all values, in dict order, when None).
+
         See Also
         --------
         EvalMetric.update
@@ -186,6 +197,12 @@ class EvalMetric:
 
     def update(self, labels: Any, preds: Any) -> None:
         """Add a batch: ``labels`` and ``preds`` are arrays or equally long lists of arrays.
+
+        Parameters
+        ----------
+        labels, preds : NDArray or list of NDArray
+            The batch's labels and predictions: one array each, or lists of the same length (paired
+            in order).
 
         See Also
         --------

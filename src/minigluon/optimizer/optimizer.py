@@ -37,6 +37,11 @@ def register(klass: type) -> type:
     Registering a different class under a taken name warns (re-running the same class
     definition, e.g. a notebook cell, does not).
 
+    Parameters
+    ----------
+    klass : type
+        The optimizer class (an :class:`Optimizer` subclass); returned unchanged.
+
     See Also
     --------
     create, Optimizer.create_optimizer, Optimizer
@@ -232,6 +237,11 @@ class Optimizer:
     def create_optimizer(name: str, **kwargs: Any) -> Optimizer:
         """Create a registered optimizer by name; the same as :func:`create`.
 
+        Parameters
+        ----------
+        name : str
+            The registered name (the class name in lowercase, any case accepted).
+
         See Also
         --------
         create, register
@@ -274,6 +284,11 @@ class Optimizer:
     def set_learning_rate(self, lr: float) -> None:
         """Set the learning rate (not allowed when an ``lr_scheduler`` is in charge).
 
+        Parameters
+        ----------
+        lr : float
+            The new learning rate.
+
         See Also
         --------
         Optimizer.learning_rate
@@ -297,6 +312,12 @@ class Optimizer:
     def set_lr_mult(self, args_lr_mult: dict) -> None:
         """Set learning-rate multipliers, by parameter index or name (replaces earlier ones).
 
+        Parameters
+        ----------
+        args_lr_mult : dict of int or str to float
+            Multipliers by parameter index, or by name for names in ``param_idx2name``; they win
+            over ``sym``'s ``__lr_mult__`` attributes.
+
         See Also
         --------
         Optimizer.set_wd_mult
@@ -318,6 +339,12 @@ class Optimizer:
 
         Names from ``param_idx2name`` that do not end in ``_weight`` or ``_gamma`` get 0
         unless given here.
+
+        Parameters
+        ----------
+        args_wd_mult : dict of int or str to float
+            Multipliers by parameter index, or by name for names in ``param_idx2name``; they win
+            over the defaults and ``sym``'s ``__wd_mult__`` attributes.
 
         See Also
         --------
@@ -390,6 +417,13 @@ class Optimizer:
     def create_state(self, index: Any, weight: Any) -> Any:
         """The auxiliary state for one weight (momentum...): None, an NDArray or a tuple.
 
+        Parameters
+        ----------
+        index : int or str
+            The parameter's index.
+        weight : NDArray
+            The parameter; states have its shape and dtype.
+
         See Also
         --------
         Optimizer.update, Optimizer.create_state_multi_precision
@@ -409,6 +443,13 @@ class Optimizer:
 
         With ``multi_precision=True`` and a float16 weight the state is
         ``(weight_float32, create_state(index, weight_float32))``.
+
+        Parameters
+        ----------
+        index : int or str
+            The parameter's index.
+        weight : NDArray
+            The parameter; a float16 one without ``multi_precision`` warns.
 
         See Also
         --------
@@ -473,6 +514,18 @@ class Optimizer:
     def update_multi_precision(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
         """Like :meth:`update`, updating the float32 master copy of a float16 weight.
 
+        Parameters
+        ----------
+        index : int or str, or a list of them
+            The parameter's index; lists update several parameters (then ``weight``, ``grad``,
+            ``state`` are lists).
+        weight : NDArray
+            The parameter, updated in place (from the float32 master copy when there is one).
+        grad : NDArray
+            Its gradient (cast to float32 for the master copy).
+        state : None, NDArray or tuple
+            What :meth:`create_state_multi_precision` returned.
+
         See Also
         --------
         Optimizer.update, Optimizer.create_state_multi_precision
@@ -534,6 +587,12 @@ class Optimizer:
 
     def set_states(self, states: dict) -> None:
         """Restore what :meth:`get_states` returned (settings, counters, scheduler).
+
+        Parameters
+        ----------
+        states : dict
+            A dict from :meth:`get_states`: ``'attrs'`` (the settings, restored as attributes) and
+            ``'lr_scheduler'`` (the scheduler's class and state, or None).
 
         See Also
         --------

@@ -92,6 +92,10 @@ class ccSGD(SGD):  # noqa: N801 (MXNet's name, kept so create('ccsgd') still wor
 
     Parameters
     ----------
+    momentum : float, default 0.0
+        Momentum.
+    lazy_update : bool, default True
+        Accepted for compatibility (sparse gradients are not supported).
     *args, **kwargs
         See :class:`SGD`.
 
@@ -224,8 +228,28 @@ class SGLD(Optimizer):
 
     Parameters
     ----------
-    **kwargs
-        See :class:`Optimizer`.
+    rescale_grad : float, default 1.0
+        Gradient multiplier (a Trainer sets it to ``1 / batch_size``).
+    param_idx2name : dict of int to str, optional
+        Parameter names; parameters whose name does not end in ``_weight`` or ``_gamma`` then
+        get ``wd_mult = 0``.
+    wd : float, default 0.0
+        Weight decay (L2 regularization) coefficient.
+    clip_gradient : float, optional
+        Clip the rescaled gradient to this bound.
+    learning_rate : float, optional
+        Learning rate (0.01 when neither it nor ``lr_scheduler`` is given).
+    lr_scheduler : LRScheduler, optional
+        Learning-rate schedule.
+    sym : Symbol, optional
+        Its variables' ``__lr_mult__`` / ``__wd_mult__`` attributes become per-name
+        multipliers (what ``Module`` passes).
+    begin_num_update : int, default 0
+        Initial update count.
+    multi_precision : bool, default False
+        Keep a float32 master copy of float16 weights.
+    param_dict : dict of int to Parameter, optional
+        Gives each index's ``lr_mult`` / ``wd_mult``.
 
     See Also
     --------

@@ -100,6 +100,11 @@ class Updater:
         per index, and with ``dump_optimizer`` the optimizer's :meth:`Optimizer.get_states`);
         the other keys are ``'<k>'`` or ``'<k>/<i>'`` for the k-th state's arrays.
 
+        Parameters
+        ----------
+        dump_optimizer : bool, default False
+            Also store the optimizer's settings (:meth:`Optimizer.get_states`) in the header.
+
         See Also
         --------
         Updater.get_states, Updater.set_states
@@ -160,6 +165,12 @@ class Updater:
         If the optimizer was saved too, its settings are restored into this updater's
         optimizer (same class) or a new optimizer of the saved class replaces it.
 
+        Parameters
+        ----------
+        states : bytes or dict
+            What :meth:`get_states` (an ``.npz`` archive as bytes) or :meth:`state_dict` returned.
+            MXNet's pickled states are not read.
+
         See Also
         --------
         Updater.get_states, Updater.state_dict
@@ -201,6 +212,13 @@ class Updater:
     def sync_state_context(self, state: Any, context: Any) -> Any:
         """Return ``state`` on ``context`` (a no-op: the CPU is the only device).
 
+        Parameters
+        ----------
+        state : None, NDArray or tuple
+            An optimizer state.
+        context : Context
+            The device to move it to.
+
         See Also
         --------
         Updater.set_states
@@ -218,6 +236,11 @@ class Updater:
 
 def get_updater(optimizer: Optimizer) -> Updater:
     """An :class:`Updater` for ``optimizer``: ``updater(index, grad, weight)``.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+        Performs the updates; the updater keeps one state per index for it.
 
     See Also
     --------

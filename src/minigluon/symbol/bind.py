@@ -69,6 +69,23 @@ class Executor:
     Made by :meth:`Symbol.bind` (arrays given) or :meth:`Symbol.simple_bind` (arrays
     allocated from shapes); not constructed directly.
 
+    Parameters
+    ----------
+    symbol : Symbol
+        The graph to run.
+    ctx : Context
+        Accepted for MXNet compatibility (one CPU device).
+    args : list or dict of NDArray
+        One array per argument (``list_arguments`` order, or by name); used in place, not copied.
+    args_grad : list or dict of NDArray, optional
+        Arrays receiving the gradients; arguments without one get none.
+    grad_req : {'write', 'add', 'null'}, list or dict, default 'write'
+        How gradients are stored: overwrite, accumulate, or not at all (one for all, one per
+        argument, or by name, missing names meaning 'null').
+    aux_states : list or dict of NDArray, optional
+        One array per auxiliary state (BatchNorm's moving statistics); required when the graph has
+        any.
+
     See Also
     --------
     minigluon.symbol.Symbol.bind, minigluon.symbol.Symbol.simple_bind
@@ -544,6 +561,8 @@ def symbol_simple_bind(self: Any, ctx: Any, grad_req: Any = "write", type_dict: 
         Arrays by name to reuse (same shape); new arrays are added to it.
     **kwargs : tuple
         Input shapes by name.
+    stype_dict, group2ctx, shared_arg_names : optional
+        Accepted for MXNet compatibility (ignored: dense arrays on one device).
 
     Returns
     -------

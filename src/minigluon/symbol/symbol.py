@@ -38,6 +38,12 @@ class Symbol:
     with ``list_arguments``, ``list_outputs``, ``get_internals``, ``infer_shape``; run it with
     ``eval`` or wrap it in a ``gluon.SymbolBlock``.
 
+    Parameters
+    ----------
+    outputs : list of (node, int)
+        The graph entries this symbol stands for: a node and the index of one of its outputs.
+        Symbols are made by ``sym.var``, the ops and :func:`Group`, not by calling this directly.
+
     See Also
     --------
     Variable, Group, load
@@ -220,6 +226,11 @@ class Symbol:
     def attr(self, key: str) -> str | None:
         """A string attribute of this symbol's node (MXNet stores attributes as strings).
 
+        Parameters
+        ----------
+        key : str
+            The attribute name, such as ``'__shape__'`` or ``'lr_mult'``.
+
         See Also
         --------
         list_attr, attr_dict
@@ -236,6 +247,12 @@ class Symbol:
         """All attributes of this symbol's node, as strings.
 
         Hidden keys (``lr_mult``, ``wd_mult``, ...) appear both as ``key`` and ``__key__``.
+
+        Parameters
+        ----------
+        recursive : bool, default False
+            Deprecated, as in MXNet: True raises ``DeprecationWarning`` (use :meth:`attr_dict` for
+            the whole graph).
 
         See Also
         --------
@@ -595,6 +612,24 @@ def var(name: str, attr: dict | None = None, shape: Any = None, lr_mult: float |
         stype: str | None = None, **kwargs: Any) -> Symbol:
     """A placeholder variable (graph input or parameter).
 
+    Parameters
+    ----------
+    name : str
+        The variable's name; values and shapes are given by it (``y.eval(x=...)``,
+        ``y.infer_shape(x=...)``).
+    attr : dict of str to str, optional
+        Extra attributes; they win over the current :class:`AttrScope`'s.
+    shape : tuple of int, optional
+        The shape, stored as ``__shape__`` (0 marks an unknown size) and used by ``infer_shape``.
+    lr_mult, wd_mult : float, optional
+        Learning-rate and weight-decay multipliers for the parameter this variable stands for.
+    dtype : str or numpy.dtype, optional
+        The data type, stored as ``__dtype__``.
+    init : Initializer or str, optional
+        How to initialize the parameter, stored as ``__init__`` (an Initializer as its JSON string).
+    stype : str, optional
+        The storage type, stored as ``__storage_type__`` (only ``'default'`` arrays exist here).
+
     See Also
     --------
     Symbol, Group
@@ -638,6 +673,11 @@ Variable = var
 def Group(symbols: list[Symbol]) -> Symbol:
     """One Symbol whose outputs are the outputs of ``symbols``.
 
+    Parameters
+    ----------
+    symbols : list of Symbol
+        The symbols whose outputs, in order, make up the group; must not be empty.
+
     See Also
     --------
     Symbol.get_internals, Symbol.list_outputs
@@ -677,6 +717,13 @@ def _tojson(self: Symbol) -> str:
 def _save(self: Symbol, fname: str, remove_amp_cast: bool = True) -> None:
     """Write :meth:`tojson` to ``fname``.
 
+    Parameters
+    ----------
+    fname : str
+        Path of the JSON file to write.
+    remove_amp_cast : bool, default True
+        Accepted for MXNet compatibility (there are no AMP casts to remove).
+
     See Also
     --------
     tojson, load
@@ -697,6 +744,11 @@ def _save(self: Symbol, fname: str, remove_amp_cast: bool = True) -> None:
 
 def _eval(self: Symbol, ctx: Any = None, **kwargs: Any) -> list:
     """Run the graph on NDArrays given by input name; returns a list of outputs.
+
+    Parameters
+    ----------
+    ctx : Context, optional
+        Accepted for MXNet compatibility (one CPU device).
 
     See Also
     --------
@@ -731,6 +783,11 @@ Symbol.eval = _eval  # type: ignore[attr-defined]
 def load_json(json_str: str) -> Symbol:
     """The Symbol described by a JSON string (from :meth:`Symbol.tojson`).
 
+    Parameters
+    ----------
+    json_str : str
+        The graph as JSON, in MXNet's format.
+
     See Also
     --------
     load, Symbol.tojson
@@ -747,6 +804,11 @@ def load_json(json_str: str) -> Symbol:
 
 def load(fname: str) -> Symbol:
     """The Symbol saved in ``fname`` by :meth:`Symbol.save` or ``HybridBlock.export``.
+
+    Parameters
+    ----------
+    fname : str
+        Path of the JSON file.
 
     See Also
     --------

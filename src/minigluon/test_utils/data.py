@@ -66,6 +66,13 @@ def rand_shape_2d(dim0: int = 10, dim1: int = 10, allow_zero_size: bool = False
                   ) -> tuple[int, int]:
     """A random 2-D shape with ``1 <= shape[i] <= dim_i`` (0 allowed if ``allow_zero_size``).
 
+    Parameters
+    ----------
+    dim0, dim1 : int, default 10
+        The largest size of each axis.
+    allow_zero_size : bool, default False
+        Let an axis have size 0 (the smallest size is 1 otherwise).
+
     See Also
     --------
     rand_shape_3d, rand_ndarray
@@ -85,6 +92,13 @@ def rand_shape_2d(dim0: int = 10, dim1: int = 10, allow_zero_size: bool = False
 def rand_shape_3d(dim0: int = 10, dim1: int = 10, dim2: int = 10, allow_zero_size: bool = False
                   ) -> tuple[int, int, int]:
     """A random 3-D shape with ``1 <= shape[i] <= dim_i`` (0 allowed if ``allow_zero_size``).
+
+    Parameters
+    ----------
+    dim0, dim1, dim2 : int, default 10
+        The largest size of each axis.
+    allow_zero_size : bool, default False
+        Let an axis have size 0 (the smallest size is 1 otherwise).
 
     See Also
     --------

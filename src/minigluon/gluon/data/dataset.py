@@ -51,6 +51,11 @@ class Dataset:
     def filter(self, fn: Callable[[Any], bool]) -> Dataset:
         """The samples for which ``fn(sample)`` is true (indices computed now).
 
+        Parameters
+        ----------
+        fn : callable
+            Called on each sample; the samples for which it returns a true value are kept.
+
         See Also
         --------
         Dataset.take, Dataset.sample, FilterSampler
@@ -65,6 +70,13 @@ class Dataset:
 
     def shard(self, num_shards: int, index: int) -> Dataset:
         """The ``index``-th of ``num_shards`` contiguous parts (sizes differ by at most 1).
+
+        Parameters
+        ----------
+        num_shards : int
+            The number of parts, at least 1.
+        index : int
+            Which part, from 0 to ``num_shards - 1``.
 
         See Also
         --------
@@ -90,6 +102,11 @@ class Dataset:
     def take(self, count: int | None) -> Dataset:
         """The first ``count`` samples (all of them if ``count`` is None or too large).
 
+        Parameters
+        ----------
+        count : int or None
+            The number of samples to keep from the start.
+
         See Also
         --------
         Dataset.shard, Dataset.filter
@@ -106,6 +123,11 @@ class Dataset:
 
     def sample(self, sampler: Sampler) -> Dataset:
         """The samples at the indices ``sampler`` yields.
+
+        Parameters
+        ----------
+        sampler : Sampler
+            Yields the indices of the samples to keep, in the order given.
 
         See Also
         --------
@@ -157,6 +179,15 @@ class Dataset:
 
     def transform_first(self, fn: Callable, lazy: bool = True) -> Dataset:
         """Each sample with only its first element transformed (e.g. the image, not the label).
+
+        Parameters
+        ----------
+        fn : callable
+            Applied to the first element of each sample (to the whole sample when it is not a
+            tuple).
+        lazy : bool, default True
+            Transform on access (needed for random transforms); False transforms every sample now
+            and keeps the results.
 
         See Also
         --------

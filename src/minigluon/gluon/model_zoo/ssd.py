@@ -161,6 +161,11 @@ def flatten_prediction(pred: Any) -> Any:
     The transpose puts the values of one position (all its anchors) next to each other, the
     layout ``MultiBoxPrior`` and ``MultiBoxTarget`` use.
 
+    Parameters
+    ----------
+    pred : NDArray
+        A predictor's output, of shape ``(N, C, H, W)``.
+
     See Also
     --------
     concat_predictions, class_predictor, box_predictor
@@ -177,6 +182,11 @@ def flatten_prediction(pred: Any) -> Any:
 
 def concat_predictions(preds: Sequence[Any]) -> Any:
     """Join flattened predictions of several scales along axis 1.
+
+    Parameters
+    ----------
+    preds : sequence of NDArray
+        Flattened predictions ``(N, k_i)``, one per scale; all have the same ``N``.
 
     See Also
     --------

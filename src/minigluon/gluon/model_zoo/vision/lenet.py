@@ -78,6 +78,11 @@ class LeNet(HybridBlock):
 def get_lenet(classes: int = 10, **kwargs: Any) -> LeNet:
     """A :class:`LeNet` with ``classes`` outputs (``pretrained`` weights are not available).
 
+    Parameters
+    ----------
+    classes : int, default 10
+        The number of outputs of the last Dense layer.
+
     See Also
     --------
     LeNet, get_model
