@@ -465,7 +465,8 @@ def _node_vjp(node: Node, gs: list, create_graph: bool) -> Sequence[Any]:
     if not op.higher_order:
         raise MXNetError(
             f"create_graph=True: the gradient of '{op.name}' cannot itself be differentiated "
-            "yet (only elementwise ops support higher-order gradients)"
+            "yet (its backward is not written with differentiable ops; elementwise math, dot, "
+            "softmax, reductions and shape ops support higher-order gradients)"
         )
     # Recompute the outputs from the input arrays so that they are on the new tape.
     outs = invoke(op, node.in_arrays, dict(node.attrs))
