@@ -87,7 +87,9 @@ def plot_network(symbol: Symbol | Any, title: str = "plot", save_format: str = "
     symbol : Symbol or Block
         The graph (``net(sym.var('data'))``), or the network itself for clusters by block.
     title : str, default 'plot'
+        Name of the Graphviz graph: the file name ``.render()`` writes (``plot.pdf``).
     save_format : str, default 'pdf'
+        Format ``.render()`` writes: any Graphviz output format ('pdf', 'svg', 'png', ...).
     shape : dict of str to tuple, optional
         Input shapes, e.g. ``{'data': (1, 1, 28, 28)}``.
     dtype : optional
@@ -274,6 +276,18 @@ def _cluster_id(info: BlockInfo, used: set[str]) -> str:
 def print_summary(symbol: Symbol, shape: dict | None = None, line_length: int = 120,
                   positions: tuple = (0.44, 0.64, 0.74, 1.0)) -> None:
     """Print one row per op: name and type, output shape, parameter count, inputs.
+
+    Parameters
+    ----------
+    symbol : Symbol
+        The network's graph, e.g. ``net(sym.var('data'))`` for a HybridBlock ``net``.
+    shape : dict of str to tuple, optional
+        Input shapes by variable name (``{'data': (1, 8)}``); with them each row shows its
+        output shape and each layer its parameter count (without them: no shapes, counts 0).
+    line_length : int, default 120
+        Width of the table in characters.
+    positions : tuple of float, default (0.44, 0.64, 0.74, 1.0)
+        Right edge of each of the four columns as a fraction of ``line_length``.
 
     See Also
     --------
