@@ -43,6 +43,7 @@ extensions = [
     "minigluon_apilinks",  # a guide's first mention of an object links to its API entry
     "minigluon_errors",  # an intended error: the reader's frames and the message; the rest folded
     "minigluon_numbers",  # a number a guide's prose quotes must come from its cells
+    "minigluon_figures",  # every figure has a caption and alt text
     "search.sphinx_ext",  # the search index, when the build finishes
     "minigluon_warnings",  # an incremental build reads again the pages that warned last time
     "minigluon_incremental",  # ... and writes again the pages that show what changed
