@@ -48,10 +48,10 @@ NDARRAY_EXAMPLES: dict[str, str] = {
     # the op's example is symbolic already (the label variable it makes)
     "SoftmaxOutput": """
         >>> from minigluon import nd
-        >>> nd.SoftmaxOutput(nd.array([[1, 2], [1, 1]]), nd.array([1, 0]))
+        >>> nd.SoftmaxOutput(nd.array([[0, 2], [3, 3]]), nd.array([1, 0]))
         <BLANKLINE>
-        [[0.2689414 0.7310586]
-         [0.5       0.5      ]]
+        [[0.11920292 0.880797  ]
+         [0.5        0.5       ]]
         <NDArray 2x2 @cpu(0)>
         """,
     # the op's example reshapes the result, which hides the output shape
