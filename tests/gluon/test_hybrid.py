@@ -10,6 +10,7 @@ import pytest
 
 import minigluon as mx
 from minigluon import autograd, gluon, nd, sym
+from minigluon.symbol.executor import CachedGraph
 
 
 def _mlp(prefix: str | None = None) -> gluon.nn.HybridSequential:
@@ -304,3 +305,144 @@ def test_inline_limit_records_small_graphs_op_by_op(limit, expected) -> None:
         y = net(x)
     y.backward()
     np.testing.assert_allclose(grads, net[0].weight.grad().asnumpy(), rtol=1e-6)
+
+
+# -- the fast path of a hybridized call (HybridBlock.__call__ -> HybridCache.fast) ------------
+class _CountGraphRuns:
+    """Counts runs of planned graphs through the autograd op (the full path)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.n = 0
+        full = CachedGraph.__call__
+
+        def counted(graph, *arrays):
+            self.n += 1
+            return full(graph, *arrays)
+
+        monkeypatch.setattr(CachedGraph, "__call__", counted)
+
+
+def _ready_mlp() -> gluon.nn.HybridSequential:
+    net = _mlp()
+    net.initialize(mx.init.Xavier())
+    net.hybridize()
+    net(nd.ones((2, 5)))  # traced and planned: later calls may take the fast path
+    return net
+
+
+def test_repeated_calls_skip_the_autograd_op_and_equal_the_full_path(monkeypatch) -> None:
+    net = _ready_mlp()
+    runs = _CountGraphRuns(monkeypatch)
+    x = nd.random.normal(shape=(3, 5))
+    fast = [net(x).asnumpy() for _ in range(3)]
+    assert runs.n == 0
+    net._cache.fast.clear()  # the next call goes the full way (and refills the entry)
+    full = net(x).asnumpy()
+    assert runs.n == 1
+    for y in fast:
+        np.testing.assert_array_equal(y, full)
+    net.hybridize(active=False)
+    np.testing.assert_allclose(net(x).asnumpy(), full, rtol=1e-6, atol=1e-6)
+
+
+def test_hooks_registered_after_the_fast_path_fire_and_stop_on_detach() -> None:
+    net = _ready_mlp()
+    net(nd.ones((2, 5)))
+    seen = []
+    pre = net.register_forward_pre_hook(lambda b, x: seen.append(("pre", x[0].shape)))
+    post = net.register_forward_hook(lambda b, x, y: seen.append(("post", y.shape)))
+    net(nd.ones((4, 5)))
+    assert seen == [("pre", (4, 5)), ("post", (4, 3))]
+    pre.detach()
+    post.detach()
+    net(nd.ones((4, 5)))
+    assert len(seen) == 2
+
+
+def test_op_monitor_registered_after_the_fast_path_fires() -> None:
+    net = _ready_mlp()
+    net(nd.ones((2, 5)))
+    seen = []
+    net.register_op_hook(lambda name, op, arr: seen.append(op))
+    net(nd.ones((2, 5)))
+    assert seen == ["FullyConnected", "Activation", "FullyConnected"]
+
+
+def test_recording_after_fast_calls_records_the_graph_and_its_gradients() -> None:
+    net = _ready_mlp()
+    x = nd.random.normal(shape=(3, 5))
+    net(x)
+    with autograd.record():
+        y = net(x)
+        assert _recorded_op(y) == "_CachedOp"
+        (y * y).sum().backward()
+    grads = [p.grad().asnumpy().copy() for p in net.collect_params().values()]
+    net.hybridize(active=False)
+    with autograd.record():
+        y = net(x)
+        (y * y).sum().backward()
+    for g, p in zip(grads, net.collect_params().values()):
+        np.testing.assert_allclose(g, p.grad().asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_fast_path_follows_the_mode_without_recording() -> None:
+    net = gluon.nn.HybridSequential()
+    net.add(gluon.nn.Dropout(0.5))
+    net.hybridize()
+    x = nd.ones((1000,))
+    for _ in range(2):
+        assert (net(x).asnumpy() == 1).all()  # predict mode: identity
+        with autograd.train_mode():
+            frac = float((net(x).asnumpy() == 0).mean())
+        assert 0.4 < frac < 0.6  # training mode: about half dropped
+
+
+def test_fast_path_reads_parameters_each_call_and_new_batch_sizes() -> None:
+    net = _ready_mlp()
+    x = nd.random.normal(shape=(6, 5))
+    net(x)
+    net.collect_params().initialize(mx.init.Uniform(), force_reinit=True)  # new arrays
+    got = [net(x[:n]).asnumpy() for n in (1, 6, 2)]
+    net.hybridize(active=False)
+    for n, y in zip((1, 6, 2), got):
+        np.testing.assert_allclose(y, net(x[:n]).asnumpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_an_overriding_forward_still_runs_on_every_call() -> None:
+    class Shifted(gluon.nn.Dense):
+        def forward(self, x, *args):
+            return super().forward(x, *args) + 1
+
+    d = Shifted(2, in_units=3)
+    d.initialize(mx.init.One())
+    d.hybridize()
+    for _ in range(3):
+        assert d(nd.ones((1, 3))).asnumpy().tolist() == [[5.0, 5.0]]  # 3 + bias 1, + 1
+
+
+def test_fast_path_errors_equal_imperative_errors() -> None:
+    # the graph is planned for 7 features; 5 (a GEMM mismatch) and (2, 10) (which a careless
+    # lean kernel would re-batch to (4, 5)...) must fail as the op does
+    for shape in [(2, 5), (2, 14), (2, 7, 2)]:
+        errors = []
+        for hybrid in (False, True):
+            net = gluon.nn.Dense(3, in_units=7, prefix="fc_")
+            net.initialize()
+            net.hybridize(active=hybrid)
+            net(nd.ones((2, 7)))
+            net(nd.ones((2, 7)))
+            with pytest.raises(mx.MXNetError) as err:
+                net(nd.ones(shape))
+            errors.append(str(err.value))
+        imperative, hybridized = errors
+        assert hybridized == imperative.replace(": FullyConnected:",
+                                                ": Error in operator fc_fwd: FullyConnected:", 1)
+
+
+def test_a_symbolblock_takes_the_fast_path(monkeypatch) -> None:
+    x = sym.var("x")
+    blk = gluon.SymbolBlock(sym.relu(x) * 2, x)
+    blk(nd.array([-1.0, 2.0]))
+    runs = _CountGraphRuns(monkeypatch)
+    assert blk(nd.array([-1.0, 3.0])).asnumpy().tolist() == [0.0, 6.0]
+    assert runs.n == 0

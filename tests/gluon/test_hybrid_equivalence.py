@@ -99,3 +99,32 @@ def test_export_then_imports_reproduces(name: str, factory, shape: tuple, tmp_pa
     net.export(path)
     loaded = gluon.SymbolBlock.imports(path + "-symbol.json", ["data"], path + "-0000.params")
     np.testing.assert_allclose(loaded(x).asnumpy(), y.asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(("name", "factory", "shape"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("train", [False, True], ids=["predict", "train"])
+def test_fast_path_matches_full_path_and_imperative(name: str, factory, shape: tuple,
+                                                    train: bool) -> None:
+    # Not recording, a hybridized block's repeated calls run the compiled plan (lean kernels,
+    # no autograd node): the same numbers as the full path's interpreted plan, bit for bit.
+    mx.random.seed(0)
+    net = factory()
+    net.initialize(mx.init.Xavier())
+    x = nd.random.uniform(0.1, 1.0, shape=shape)
+    net(x)
+    states = {k: p.data().asnumpy().copy() for k, p in net.collect_params().items()}
+
+    def call() -> np.ndarray:
+        for k, p in net.collect_params().items():  # undo BatchNorm's running-stat updates
+            p.set_data(states[k])
+        mx.random.seed(7)
+        with autograd.train_mode() if train else autograd.predict_mode():
+            return net(x).asnumpy()
+
+    imperative = call()
+    net.hybridize()
+    full = call()  # traces, plans and runs the full way
+    assert net._cache.fast  # ... and leaves the fast path ready
+    fast = call()
+    np.testing.assert_array_equal(fast, full)
+    np.testing.assert_allclose(fast, imperative, rtol=1e-5, atol=1e-5)

@@ -19,11 +19,20 @@ from typing import Any
 from .. import initializer
 from .. import ndarray as nd
 from .. import symbol as sym
+from ..autograd import STATE
 from ..base import MXNetError
 from ..symbol.symbol import Symbol
 from .deferred import finish_deferred
 from .hooks import HookHandle
-from .hybrid import HybridCache, graph_params, input_kinds, trace, traced_output, tree_flatten
+from .hybrid import (
+    CACHE_FORWARDS,
+    HybridCache,
+    graph_params,
+    input_kinds,
+    trace,
+    traced_output,
+    tree_flatten,
+)
 from .name_scope import BlockScope
 from .op_hook import make_monitor
 from .param_files import load_arrays, read
@@ -879,6 +888,27 @@ class HybridBlock(Block):
         self._cache = HybridCache()
         self._op_monitor: Callable | None = None
 
+    def __call__(self, *args: Any) -> Any:
+        # The fast path of a hybridized block: a graph is planned for this many NDArray
+        # arguments in this mode, nothing records, no hook or op monitor is on this block and
+        # its forward only calls the cache. Then the compiled plan runs on the arrays directly;
+        # anything else (or an entry that returns None) takes Block.__call__'s full path.
+        fast = self._cache.fast
+        if fast and not STATE.recording:
+            entry = fast.get((len(args), STATE.training))
+            if (entry is not None and not self._forward_pre_hooks and not self._forward_hooks
+                    and self._op_monitor is None and type(self).forward in CACHE_FORWARDS):
+                try:
+                    out = entry(args)
+                except (MXNetError, ValueError, TypeError, AttributeError) as e:
+                    _CALL_STACK.append(self)
+                    _name_block_in_error(e, _CALL_STACK, args)
+                    _CALL_STACK.pop()
+                    raise
+                if out is not None:
+                    return out
+        return Block.__call__(self, *args)
+
     def hybridize(self, active: bool = True, **kwargs: Any) -> None:
         """Mark this block (and its children) for symbolic execution.
 
@@ -1149,6 +1179,9 @@ class HybridBlock(Block):
         NotImplementedError
         """
         raise NotImplementedError
+
+
+CACHE_FORWARDS.add(HybridBlock.forward)
 
 
 # -- helpers --------------------------------------------------------------------------------

@@ -5,6 +5,12 @@ Parameters; its ``on_output`` callback is told every block's output Symbol (feat
 extraction). ``HybridCache`` keeps one :class:`~minigluon.symbol.executor.CachedGraph` per input
 structure and train/predict mode, so ``autograd.is_training()`` is not frozen at trace time;
 HybridBlocks and SymbolBlocks both run through it.
+
+Once a call has gone the full way (structure check, cache lookup, Parameter checks, one autograd
+node), ``HybridCache.fast`` holds a call of the graph's compiled plan
+(:mod:`~minigluon.symbol.compiled`) for that number of NDArray arguments and mode: when nothing
+records and no hook watches, ``HybridBlock.__call__`` runs it directly, so a hybridized call
+costs its kernels and a few attribute reads.
 """
 
 from __future__ import annotations
@@ -15,18 +21,28 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
+
 from .. import autograd
 from .. import symbol as sym
 from ..autograd import STATE
 from ..base import MXNetError
 from ..ndarray import NDArray
+from ..ndarray.ndarray import _legacy
 from ..ops.dispatch import invoke
 from ..symbol.executor import CachedGraph
 from ..symbol.symbol import Symbol
 from .deferred import finish_deferred
 
 __all__ = ["tree_flatten", "tree_unflatten", "trace", "traced_output", "HybridCache",
-           "input_kinds"]
+           "input_kinds", "CACHE_FORWARDS"]
+
+_new_object = object.__new__
+
+# The ``forward`` methods that do nothing but check the arguments and call the block's
+# HybridCache (HybridBlock's, SymbolBlock's): a block whose class's forward is one of them
+# may skip it for the cache's fast path; an overriding forward always runs.
+CACHE_FORWARDS: set[Callable] = set()
 
 
 # -- nested inputs and outputs: one flatten/unflatten pair ---------------------------------------
@@ -215,6 +231,43 @@ def _run_inlined(graph: CachedGraph, arrays: list) -> Any:
     return outs if len(outs) > 1 else outs[0]
 
 
+def _as_output(o: Any) -> NDArray:
+    """A graph output as an NDArray, as the autograd path returns it (0-d becomes (1,))."""
+    if type(o) is not np.ndarray or o.ndim == 0:
+        o = _legacy(o)
+    r = _new_object(NDArray)
+    r._data = o
+    return r
+
+
+def _fast_call(graph: CachedGraph, params: list, out_spec: Any) -> Callable[[tuple], Any]:
+    """Run ``graph``'s compiled plan on NDArray arguments; ``None`` when the call does not fit.
+
+    What the full path checks per call and this one does not: the argument structure and
+    mode (the caller picked this entry by argument count and mode, and only plain NDArray
+    arguments get here), whether Parameters are initialized (a missing one returns ``None``:
+    the full path then raises or finishes deferred initialization), and the autograd node
+    (the caller runs this only when nothing records).
+    """
+    run = graph.run_lean
+    single = out_spec is None
+
+    def call(args: tuple) -> Any:
+        for a in args:
+            if type(a) is not NDArray:
+                return None
+        try:
+            datas = [a._data for a in args] + [p._data._data for p in params]
+        except AttributeError:  # a Parameter without an array (deferred or reset): full path
+            return None
+        outs = run(*datas)
+        if single:
+            return _as_output(outs[0])
+        return tree_unflatten(out_spec, [_as_output(o) for o in outs])
+
+    return call
+
+
 class HybridCache:
     """Planned graphs of one HybridBlock, keyed by input structure and training mode."""
 
@@ -223,10 +276,14 @@ class HybridCache:
         # The input structure of the first call: like MXNet's cached op, a hybridized block
         # then only accepts that structure (trailing None arguments aside) until hybridize().
         self._in_format: tuple | None = None
+        # (number of NDArray arguments, training) -> the compiled plan's call, for
+        # HybridBlock.__call__'s fast path; filled after a call of that kind went the full way
+        self.fast: dict[tuple[int, bool], Callable[[tuple], Any]] = {}
 
     def clear(self) -> None:
         self._graphs.clear()
         self._in_format = None
+        self.fast.clear()
 
     def symbol(self) -> Symbol | None:
         """The most recently traced graph (what ``export`` writes)."""
@@ -254,6 +311,9 @@ class HybridCache:
         graph, params, out_spec, _ = entry
         graph.monitor = block._op_monitor
         arrays = [*[a for a in flat if a is not None], *[p.data() for p in params]]
+        if key[0] == (list, (None,) * len(args)) and all(type(a) is NDArray for a in args):
+            # every Parameter was readable, so later calls of this kind may take the fast path
+            self.fast.setdefault((len(args), key[-1]), _fast_call(graph, params, out_spec))
         if STATE.recording and len(graph.plan) <= block._flags.get("inline_limit", 2):
             out = _run_inlined(graph, arrays)
         else:

@@ -9,6 +9,7 @@ from ..base import MXNetError
 from ..symbol.graph import Node, aux_vars, topo_order
 from ..symbol.symbol import Symbol
 from .block import HybridBlock
+from .hybrid import CACHE_FORWARDS
 from .parameter import ParameterDict
 
 __all__ = ["SymbolBlock"]
@@ -182,3 +183,6 @@ def _compose(outputs: Symbol, replace: dict[str, Symbol]) -> Symbol:
             for e in n.inputs])
     return Symbol([replace[n.name]._outputs[0] if n.is_var and n.name in replace
                    else (memo[id(n)], i) for n, i in outputs._outputs])
+
+
+CACHE_FORWARDS.add(SymbolBlock.forward)  # forward only checks the arity, then runs the cache

@@ -5,7 +5,9 @@ order; running it is one loop of kernel calls over a slot list, with no per-op d
 autograd records, the slot values are kept for the backward pass, which walks the plan in
 reverse calling each op's registered VJP; otherwise each slot is dropped after its last use,
 and a prediction-mode graph runs its inference plan (:mod:`~minigluon.symbol.fusion`:
-convolution, batch norm and relu chains as one kernel).
+convolution, batch norm and relu chains as one kernel). That inference plan is also compiled to
+one straight-line function (:mod:`~minigluon.symbol.compiled`), ``run_lean``, which a
+hybridized block calls directly, without the autograd node, when nothing records.
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from ..autograd import STATE
-from ..base import MXNetError, op_error
+from ..base import MXNetError
 from ..ops.dispatch import invoke
 from ..ops.registry import Op
+from .compiled import compile_plan, run_step
 from .fusion import fuse_for_inference
-from .graph import Entry, Node, name_node_in_error, topo_order
+from .graph import Entry, Node, topo_order
 
 __all__ = ["CachedGraph"]
 
@@ -102,6 +103,9 @@ class CachedGraph:
             if fused is not None:
                 self.infer_plan = fused
                 self._plan_frees(fused, keep)
+        # the inference plan as one straight-line function: what a hybridized block calls
+        # directly (no autograd node, no slot list) when nothing records and no hook watches
+        self.run_lean = compile_plan(self.infer_plan, self.input_slots, self.out_slots)
         # called after each step with (node name, op, inputs, outputs): register_op_hook
         self.monitor: Any = None
         self.op = Op(name="_CachedOp", forward=self._forward, array_params=(), attr_params=(),
@@ -133,15 +137,7 @@ class CachedGraph:
         monitor = self.monitor
         for step in self.plan if keep or monitor else self.infer_plan:
             args = [env[i] if i >= 0 else None for i in step.ins]
-            try:
-                res = step.fwd(*args, **step.fwd_attrs)
-            except MXNetError as e:
-                name_node_in_error(e, step.name)
-                raise
-            except (ValueError, IndexError, TypeError) as e:
-                # numpy's own errors become what running the op imperatively raises
-                shapes = [None if a is None else np.shape(a) for a in args]
-                raise name_node_in_error(op_error(step.op, shapes, e), step.name) from e
+            res = run_step(step, args)
             if len(step.outs) == 1:
                 env[step.outs[0]] = res
             else:
