@@ -22,14 +22,22 @@ CONV_CASES = [
     ((2, 2, 8, 6), 3, (2, 2), (3, 2), (2, 1), (2, 3), 1),
     ((2, 3, 9), 4, (3,), (2,), (1,), (2,), 1),
     ((1, 2, 4, 5, 4), 2, (2, 3, 2), (1, 2, 1), (1, 0, 1), (1, 1, 2), 2),
+    # "same" width at stride 1: columns from runs of whole rows (conv_engine._FlatRows)
+    ((2, 3, 5, 6), 4, (3, 3), (1, 1), (1, 1), (1, 1), 1),
+    ((2, 2, 7, 7), 3, (3, 3), (1, 1), (2, 2), (2, 2), 1),
+    ((2, 3, 6, 5), 2, (2, 5), (1, 1), (0, 2), (1, 1), 1),
+    ((1, 2, 4, 4), 3, (1, 1), (1, 1), (0, 0), (1, 1), 1),
+    ((2, 4, 5, 5), 4, (3, 3), (1, 1), (1, 1), (1, 1), 2),
 ]
 
 
+@pytest.mark.parametrize("flat", [True, False], ids=["flat", "bands"])
 @pytest.mark.parametrize("layout", [None, "nhwc", "offset"])
-@pytest.mark.parametrize("case", CONV_CASES, ids=lambda c: f"{c[0]}-k{c[2]}-g{c[6]}")
-def test_convolution_matches_naive_loops(case, layout, monkeypatch) -> None:
+@pytest.mark.parametrize("case", CONV_CASES, ids=lambda c: f"{c[0]}-k{c[2]}-p{c[4]}-g{c[6]}")
+def test_convolution_matches_naive_loops(case, layout, flat, monkeypatch) -> None:
     shape, f, k, s, p, d, grp = case
     monkeypatch.setattr(conv_mod, "_FORCE_LAYOUT", layout)
+    monkeypatch.setattr(conv_mod, "_FLAT_ROWS", flat)
     monkeypatch.setattr(conv_mod, "_CHUNK_BYTES", 512)  # several chunks even for tiny inputs
     rng = np.random.default_rng(0)
     x = rng.standard_normal(shape)
