@@ -9,7 +9,7 @@ import timeit
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["median_time", "alternate", "calls_per_round", "print_table", "torch_or_none",
+__all__ = ["median_time", "alternate", "compare", "calls_per_round", "print_table", "torch_or_none",
            "blas_info", "single_thread"]
 
 
@@ -52,6 +52,16 @@ def alternate(fns: Mapping[str, Callable[[], Any]], rounds: int,
                 fn()
             times[name].append((time.perf_counter() - start) / n)
     return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def compare(fns: Mapping[str, Callable[[], Any]], rounds: int = 11,
+            seconds: float = 0.02) -> dict[str, float]:
+    """:func:`alternate` for functions of micro- to milliseconds: each warmed by one call, a
+    round of each as many calls as take ~``seconds``; median seconds per call."""
+    for fn in fns.values():
+        fn()
+    number = {name: calls_per_round(fn, seconds) for name, fn in fns.items()}
+    return alternate(fns, rounds, number)
 
 
 def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
