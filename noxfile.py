@@ -125,7 +125,7 @@ def bench(session: nox.Session) -> None:
     """Run the library's benchmarks, print their tables, and keep the model results as history.
 
     Models (MLP, LeNet, ResNet blocks, TinySSD) against PyTorch CPU and the numpy floor, with
-    peak memory; the Toy SSD variants; NN ops; per-op overhead (~7 minutes on 2 shared cores).
+    peak memory; the Toy SSD variants; NN ops; per-op overhead (4-5 minutes on 2 shared cores).
     The model results go to ``benchmarks/results/<date>-<commit>.json`` and the change since
     the newest committed one is printed: commit the file to extend the history.
     ``nox -s bench -- models`` runs one benchmark; ``-- --note "under load"`` is kept in the
