@@ -122,14 +122,20 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Run the benchmarks and print their tables (PyTorch CPU is compared when installed).
+    """Run the library's benchmarks, print their tables, and keep the model results as history.
 
-    ``nox -s bench -- docs`` times docs builds (clean, no-op, one guide changed) in a
-    temporary folder and prints the site's size (3-5 minutes).
+    Models (MLP, LeNet, ResNet blocks, TinySSD) against PyTorch CPU and the numpy floor, with
+    peak memory; the Toy SSD variants; NN ops; per-op overhead (4-5 minutes on 2 shared cores).
+    The model results go to ``benchmarks/results/<date>-<commit>.json`` and the change since
+    the newest committed one is printed: commit the file to extend the history.
+    ``nox -s bench -- models`` runs one benchmark; ``-- --note "under load"`` is kept in the
+    result file. ``nox -s bench -- docs`` times docs builds (clean, no-op, one guide changed)
+    in a temporary folder and prints the site's size (3-5 minutes); ``live`` and ``search``
+    also run only when named, ``all`` runs everything.
     """
     # the docs benchmark runs sphinx-build and notebook kernels, the live one Jupyter kernels:
     # both need the docs extras
-    docs = not session.posargs or {"docs", "live"} & set(session.posargs)
+    docs = {"docs", "live", "all"} & set(session.posargs)
     _install(session, "bench,docs" if docs else "bench")
     # PyTorch CPU is the peer we compare with. Only the CPU wheel that lies on disk is used:
     # resolving "torch" from the index would pull a multi-GB CUDA build.
@@ -139,7 +145,8 @@ def bench(session: nox.Session) -> None:
         session.install(str(wheels[-1]), env=ENV)
     else:
         session.log("no local PyTorch CPU wheel: benchmarks run without the PyTorch column")
-    session.run("python", "-m", "benchmarks", *session.posargs)
+    session.run("python", "-m", "benchmarks", *session.posargs,
+                env={"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
 
 
 #: The oracle of ``nox -s conformance``, in an environment of its own: MXNet 1.9.1 needs

@@ -1,5 +1,7 @@
 """LeNet-sized NN ops (batch 64, 1x28x28): forward and backward, minigluon vs PyTorch CPU.
 
+The four timings of a row (and the conv stack's four) take turns, round after round; medians.
+
 Layers as in SPEC's LeNet: conv 20 k5, max-pool 2, conv 50 k5, max-pool 2 (relu between).
 "forward" runs the op through ``nd`` (recording off); "backward" calls the op's registered
 VJP on the forward's result (what ``autograd.backward`` runs for that node), computing every
@@ -15,10 +17,10 @@ import numpy as np
 from minigluon import autograd, nd
 from minigluon.ops import get
 
-from .common import median_time, print_table, torch_or_none
+from .common import compare, print_table, torch_or_none
 
 
-def _ours(name: str, arrays: list, attrs: dict) -> tuple[float, float]:
+def _ours(name: str, arrays: list, attrs: dict) -> dict:
     op = get(name)
     nds = [nd.array(a) for a in arrays]
     fn = getattr(nd, name)
@@ -27,18 +29,20 @@ def _ours(name: str, arrays: list, attrs: dict) -> tuple[float, float]:
     head = np.ones_like(outs[0])
     g = head if len(outs) == 1 else (head, *[np.zeros_like(o) for o in outs[1:]])
     full = {**op.attr_defaults, **attrs}
-    t_fwd = median_time(lambda: fn(*nds, **attrs))
-    t_bwd = median_time(lambda: op.backward(g, tuple(arrays), out, **full))
-    return t_fwd * 1e3, t_bwd * 1e3
+    return {"ours_f": lambda: fn(*nds, **attrs),
+            "ours_b": lambda: op.backward(g, tuple(arrays), out, **full)}
 
 
-def _torch(torch, fn, arrays: list) -> tuple[float, float]:
+def _torch(torch, fn, arrays: list) -> dict:
     ts = [torch.from_numpy(a).requires_grad_() for a in arrays]
     out = fn(*ts)
     head = torch.ones_like(out)
-    t_fwd = median_time(lambda: fn(*ts))
-    t_bwd = median_time(lambda: torch.autograd.grad(out, ts, head, retain_graph=True))
-    return t_fwd * 1e3, t_bwd * 1e3
+    return {"tor_f": lambda: fn(*ts),
+            "tor_b": lambda: torch.autograd.grad(out, ts, head, retain_graph=True)}
+
+
+def _ms(t: dict, key: str) -> float | None:
+    return t[key] * 1e3 if key in t else None
 
 
 def run() -> None:
@@ -72,11 +76,11 @@ def run() -> None:
     ]
     rows = []
     for label, name, arrays, attrs, tfn in cases:
-        ours_f, ours_b = _ours(name, arrays, attrs)
-        tor_f = tor_b = None
+        fns = _ours(name, arrays, attrs)
         if torch is not None:
-            tor_f, tor_b = _torch(torch, tfn, arrays)
-        rows.append([label, ours_f, tor_f, ours_b, tor_b])
+            fns.update(_torch(torch, tfn, arrays))
+        t = compare(fns)
+        rows.append([label, *[_ms(t, k) for k in ("ours_f", "tor_f", "ours_b", "tor_b")]])
 
     # the conv stack end to end: x (no grad) -> conv -> relu -> pool -> conv -> relu -> pool
     params = [nd.array(a) for a in (w1, b1, w2, b2)]
@@ -95,8 +99,7 @@ def run() -> None:
             y = stack()
         y.backward()
 
-    ours_f, ours_fb = median_time(stack) * 1e3, median_time(train_step) * 1e3
-    tor_f = tor_fb = None
+    fns = {"ours_f": stack, "ours_fb": train_step}
     if torch is not None:
         tx = torch.from_numpy(x)
         tp = [torch.from_numpy(a).requires_grad_() for a in (w1, b1, w2, b2)]
@@ -105,13 +108,17 @@ def run() -> None:
             h = tf.max_pool2d(tf.relu(tf.conv2d(tx, tp[0], tp[1])), 2)
             return tf.max_pool2d(tf.relu(tf.conv2d(h, tp[2], tp[3])), 2)
 
+        def tstack_no_grad():
+            with torch.no_grad():
+                return tstack()
+
         def tstep() -> None:
             tstack().sum().backward()
 
-        with torch.no_grad():
-            tor_f = median_time(tstack) * 1e3
-        tor_fb = median_time(tstep) * 1e3
-    rows.append(["conv stack: forward", ours_f, tor_f, None, None])
-    rows.append(["conv stack: forward + backward", ours_fb, tor_fb, None, None])
-    print_table("LeNet-sized NN ops, batch 64 (milliseconds, median, 1 thread)",
+        fns.update({"tor_f": tstack_no_grad, "tor_fb": tstep})
+    t = compare(fns)
+    rows.append(["conv stack: forward", _ms(t, "ours_f"), _ms(t, "tor_f"), None, None])
+    rows.append(["conv stack: forward + backward", _ms(t, "ours_fb"), _ms(t, "tor_fb"), None,
+                 None])
+    print_table("LeNet-sized NN ops, batch 64 (milliseconds, medians taking turns; 1 thread)",
                 ["op", "minigluon fwd", "torch fwd", "minigluon bwd", "torch bwd"], rows)

@@ -1,12 +1,20 @@
-"""Per-op overhead: an NDArray op against the numpy call it wraps, recording off and on."""
+"""Per-op overhead: an NDArray op against the numpy call it wraps, recording off and on.
+
+The five timings of a row take turns, round after round (medians); each function runs the op
+``BATCH`` times, so recording can be switched on once around the batch, not per call.
+"""
 
 from __future__ import annotations
+
+import contextlib
 
 import numpy as np
 
 from minigluon import autograd, nd
 
-from .common import median_time, print_table, torch_or_none
+from .common import compare, print_table, torch_or_none
+
+BATCH = 100
 
 
 def run() -> None:
@@ -35,19 +43,24 @@ def run() -> None:
         "nd.exp(a)": lambda x: torch.exp(x), "a.sum()": lambda x: x.sum(),
         "a.reshape((10, 1))": lambda x: x.reshape((10, 1)),
     }
+    def batch(fn, *args, record: bool = False):
+        def run_batch() -> None:
+            # one record() per BATCH calls: its own cost (~1 us) is spread to ~10 ns a call
+            with autograd.record() if record else contextlib.nullcontext():
+                for _ in range(BATCH):
+                    fn(*args)
+        return run_batch
+
     rows = []
     for name, raw, ours in cases:
-        t_raw = median_time(raw) * 1e6
-        t_off = median_time(lambda: ours(a)) * 1e6
-        with autograd.record():
-            t_on = median_time(lambda: ours(v)) * 1e6
-        t_torch = t_torch_grad = None
+        fns = {"raw": batch(raw), "off": batch(ours, a), "on": batch(ours, v, record=True)}
         if torch is not None:
             fn = torch_fns[name]
-            t_torch = median_time(lambda: fn(ta)) * 1e6
-            t_torch_grad = median_time(lambda: fn(tv)) * 1e6
-        rows.append([name, t_raw, t_off, t_off - t_raw, t_on, t_on - t_raw, t_torch,
-                     t_torch_grad])
-    print_table("Per-op overhead on a 1x10 float32 array (microseconds per call, median)",
+            fns.update({"torch": batch(fn, ta), "torch_grad": batch(fn, tv)})
+        t = {k: s / BATCH * 1e6 for k, s in compare(fns).items()}
+        rows.append([name, t["raw"], t["off"], t["off"] - t["raw"], t["on"], t["on"] - t["raw"],
+                     t.get("torch"), t.get("torch_grad")])
+    print_table("Per-op overhead on a 1x10 float32 array (microseconds per call, medians "
+                "taking turns)",
                 ["op", "numpy", "nd", "nd overhead", "nd recorded", "recorded overhead",
                  "torch", "torch requires_grad"], rows)

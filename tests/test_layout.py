@@ -1,7 +1,8 @@
 """``tests/`` mirrors the code: a module's tests are found by its path.
 
 ``tests/gluon/nn/`` holds the tests of ``src/minigluon/gluon/nn/``, ``tests/search/live/`` those
-of ``search/live/``, ``tests/docs/`` those of the docs build (``docs/_ext``). A test file at
+of ``search/live/``, ``tests/benchmarks/`` those of ``benchmarks/``'s plumbing, ``tests/docs/``
+those of the docs build (``docs/_ext``). A test file at
 the top of ``tests/`` is named for a module of ``minigluon``, or is one of the few that check
 the whole library and say so below.
 """
@@ -25,7 +26,7 @@ WHOLE_LIBRARY_DIRS = {
 
 def _code_dir(test_dir: Path) -> Path:
     rel = test_dir.relative_to(TESTS)
-    if rel.parts[0] == "search":
+    if rel.parts[0] in ("search", "benchmarks"):
         return ROOT.joinpath(*rel.parts)
     if rel.parts[0] == "docs":
         return ROOT / "docs" / "_ext"
