@@ -121,6 +121,8 @@ def install(shell: Any, path: Path | str) -> Recorder:
 # -- wrappers --------------------------------------------------------------------------------
 
 def _wrap_api(objects: list[Any], modules: list[types.ModuleType], recorder: Recorder) -> None:
+    from minigluon.gluon.hybrid import CACHE_FORWARDS
+
     classes = {api.name: api.obj for api in objects if api.kind == "class"}
     wrapped: dict[int, Any] = {}  # id(original) -> its one wrapper
 
@@ -143,6 +145,10 @@ def _wrap_api(objects: list[Any], modules: list[types.ModuleType], recorder: Rec
             if id(value) in functions and _ours(value):
                 setattr(module, attr, functions[id(value)])
     _wrap_constructors({cls: name for name, cls in classes.items()}, recorder)
+    # A hybridized block takes its fast path only when its forward is one that just runs the
+    # cache (gluon.hybrid.CACHE_FORWARDS): the wrapper of such a forward is one too, or every
+    # block on a docs page would run (and be timed) on the slow path.
+    CACHE_FORWARDS.update(wrapped[id(fn)] for fn in list(CACHE_FORWARDS) if id(fn) in wrapped)
 
 
 def _ours(fn: Any) -> bool:
