@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
-import tempfile
 
 import pytest
 
@@ -116,30 +114,6 @@ def site(tmp_path_factory) -> Build:
     build = sphinx_build(src, out / "html", ["minigluon.random"], execute=True)
     assert build.status == 0, build.warnings
     return build
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium (as tests/search/conftest.py starts it)."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    chromedriver = shutil.which("chromedriver")
-    if not (chromium and chromedriver):
-        pytest.skip("chromium and chromedriver are needed on PATH for the real-browser tests "
-                    "(Debian: sudo apt-get install -y chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-dev-shm-usage",
-                "--window-size=1400,1000", f"--user-data-dir={profile}"]:
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=chromedriver),
-                              options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 # Width the box shows and needs, and where the message's last character is drawn.

@@ -10,7 +10,6 @@ import pydoc
 import re
 import shutil
 import subprocess
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -184,32 +183,6 @@ def test_summary_line_is_the_first_paragraph_on_one_line():
 
 
 # -- copy buttons (real browser) ------------------------------------------------------------
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = [name for name, path in [("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)]
-               if not path]
-    if missing:
-        pytest.skip(f"{' and '.join(missing)} not found on PATH: the real-browser tests need "
-                    "them (Debian: sudo apt-get install -y chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-dev-shm-usage", "--window-size=1200,900",
-                f"--user-data-dir={profile}"]:
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER),
-                              options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def copied_texts(browser, page: Path) -> list[str]:

@@ -9,7 +9,6 @@ the reason when they are missing.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,30 +19,6 @@ from minigluon.gluon import nn
 pytestmark = [pytest.mark.browser]
 
 STATIC = Path(__file__).resolve().parents[2] / "docs" / "_static"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = [name for name, path in [("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)]
-               if not path]
-    if missing:
-        pytest.skip(f"{' and '.join(missing)} not found on PATH (Debian: sudo apt-get install "
-                    "-y chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-dev-shm-usage",
-                "--window-size=1000,900", f"--user-data-dir={profile}"]:
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER),
-                              options=options)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

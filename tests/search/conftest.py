@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +52,6 @@ def sphinx_site(tmp_path_factory) -> dict:
     autograd guide, with the search index its build-finished hook wrote. ~10 s."""
     pytest.importorskip("sphinx")
     pytest.importorskip("myst_nb")
-    import shutil
     import warnings
 
     from sphinx.cmd.build import build_main
@@ -81,33 +79,3 @@ def sphinx_site(tmp_path_factory) -> dict:
     assert status == 0, "the Sphinx build of the small site failed"
     return {"src": src, "html": out / "html", "index": out / "search-index",
             "modules": SITE_MODULES}
-
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium driven by selenium (skipped, saying why, when either is missing)."""
-    missing = [name for name, path in [("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)]
-               if not path]
-    if missing:
-        pytest.skip(f"{' and '.join(missing)} not found on PATH: the real-browser tests need "
-                    "them (Debian: sudo apt-get install -y chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000",
-                f"--user-data-dir={profile}"]:
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER),
-                              options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
