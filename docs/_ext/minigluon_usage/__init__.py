@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, ClassVar
 
@@ -247,23 +247,28 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str)
 def _guides_of(app: Sphinx, fromdocname: str, uses: list[UsedIn]) -> list[nodes.Node]:
     """A module page's "Guides" rubric: one item per guide page whose code uses the module,
     with how many of its sections do."""
-    sections: dict[str, list[UsedIn]] = {}
-    for use in uses:
-        sections.setdefault(use[0], []).append(use)
-    items = nodes.bullet_list(classes=["minigluon-used-in"])
-    for docname, page_uses in sections.items():
-        uri = app.builder.get_relative_uri(fromdocname, docname)
-        title = page_uses[0][2][0] if page_uses[0][2] else docname
-        para = nodes.paragraph()
-        para += nodes.reference("", title, internal=True, refuri=uri)
-        count = len({a for _, a, _ in page_uses})
-        para += nodes.Text(f" ({count} section{'s' if count != 1 else ''})")
-        items += nodes.list_item("", para)
-    return [nodes.rubric("", "Guides that use this module"), items]
+    def count(para: nodes.paragraph, uri: str, page_uses: list[UsedIn]) -> None:
+        n = len({a for _, a, _ in page_uses})
+        para += nodes.Text(f" ({n} section{'s' if n != 1 else ''})")
+
+    return _per_page(app, fromdocname, uses, "Guides that use this module", count)
 
 
 def _list_of(app: Sphinx, fromdocname: str, uses: list[UsedIn]) -> list[nodes.Node]:
     """A rubric and one item per guide page: the page, then its sections that use it."""
+    def sections(para: nodes.paragraph, uri: str, page_uses: list[UsedIn]) -> None:
+        linked = [(a, t[-1]) for _, a, t in page_uses if a]
+        for i, (anchor, section_title) in enumerate(linked):
+            para += nodes.Text(": " if i == 0 else ", ")
+            para += nodes.reference("", section_title, internal=True, refuri=f"{uri}#{anchor}")
+
+    return _per_page(app, fromdocname, uses, "Used in", sections)
+
+
+def _per_page(app: Sphinx, fromdocname: str, uses: list[UsedIn], rubric: str,
+              detail: Callable[[nodes.paragraph, str, list[UsedIn]], None]) -> list[nodes.Node]:
+    """``rubric`` and a list with one item per page of ``uses`` (in their order): a link to the
+    page, then what ``detail`` adds about its uses."""
     by_page: dict[str, list[UsedIn]] = {}
     for use in uses:
         by_page.setdefault(use[0], []).append(use)
@@ -273,9 +278,6 @@ def _list_of(app: Sphinx, fromdocname: str, uses: list[UsedIn]) -> list[nodes.No
         title = page_uses[0][2][0] if page_uses[0][2] else docname
         para = nodes.paragraph()
         para += nodes.reference("", title, internal=True, refuri=uri)
-        sections = [(a, t[-1]) for _, a, t in page_uses if a]
-        for i, (anchor, section_title) in enumerate(sections):
-            para += nodes.Text(": " if i == 0 else ", ")
-            para += nodes.reference("", section_title, internal=True, refuri=f"{uri}#{anchor}")
+        detail(para, uri, page_uses)
         items += nodes.list_item("", para)
-    return [nodes.rubric("", "Used in"), items]
+    return [nodes.rubric("", rubric), items]
