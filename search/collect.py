@@ -186,20 +186,20 @@ def _raised_messages(obj: Any, leaf: str, deep: bool = False) -> list[str]:
 
 # -- page sections ---------------------------------------------------------------------------
 
-#: Pages whose sections are not search records. The FAQ's headings quote error messages that
-#: the index already maps to the object raising them and the guide section showing them. In
-#: the index they came first for queries about the objects themselves ("weights" found a
-#: MismatchError entry): on the public queries hit@1 0.854 without the FAQ, 0.829 with its
-#: headings as titles, 0.815 with them as message text (index.py's errors field).
-UNINDEXED_PAGES = frozenset({"faq"})
+#: Pages indexed as one page record, without their sections. The FAQ's section headings quote
+#: error messages that the index already maps to the object raising them and the guide section
+#: showing them. As records they came first for queries about the objects themselves
+#: ("weights" found a MismatchError entry): on the public queries hit@1 0.854 without them,
+#: 0.829 with the headings as titles, 0.815 with them as message text (index.py's errors
+#: field). The page itself stays findable ("faq", "troubleshooting").
+PAGE_ONLY = frozenset({"faq"})
 
 
 def _section_records(app: Any) -> Iterator[Record]:
     from docutils import nodes  # only when Sphinx (and so docutils) is running
 
     for docname in sorted(app.env.found_docs):
-        if (docname.startswith("_") or docname.startswith("api/_autosummary/")
-                or docname in UNINDEXED_PAGES):
+        if docname.startswith("_") or docname.startswith("api/_autosummary/"):
             continue
         doctree = app.env.get_doctree(docname)
         page = app.builder.get_target_uri(docname)
@@ -207,8 +207,10 @@ def _section_records(app: Any) -> Iterator[Record]:
             if not section["ids"]:
                 continue
             titles = [s[0].astext() for s in _ancestors(section, nodes.section)]
-            prose, code, errors = _section_text(section, nodes)
             top = len(titles) == 1
+            if docname in PAGE_ONLY and not top:
+                continue
+            prose, code, errors = _section_text(section, nodes)
             yield Record(
                 name=titles[-1], kind="page" if top else "section", source="page",
                 url=page if top else f"{page}#{section['ids'][0]}",

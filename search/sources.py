@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from .collect import UNINDEXED_PAGES, Record, api_record, first_sentence
+from .collect import PAGE_ONLY, Record, api_record, first_sentence
 from .text import strip_markup
 
 __all__ = ["api_records", "page_records", "source_records", "docutils_id"]
@@ -65,9 +65,10 @@ def page_records(docs_dir: Path | str) -> Iterator[Record]:
         if docname.startswith(("_", "jupyter_execute/")) or "/_" in docname:
             continue
         # api/examples: grouped examples, read as part of their object's page (not sections)
-        if docname in UNINDEXED_PAGES or docname.startswith("api/examples/"):
+        if docname.startswith("api/examples/"):
             continue
-        yield from _sections(path.read_text(encoding="utf-8"), f"{docname}.html")
+        records = _sections(path.read_text(encoding="utf-8"), f"{docname}.html")
+        yield from (r for r in records if docname not in PAGE_ONLY or r.kind == "page")
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
