@@ -72,6 +72,11 @@ def Activation(data, *, act_type):
     return _act_op(act_type).forward(data)
 
 
+@Activation.def_lean
+def _(n_inputs: int, *, act_type: str) -> Any:
+    return _act_op(act_type).forward  # the name looked up once, not per call
+
+
 Activation.def_backward(lambda g, ins, out, act_type: _act_op(act_type).backward(g, ins, out))
 
 

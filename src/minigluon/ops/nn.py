@@ -109,6 +109,32 @@ def FullyConnected(data, weight, bias=None, *, num_hidden, no_bias=False, flatte
     return out.reshape(oshape)
 
 
+@FullyConnected.def_lean
+def _(n_inputs: int, *, num_hidden: int, no_bias: bool = False, flatten: bool = True) -> Any:
+    if not flatten:
+        return None  # the N-d product keeps the forward's 2-D GEMM (same rounding)
+    if no_bias:
+        return _fc_flatten_no_bias if n_inputs == 2 else None
+    return _fc_flatten if n_inputs == 3 else None
+
+
+def _fc_flatten(x: Any, w: Any, b: Any) -> Any:
+    # the forward's ``x.reshape(-1, in_units) @ w.T`` with the batch axis kept, so an input
+    # of another feature size fails in the GEMM (and the forward reports it) instead of being
+    # re-batched
+    if x.ndim != 2:
+        x = x.reshape(x.shape[0], -1)
+    out = x @ w.T
+    out += b
+    return out
+
+
+def _fc_flatten_no_bias(x: Any, w: Any) -> Any:
+    if x.ndim != 2:
+        x = x.reshape(x.shape[0], -1)
+    return x @ w.T
+
+
 @FullyConnected.def_backward
 def _(g, ins, out, num_hidden, no_bias, flatten):
     x, w = np.asarray(ins[0]), np.asarray(ins[1])

@@ -92,6 +92,10 @@ class Op:
     # Partial shape inference back from the outputs, ``fn(in_shapes, out_shapes, **attrs) ->
     # (in_shapes, out_shapes)`` where a shape is None or a tuple with 0 for unknown dims.
     partial_fn: Callable[..., Any] | None = None
+    # The op's arithmetic for inputs whose shapes a trace already checked, ``fn(n_inputs,
+    # **attrs) -> kernel | None`` (None: the forward must run); the compiled inference plan
+    # calls the kernel with the inputs positionally (symbol/compiled.py).
+    lean: Callable[..., Any] | None = None
     cases: list[Case] = field(default_factory=list)
     doc: str = ""
     family: str = ""  # the module that registered it (minigluon.ops.elemwise)
@@ -153,6 +157,13 @@ class Op:
         assert len(grads) == len(ins), (f"backward of '{self.name}' returned {len(grads)} "
                                         f"gradients for {len(ins)} inputs")
         return grads
+
+    def def_lean(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Attach ``fn(n_inputs, **attrs) -> kernel | None``: the forward's arithmetic without
+        the checks a trace already did. A kernel that raises hands the step back to the
+        forward, so it may assume shapes but must never compute something else."""
+        self.lean = fn
+        return fn
 
     def def_inputs(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         """Attach ``fn(**attrs) -> input names``: the inputs read with these attributes."""

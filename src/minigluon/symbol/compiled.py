@@ -6,8 +6,9 @@ writes the plan out as Python source, one line per step (``s7 = k2(s0, s5, s6)``
 ``del`` after each slot's last reader, so a call costs its kernels and little else: at batch 1
 the MLP's three GEMVs take about as long as the per-step Python they used to carry.
 
-Kernels are the ops' own forwards with their attributes bound, except where a lean kernel
-(``_LEAN``) does the same arithmetic without re-checking shapes the trace checked. A lean kernel
+Kernels are the ops' own forwards with their attributes bound, except where the op registers a
+lean kernel (``Op.def_lean``: FullyConnected, Activation), the same arithmetic without
+re-checking shapes the trace checked. A lean kernel
 that raises (an input of another shape than traced) hands over to the op's own forward, which
 then raises the error running the op imperatively would (or computes, if the lean kernel's
 domain was only narrower); an op's own forward that raises is reported the same way, never run
@@ -41,49 +42,12 @@ def run_step(step: Any, args: Sequence[Any]) -> Any:
         raise name_node_in_error(op_error(step.op, shapes, e), step.name) from e
 
 
-# -- lean kernels: the same arithmetic as the op's forward, without its shape checks ----------
-def _fc_flatten(x: Any, w: Any, b: Any) -> Any:
-    # FullyConnected(flatten=True): ``x.reshape(-1, in_units) @ w.T`` with the batch axis kept,
-    # so an input of another feature size fails in the GEMM instead of being re-batched.
-    if x.ndim != 2:
-        x = x.reshape(x.shape[0], -1)
-    out = x @ w.T
-    out += b
-    return out
-
-
-def _fc_flatten_no_bias(x: Any, w: Any) -> Any:
-    if x.ndim != 2:
-        x = x.reshape(x.shape[0], -1)
-    return x @ w.T
-
-
-def _relu(x: Any) -> Any:
-    return np.maximum(x, 0)
-
-
-def _lean_fc(attrs: dict, n_in: int) -> Callable | None:
-    if not attrs.get("flatten", True):
-        return None  # the N-d product keeps the op's own 2-D GEMM (same rounding)
-    if attrs.get("no_bias", False):
-        return _fc_flatten_no_bias if n_in == 2 else None
-    return _fc_flatten if n_in == 3 else None
-
-
-_LEAN: dict[str, Callable[[dict, int], Callable | None]] = {
-    "FullyConnected": _lean_fc,
-    "Activation": lambda attrs, n_in: _relu if attrs.get("act_type") == "relu" else None,
-    "relu": lambda attrs, n_in: _relu,
-}
-
-
 def _kernel(step: Any) -> tuple[Callable, bool]:
     """(kernel, whether it is lean) for a step; ``step.fwd_attrs`` bound once, here."""
-    make = _LEAN.get(step.op.name)
-    n_in = sum(1 for s in step.ins if s >= 0)
+    make = step.op.lean
     # a lean kernel takes the inputs positionally, so only when no optional input is absent
     if make is not None and all(s >= 0 for s in step.ins):
-        lean = make(step.fwd_attrs, n_in)
+        lean = make(len(step.ins), **step.bwd_attrs)
         if lean is not None:
             return lean, True
     return (partial(step.fwd, **step.fwd_attrs) if step.fwd_attrs else step.fwd), False
