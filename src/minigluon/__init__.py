@@ -10,7 +10,8 @@ minigluon.symbol : Symbol graphs (``mx.sym``).
 
 from typing import Any
 
-from . import (
+from . import (  # _memory_pool first: it configures malloc before arrays are made
+    _memory_pool,  # noqa: F401
     autograd,
     base,
     callback,

@@ -89,7 +89,7 @@ def _pool_windows(xp: np.ndarray, geom: _Geom, out_sp: tuple, combine: Any) -> n
     """
     n = xp.shape[0]
     out = np.empty((*xp.shape[:2], *out_sp), dtype=xp.dtype)
-    nb = max(1, min(n, 4 * _CHUNK_BYTES // max(1, xp[:1].nbytes)))
+    nb = max(1, min(n, 2 * _CHUNK_BYTES // max(1, xp[:1].nbytes)))
     for n0 in range(0, n, nb):
         cur = xp[n0:n0 + nb]
         for d, (k, s, o) in enumerate(zip(geom.kernel, geom.stride, out_sp)):
