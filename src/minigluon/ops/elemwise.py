@@ -651,7 +651,23 @@ _unary("radians", np.radians, lambda g, x, y: g * float(np.pi / 180), "Degrees t
     <BLANKLINE>
     [3.1415927]
     <NDArray 1 @cpu(0)>""", see="degrees")
-_unary("relu", lambda x: np.maximum(x, 0), lambda g, x, y: g * (y > 0),
+def _relu_grad(g: Any, x: Any, y: Any) -> Any:
+    """``g * (y > 0)``, on numpy arrays in two passes over one fresh array.
+
+    ``g * (y > 0)`` makes a bool mask and then multiplies through a bool-to-float cast loop;
+    writing the comparison into the result's own buffer and multiplying in place gives the same
+    bits (``0 * g`` or ``1 * g``, NaN ``y`` included) with no temporary and no cast loop. NDArrays
+    (``create_graph``) and broadcasting gradients take the plain expression.
+    """
+    if type(g) is np.ndarray and type(y) is np.ndarray and g.shape == y.shape:
+        out = np.empty(g.shape, np.result_type(g, np.bool_))
+        np.greater(y, 0, out=out)
+        out *= g
+        return out
+    return g * (y > 0)
+
+
+_unary("relu", lambda x: np.maximum(x, 0), _relu_grad,
        "Rectified linear unit, ``max(data, 0)``.", """    >>> nd.relu(nd.array([-1, 0.5]))
     <BLANKLINE>
     [0.  0.5]

@@ -161,6 +161,12 @@ BatchNorm.input_attrs = {"moving_mean": {"__init__": '["zero", {}]'},
                          "moving_var": {"__init__": '["one", {}]'}}
 
 
+# Rows of the backward's second pass per block: about 128 KB of float32, so the block and its
+# scratch stay in L2 (1 MB per core) between the in-place steps. Measured in the ResNet step:
+# one whole-array block (a fresh 2 MB scratch) took 1.5x as long; 128 KB faulted least.
+_BLOCK_ELEMS = 1 << 15
+
+
 @BatchNorm.def_backward
 def _(g, ins, out, eps, momentum, fix_gamma, use_global_stats, output_mean_var, axis,
       cudnn_off):
@@ -171,14 +177,18 @@ def _(g, ins, out, eps, momentum, fix_gamma, use_global_stats, output_mean_var, 
     g3 = np.asarray(g[0]).reshape(x3.shape)
     dt = invstd.dtype
     gam = np.ones_like(invstd) if fix_gamma else gamma.astype(dt)
-    # The two reductions each in one einsum pass (3x faster than .sum(2).sum(0)); the
-    # elementwise work in five passes over (N, C, P), each in place after the first two.
-    gbeta = np.einsum("ncp->c", g3)
-    xc = x3 - mean[:, None]
-    dot = np.einsum("ncp,ncp->c", g3, xc) * invstd  # sum(g * xhat) per channel
     k = gam * invstd
-    gx = np.multiply(g3, k[:, None], dtype=dt)
+    # The only full-size array made is the result: every fresh 2 MB array is paid again in
+    # page faults (~500 here), so x - mean is computed into the result's own buffer and the
+    # reductions (one einsum pass each, 3x faster than .sum(2).sum(0)) read it there.
+    gbeta = np.einsum("ncp->c", g3)
+    gx = np.empty(x3.shape, np.result_type(dt, x3, mean))
+    dot = None
+    if batch or not fix_gamma:
+        np.subtract(x3, mean[:, None], out=gx)
+        dot = np.einsum("ncp,ncp->c", g3, gx) * invstd  # sum(g * xhat) per channel
     if batch:
+        # dx = k * g - (xc * coef + shift), with xc = x - mean and per-channel coefficients:
         # dx = k * (g - sum(g) / m - xhat * sum(g * xhat) / m), with xhat = xc * invstd
         shift = k * gbeta / m
         coef = k * invstd * dot / m
@@ -186,13 +196,35 @@ def _(g, ins, out, eps, momentum, fix_gamma, use_global_stats, output_mean_var, 
             gmean, gvar = (np.asarray(a).reshape(-1) for a in g[1:3])
             shift = shift - gmean / m
             coef = coef - 2.0 * gvar / m
-        xc *= coef[:, None]
-        xc += shift[:, None]
-        gx -= xc
-    # else prediction: a per-channel affine map, dx = k * g
+        _bn_dx_rows(gx, g3, k, coef, shift, dt)
+    else:  # prediction: a per-channel affine map, dx = k * g
+        np.multiply(g3, k[:, None], out=gx, dtype=dt)
     ggamma = np.zeros_like(gamma) if fix_gamma else dot.astype(gamma.dtype)
     return (gx.reshape(x.shape).astype(x.dtype, copy=False), ggamma,
             gbeta.astype(np.asarray(ins[2]).dtype, copy=False), None, None)
+
+
+def _bn_dx_rows(gx: np.ndarray, g3: np.ndarray, k: np.ndarray, coef: np.ndarray,
+                shift: np.ndarray, dt: Any) -> None:
+    """``gx = g * k - (gx * coef + shift)`` per channel, in place, block by block.
+
+    The arrays are seen as ``(N * C, P)`` rows with the coefficients repeated per sample, so a
+    block is a run of whole rows whatever N, C and P are; ``g * k`` goes to one block-sized
+    scratch that stays in cache, and the same operations in the same order as on whole arrays
+    give the same bits.
+    """
+    n, c, p = gx.shape
+    rows, grows = gx.reshape(n * c, p), g3.reshape(n * c, p)
+    kc, coefc, shiftc = (np.tile(a, n)[:, None] for a in (k, coef, shift))
+    step = max(1, _BLOCK_ELEMS // max(p, 1))
+    scratch = np.empty((min(step, n * c), p), gx.dtype)
+    for i in range(0, n * c, step):
+        blk, j = rows[i:i + step], slice(i, i + step)
+        t = scratch[:len(blk)]
+        blk *= coefc[j]
+        blk += shiftc[j]
+        np.multiply(grows[j], kc[j], out=t, dtype=dt)
+        np.subtract(t, blk, out=blk)
 
 
 @BatchNorm.def_infer_args
