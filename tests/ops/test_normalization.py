@@ -39,6 +39,25 @@ def test_batchnorm_train_matches_naive_loops(shape) -> None:
     np.testing.assert_allclose(mv.asnumpy(), 0.9 + 0.1 * var, **TOL)
 
 
+@pytest.mark.parametrize("block", [16, 4])  # rows of 7: blocks of 2 rows (last partial), 1 row
+def test_batchnorm_backward_in_row_blocks_matches_naive_loops(monkeypatch, block) -> None:
+    from minigluon.ops import normalization
+
+    monkeypatch.setattr(normalization, "_BLOCK_ELEMS", block)
+    rng = np.random.default_rng(11)
+    x, g = rng.standard_normal((5, 3, 7)), rng.standard_normal((5, 3, 7))
+    gamma, beta = rng.standard_normal(3), rng.standard_normal(3)
+    _, gx_ref, gg_ref, gb_ref, _, _ = bn_train_ref(x, gamma, beta, 1e-3, g)
+    arrays = [_arr(x), _arr(gamma), _arr(beta)]
+    for a in arrays:
+        a.attach_grad()
+    with autograd.record():
+        y = nd.BatchNorm(*arrays, _arr(np.zeros(3)), _arr(np.ones(3)), fix_gamma=False)
+    y.backward(_arr(g))
+    for a, ref in zip(arrays, (gx_ref, gg_ref, gb_ref)):
+        np.testing.assert_allclose(a.grad.asnumpy(), ref, **TOL)
+
+
 def test_batchnorm_moving_stats_update_in_place_each_step() -> None:
     x = nd.array([[1, 10], [3, 30]])
     mm, mv = nd.array([1, 1]), nd.array([2, 2])
