@@ -19,9 +19,11 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Workload", "WORKLOADS", "torch_ssd"]
+__all__ = ["PhasedStep", "STEP_PHASES", "Workload", "WORKLOADS", "torch_ssd"]
 
 Side = Callable[[], Any]
+#: a train step's forward (with the loss), backward and update, to be called in that order
+Phases = tuple[Side, Side, Side]
 
 
 @dataclass(frozen=True)
@@ -184,11 +186,12 @@ def _minigluon_forward(make: Callable[[], Any], shape: tuple[int, ...], hybridiz
     return _forward_of(*_minigluon_net(make, shape, hybridize, **init))
 
 
-def _minigluon_step(make: Callable[[], Any], shape: tuple[int, ...], hybridize: bool,
-                    classes: int | None = None, **init: Any) -> Side:
-    """A train step; with ``classes``, softmax cross-entropy on fixed labels (the MLP and LeNet
-    steps), otherwise the mean-square loss of every output but the first (SSD's anchors) when
-    there are several."""
+def _minigluon_phases(make: Callable[[], Any], shape: tuple[int, ...], hybridize: bool,
+                      classes: int | None = None, **init: Any) -> Phases:
+    """A train step as its three phases, to be called in turn: the recorded forward with the
+    loss, the backward, and the SGD update. With ``classes``, softmax cross-entropy on fixed
+    labels (the MLP and LeNet steps), otherwise the mean-square loss of every output but the
+    first (SSD's anchors) when there are several."""
     from minigluon import autograd, gluon, nd
 
     net, x = _minigluon_net(make, shape, hybridize, **init)
@@ -203,15 +206,34 @@ def _minigluon_step(make: Callable[[], Any], shape: tuple[int, ...], hybridize: 
     else:
         def loss_of(out: Any) -> Any:
             return _square_mean(tuple(out)[1:] if isinstance(out, tuple | list) else out)
+    held: list[Any] = [None]
 
-    def step() -> None:
+    def forward() -> None:
         with autograd.record():
-            loss = loss_of(net(x))
-        loss.backward()
+            held[0] = loss_of(net(x))
+
+    def backward() -> None:
+        held[0].backward()
+
+    def update() -> None:
         trainer.step(batch)
-        loss.wait_to_read()
+        held[0].wait_to_read()
+
+    return forward, backward, update
+
+
+def _one_step(phases: Phases) -> Side:
+    def step() -> None:
+        for phase in phases:
+            phase()
 
     return step
+
+
+def _minigluon_step(make: Callable[[], Any], shape: tuple[int, ...], hybridize: bool,
+                    classes: int | None = None, **init: Any) -> Side:
+    """A train step (:func:`_minigluon_phases` in one call)."""
+    return _one_step(_minigluon_phases(make, shape, hybridize, classes, **init))
 
 
 def _torch_forward(torch: Any, model: Any, shape: tuple[int, ...]) -> Side:
@@ -226,8 +248,10 @@ def _torch_forward(torch: Any, model: Any, shape: tuple[int, ...]) -> Side:
     return forward
 
 
-def _torch_step(torch: Any, model: Any, shape: tuple[int, ...], classes: int | None = None
-                ) -> Side:
+def _torch_phases(torch: Any, model: Any, shape: tuple[int, ...], classes: int | None = None
+                  ) -> Phases:
+    """PyTorch's train step as the same three phases; clearing the gradients belongs to the
+    update (minigluon's ``grad_req='write'`` overwrites them instead)."""
     torch.manual_seed(0)
     model.train()
     x = torch.rand(shape)
@@ -240,13 +264,24 @@ def _torch_step(torch: Any, model: Any, shape: tuple[int, ...], classes: int | N
             return ce(out, y)
     else:
         loss_of = _square_mean
+    held: list[Any] = [None]
 
-    def step() -> None:
-        opt.zero_grad()
-        loss_of(model(x)).backward()
+    def forward() -> None:
+        held[0] = loss_of(model(x))
+
+    def backward() -> None:
+        held[0].backward()
+
+    def update() -> None:
         opt.step()
+        opt.zero_grad()
 
-    return step
+    return forward, backward, update
+
+
+def _torch_step(torch: Any, model: Any, shape: tuple[int, ...], classes: int | None = None
+                ) -> Side:
+    return _one_step(_torch_phases(torch, model, shape, classes))
 
 
 def _mlp_setup(sides: Collection[str], torch: Any) -> dict[str, Side]:
@@ -293,6 +328,16 @@ WORKLOADS: dict[str, Workload] = {
         "MLP 784-256-256-10 b1 forward, hybridized",
         _mlp_setup,
         ("minigluon", "imperative", "floor", "torch"), rounds=25),
+    "mlp_b1_step": Workload(
+        "MLP 784-256-256-10 b1 train step, hybridized",
+        _setup(lambda h: _minigluon_step(_mlp, (1, 784), h, classes=10),
+               lambda t: _torch_step(t, _torch_mlp(t), (1, 784), classes=10)),
+        ("minigluon", "imperative", "torch"), rounds=25),
+    "mlp_b64_step": Workload(
+        "MLP 784-256-256-10 b64 train step, hybridized",
+        _setup(lambda h: _minigluon_step(_mlp, (64, 784), h, classes=10),
+               lambda t: _torch_step(t, _torch_mlp(t), (64, 784), classes=10)),
+        ("minigluon", "imperative", "torch"), rounds=25),
     "lenet_b64_forward": Workload(
         "LeNet b64 forward, hybridized",
         _setup(lambda h: _minigluon_forward(_lenet, (64, 1, 28, 28), h),
@@ -319,4 +364,30 @@ WORKLOADS: dict[str, Workload] = {
                                          magnitude=2),
                lambda t: _torch_step(t, torch_ssd(t), (SSD_BATCH, 3, SSD_SIZE, SSD_SIZE))),
         ("minigluon", "torch"), rounds=3),
+}
+
+
+@dataclass(frozen=True)
+class PhasedStep:
+    """A train step timed phase by phase (forward with the loss, backward, update)."""
+
+    title: str
+    minigluon: Callable[[], Phases]  # hybridized
+    torch: Callable[[Any], Phases]
+    rounds: int = 15
+
+
+STEP_PHASES: dict[str, PhasedStep] = {
+    "mlp_b1_step": PhasedStep(
+        "MLP 784-256-256-10 b1",
+        lambda: _minigluon_phases(_mlp, (1, 784), True, classes=10),
+        lambda t: _torch_phases(t, _torch_mlp(t), (1, 784), classes=10), rounds=25),
+    "mlp_b64_step": PhasedStep(
+        "MLP 784-256-256-10 b64",
+        lambda: _minigluon_phases(_mlp, (64, 784), True, classes=10),
+        lambda t: _torch_phases(t, _torch_mlp(t), (64, 784), classes=10), rounds=25),
+    "lenet_b64_step": PhasedStep(
+        "LeNet b64",
+        lambda: _minigluon_phases(_lenet, (64, 1, 28, 28), True, classes=10),
+        lambda t: _torch_phases(t, _torch_lenet(t), (64, 1, 28, 28), classes=10)),
 }

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from benchmarks import __main__ as cli
-from benchmarks import common, history, peak_memory
-from benchmarks.workloads import WORKLOADS
+from benchmarks import bench_phases, common, history, peak_memory
+from benchmarks.workloads import STEP_PHASES, WORKLOADS
 
 
 def test_alternate_takes_turns_and_divides_by_the_calls_per_round(monkeypatch) -> None:
@@ -76,6 +76,39 @@ def test_the_mlp_floor_is_the_hybridized_nets_arithmetic() -> None:
     ours, floor = fns["minigluon"]().asnumpy(), fns["floor"]()
     assert floor.dtype == ours.dtype == np.float32
     np.testing.assert_allclose(floor, ours, rtol=1e-5, atol=1e-6)
+
+
+def test_phases_run_in_order_and_each_is_timed_alone(monkeypatch) -> None:
+    calls: list[str] = []
+    clock = itertools.count()
+    monkeypatch.setattr(bench_phases.time, "perf_counter", lambda: float(next(clock)))
+    monkeypatch.setattr(bench_phases, "_steps_per_round", lambda phases: 2)
+
+    def phase(name: str, cost: int):
+        def fn() -> None:
+            calls.append(name)
+            for _ in range(cost):
+                next(clock)
+        return fn
+
+    sides = {"a": (phase("a.f", 0), phase("a.b", 2), phase("a.u", 5)),
+             "b": (phase("b.f", 1), phase("b.b", 0), phase("b.u", 0))}
+    t = bench_phases.time_phases(sides, rounds=3)
+    # 3 warm-up steps, then per round 2 steps of a, then 2 of b
+    assert calls[:9] == ["a.f", "a.b", "a.u"] * 3
+    assert calls[18:] == (["a.f", "a.b", "a.u"] * 2 + ["b.f", "b.b", "b.u"] * 2) * 3
+    # a phase costs its own clock ticks + 1 between the two reads
+    assert t == {"a": [1.0, 3.0, 6.0], "b": [2.0, 1.0, 1.0]}
+
+
+def test_every_phased_step_builds_three_phases_that_train() -> None:
+    for name, work in STEP_PHASES.items():
+        forward, backward, update = work.minigluon()
+        for _ in range(2):
+            forward()
+            backward()
+            update()
+        assert name in WORKLOADS, name  # the whole step is also a history row
 
 
 def test_every_workload_builds_its_minigluon_sides() -> None:
