@@ -192,3 +192,30 @@ def test_second_derivative(item: Any) -> None:
                 num.reshape(-1)[k] += sign * first(xs) / (2 * EPS)
         np.testing.assert_allclose(arrays[i].grad.asnumpy(), num, rtol=1e-3, atol=1e-5,
                                    err_msg=f"{op.name} input {i}")
+
+
+NEEDS_CASES = [item for item in CASES if item[0].wants_needs]
+
+
+def test_the_backwards_that_skip_unneeded_inputs_are_checked() -> None:
+    assert {op.name for op, _, _ in NEEDS_CASES} >= {"Convolution", "FullyConnected"}
+
+
+@pytest.mark.parametrize("item", NEEDS_CASES, ids=_ids)
+def test_a_backward_told_what_is_needed_gives_the_same_gradients(item: Any) -> None:
+    """A backward that declares ``needs`` may skip the gradients nobody needs (a first layer's
+    data gradient), but what it returns for a needed input must not depend on the others."""
+    op, _, case = item
+    inputs = materialize(case)
+    attrs = attrs_of(op, case)
+    outs = forward(op, inputs, attrs)
+    vs = projection(op, outs, attrs)
+    n = op.n_total(attrs)
+    g = vs[0] if n == 1 else tuple(vs)
+    out = outs[0] if n == 1 else outs
+    full = op.backward(g, tuple(inputs), out, **attrs)
+    for i in diff_inputs(op, case, inputs):
+        needs = tuple(k == i for k in range(len(inputs)))
+        alone = op.backward(g, tuple(inputs), out, **attrs, needs=needs)
+        assert len(alone) == len(inputs), op.name
+        np.testing.assert_array_equal(alone[i], full[i], err_msg=f"{op.name} input {i}")

@@ -136,18 +136,24 @@ def _fc_flatten_no_bias(x: Any, w: Any) -> Any:
 
 
 @FullyConnected.def_backward
-def _(g, ins, out, num_hidden, no_bias, flatten):
+def _(g, ins, out, num_hidden, no_bias, flatten, needs=None):
     x, w = np.asarray(ins[0]), np.asarray(ins[1])
     g2 = np.asarray(g).reshape(-1, w.shape[0])
     x2 = x.reshape(-1, w.shape[1])
-    gx = (g2 @ w).reshape(x.shape)
-    # BLAS is slow for a GEMM with an inner dimension of 1 (batch size 1): use an outer product
-    gw = np.multiply(g2[0][:, None], x2[0]) if len(g2) == 1 else g2.T @ x2
-    grads = [gx.astype(x.dtype, copy=False), gw.astype(w.dtype, copy=False)]
+    need = needs or (True,) * len(ins)
+    gx = gw = gb = None
+    if need[0]:  # a network's first layer: its input needs no gradient
+        gx = (g2 @ w).reshape(x.shape).astype(x.dtype, copy=False)
+    if need[1]:
+        # BLAS is slow for a GEMM with an inner dimension of 1 (batch 1): an outer product
+        gw = np.multiply(g2[0][:, None], x2[0]) if len(g2) == 1 else g2.T @ x2
+        gw = gw.astype(w.dtype, copy=False)
     if len(ins) > 2:
         b = ins[2]
-        grads.append(None if no_bias or b is None else g2.sum(axis=0).astype(b.dtype))
-    return tuple(grads)
+        if not (no_bias or b is None) and need[2]:
+            gb = g2.sum(axis=0).astype(b.dtype)
+        return gx, gw, gb
+    return gx, gw
 
 
 # a symbolic FullyConnected(data, num_hidden=...) creates <name>_weight and <name>_bias
