@@ -469,8 +469,8 @@ def _node_vjp(node: Node, gs: list, create_graph: bool) -> Sequence[Any]:
             "softmax, reductions and shape ops support higher-order gradients)"
         )
     # Recompute the outputs from the input arrays so that they are on the new tape.
-    outs = invoke(op, node.in_arrays, dict(node.attrs))
-    outs = tuple(outs) if len(node.outs) > 1 else (outs,)
+    outs = invoke(op, node.in_arrays, dict(node.attrs))  # the visible outputs only
+    outs = tuple(outs) if len(node.outs) - op.num_hidden > 1 else (outs,)
     return op.vjp(gs, node.in_arrays, outs, node.attrs, needs, zeros=_zeros_array)
 
 

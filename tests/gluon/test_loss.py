@@ -155,6 +155,23 @@ def test_softmax_ce_label_minus_one_picks_class_zero() -> None:
                                gloss.SoftmaxCELoss()(pred, nd.array([0, 0, 0])).asnumpy())
 
 
+@pytest.mark.parametrize("axis, shape", [(-1, (3, 4)), (1, (2, 3, 5))])
+def test_softmax_ce_one_op_equals_its_three_ops_bit_for_bit(axis, shape) -> None:
+    """Imperatively the sparse cross-entropy is one tape node (an internal op); it must give
+    the numbers of log_softmax -> pick -> negative, which a hybridized loss still runs."""
+    pred = RNG.standard_normal(shape).astype(np.float32)
+    lshape = shape[:axis % len(shape)] + shape[axis % len(shape) + 1:]
+    labels = nd.array(RNG.integers(-1, shape[axis] + 1, lshape))  # out of range: clipped
+    fused, hybrid = gloss.SoftmaxCELoss(axis=axis), gloss.SoftmaxCELoss(axis=axis)
+    hybrid.hybridize()
+    chain = lambda x, y: (-nd.pick(nd.log_softmax(x, axis=axis), y, axis=axis,  # noqa: E731
+                                   keepdims=True)).mean(axis=0, exclude=True)
+    results = [_value_and_grad(f, pred, labels) for f in (fused, chain, hybrid)]
+    for value, grad in results[1:]:
+        np.testing.assert_array_equal(results[0][0], value)
+        np.testing.assert_array_equal(results[0][1], grad)
+
+
 @pytest.mark.parametrize("rho", [1.0, 0.7, 2.0])
 def test_huber_loss(rho) -> None:
     def ref(p, y):

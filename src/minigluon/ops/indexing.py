@@ -89,7 +89,8 @@ def _as_index(indices: Any) -> np.ndarray:
 def _fix_index(op: str, idx: np.ndarray, n: int, mode: str) -> np.ndarray:
     """Indices mapped into ``[0, n)`` by ``mode`` ('clip', 'wrap' or 'raise')."""
     if mode == "clip":
-        return np.clip(idx, 0, n - 1)
+        # np.clip's Python wrapper costs ~13 us per call; on integers this is the same
+        return np.minimum(np.maximum(idx, 0), n - 1)
     if mode == "wrap":
         return np.mod(idx, n)
     if mode == "raise":
@@ -285,7 +286,11 @@ def pick(data, index, *, axis=-1, keepdims=False, mode="clip"):
     <NDArray 3x1 @cpu(0)>
     """
     ax, pos = _pick_positions(data, index, axis, mode)
-    out = np.take_along_axis(np.asarray(data), pos, axis=ax)
+    data = np.asarray(data)
+    if data.ndim == 2 and ax == 1:  # rows of class scores: one fancy index, no index grids
+        out = data[np.arange(len(data))[:, None], pos]
+    else:
+        out = np.take_along_axis(data, pos, axis=ax)
     if keepdims:
         return out
     return out.reshape(out.shape[:ax] + out.shape[ax + 1:] or (1,))

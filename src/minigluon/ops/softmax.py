@@ -196,3 +196,72 @@ def softmin(data, *, axis=-1, temperature=None, dtype=None):
 
 softmin.def_backward(_finish("softmin", lambda g, y, axis: -y * (
     g - (g * y).sum(axis=axis, keepdims=True))))
+
+
+# -- the cross-entropy of SoftmaxCrossEntropyLoss as one op ---------------------------------
+def _ce_shape(dshape, lshape=None, *, axis=-1):
+    from .indexing import _pick_shape
+
+    return _pick_shape(dshape, lshape if lshape is not None else dshape[:-1], axis, True)
+
+
+@register(name="_softmax_cross_entropy_loss", namespace="_internal", num_hidden=1,
+          nondiff_inputs=(1,), higher_order=True, shape=_ce_shape,
+          cases=[Case((3, 4), lambda r: np.array([0, 3, 1])),
+                 Case((2, 3, 4), lambda r: np.array([[0, 2, 2, 1], [1, 0, 1, 2]]), axis=1),
+                 Case((2, 5), lambda r: np.array([[4], [-1]]))])
+def _softmax_cross_entropy_loss(data, label, *, axis=-1):
+    """``-pick(log_softmax(data, axis), label, axis, keepdims=True)`` as one op.
+
+    What ``gluon.loss.SoftmaxCrossEntropyLoss`` computes per sample for sparse labels when it
+    runs imperatively: one node on the autograd tape instead of three, with the same numbers
+    (the forward and the backward run the three ops' own rules in the same order). Labels
+    out of range are clipped, as by ``pick``'s default mode; ``label`` gets no gradient.
+
+    Parameters
+    ----------
+    data : NDArray
+        Unnormalized scores (logits).
+    label : NDArray
+        Class indices: ``data``'s shape without ``axis`` (or with size 1 there).
+    axis : int, default -1
+        The class axis.
+
+    Returns
+    -------
+    NDArray
+        The cross-entropy, ``data``'s shape with size 1 on ``axis``.
+
+    See Also
+    --------
+    log_softmax, pick, minigluon.gluon.loss.SoftmaxCrossEntropyLoss
+
+    Examples
+    --------
+    >>> from minigluon import nd
+    >>> nd._internal._softmax_cross_entropy_loss(nd.array([[0, 0], [0, 1]]), nd.array([0, 1]))
+    <BLANKLINE>
+    [[0.6931472 ]
+     [0.31326166]]
+    <NDArray 2x1 @cpu(0)>
+    """
+    from .indexing import pick
+
+    ls = log_softmax.forward(data, axis=axis, temperature=None, dtype=None)
+    return np.negative(pick.forward(ls, label, axis=axis, keepdims=True, mode="clip")), ls
+
+
+@_softmax_cross_entropy_loss.def_backward
+def _(g, ins, outs, axis):
+    from .indexing import pick
+
+    # the three ops' backward rules, last op first: negative, pick, log_softmax
+    data, label = ins
+    if isinstance(outs, tuple):  # the loss and the log-probabilities
+        gloss, (loss, ls) = g[0], outs
+    else:
+        # Differentiating the backward itself (create_graph), autograd recomputes the visible
+        # output only: the log-probabilities are recomputed on the tape.
+        gloss, loss, ls = g, outs, G.log_softmax(data, axis=axis)
+    gls, _ = pick.backward(-gloss, (ls, label), loss, axis=axis, keepdims=True, mode="clip")
+    return log_softmax.backward(gls, (data,), ls, axis=axis, temperature=None, dtype=None)[0], None
