@@ -145,8 +145,9 @@ def _(g, ins, out, num_hidden, no_bias, flatten, needs=None):
     if need[0]:  # a network's first layer: its input needs no gradient
         gx = (g2 @ w).reshape(x.shape).astype(x.dtype, copy=False)
     if need[1]:
-        # BLAS is slow for a GEMM with an inner dimension of 1 (batch 1): an outer product
-        gw = np.multiply(g2[0][:, None], x2[0]) if len(g2) == 1 else g2.T @ x2
+        # BLAS is slow for a GEMM with an inner dimension of 1 (batch 1): an outer product,
+        # by einsum (45 us for 256 x 784 where a broadcast multiply takes 70, same products)
+        gw = np.einsum("i,j->ij", g2[0], x2[0]) if len(g2) == 1 else g2.T @ x2
         gw = gw.astype(w.dtype, copy=False)
     if len(ins) > 2:
         b = ins[2]
