@@ -63,6 +63,9 @@ class _State:
 
     recording = False
     training = False
+    # False while a backward walk frees the graph after it (no retain_graph): a VJP may then
+    # release the forward values it was given as it goes (a hybridized graph's slot list)
+    retain_graph = True
 
 
 STATE = _State()
@@ -427,15 +430,19 @@ def _run_backward(heads: list, head_grads: list | None, create_graph: bool,
             roots.append(link[0])
 
     order = _toposort(roots)
-    with _RecordingStateScope(create_graph, None):
-        for node in reversed(order):
-            gs = node_grads.pop(id(node), None)
-            if gs is None:
-                continue
-            in_grads = _node_vjp(node, gs, create_graph)
-            for link, gi in zip(node.links, in_grads):
-                if link is not None and gi is not None:
-                    _accumulate(link, gi, node_grads, leaf_grads)
+    prev_retain, STATE.retain_graph = STATE.retain_graph, retain_graph
+    try:
+        with _RecordingStateScope(create_graph, None):
+            for node in reversed(order):
+                gs = node_grads.pop(id(node), None)
+                if gs is None:
+                    continue
+                in_grads = _node_vjp(node, gs, create_graph)
+                for link, gi in zip(node.links, in_grads):
+                    if link is not None and gi is not None:
+                        _accumulate(link, gi, node_grads, leaf_grads)
+    finally:
+        STATE.retain_graph = prev_retain
     if not retain_graph:
         for node in order:
             node.free()

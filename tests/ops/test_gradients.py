@@ -14,6 +14,7 @@ import pytest
 
 from minigluon import _rng, autograd, nd
 from minigluon.ops import Case, Op, all_ops
+from minigluon.ops.registry import stand_in
 
 from .cases import attrs_of, materialize
 
@@ -100,6 +101,36 @@ def test_backward_matches_finite_differences(item: Any) -> None:
         expected = numeric(op, inputs, attrs_of(op, case), vs, i)
         np.testing.assert_allclose(np.asarray(grads[i], dtype=np.float64), expected, rtol=RTOL,
                                    atol=ATOL, err_msg=f"{op.name} input {i}, case {case}")
+
+
+SAVING = [(op, i, c) for op, i, c in CASES if op.saves is not None]
+
+
+def test_some_ops_declare_what_their_backward_reads() -> None:
+    assert {"relu", "Activation", "BatchNorm", "Convolution"} <= {op.name for op, _, _ in SAVING}
+
+
+@pytest.mark.parametrize("item", SAVING, ids=_ids)
+def test_backward_reads_only_what_it_saves(item: Any) -> None:
+    """``Op.saves``: the backward, given stand-ins (shape and dtype, NaN data) for every value
+    it does not declare, returns the same gradients bit for bit (a graph keeps no more)."""
+    op, _, case = item
+    attrs = attrs_of(op, case)
+    inputs = materialize(case)
+    outs = forward(op, inputs, attrs)
+    vs = projection(op, outs, attrs)
+    expected = analytic(op, inputs, attrs, outs, vs)
+    saved_ins, saved_outs = op.saved(attrs)
+    keep_in = {i % len(inputs) for i in saved_ins}
+    keep_out = {i % len(outs) for i in saved_outs}
+    dropped_ins = [x if i in keep_in else stand_in(x) for i, x in enumerate(inputs)]
+    dropped_outs = tuple(o if i in keep_out else stand_in(o) for i, o in enumerate(outs))
+    grads = analytic(op, dropped_ins, attrs, dropped_outs, vs)
+    for i, (g, e) in enumerate(zip(grads, expected)):
+        assert (g is None) == (e is None), f"{op.name} input {i}"
+        if e is not None:
+            np.testing.assert_array_equal(np.asarray(g), np.asarray(e),
+                                          err_msg=f"{op.name} input {i}, case {case}")
 
 
 @pytest.mark.parametrize("item", CASES, ids=_ids)

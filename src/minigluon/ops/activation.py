@@ -78,6 +78,8 @@ def _(n_inputs: int, *, act_type: str) -> Any:
 
 
 Activation.def_backward(lambda g, ins, out, act_type: _act_op(act_type).backward(g, ins, out))
+# its backward reads what its act_type's op reads (relu: only the output)
+Activation.def_saves(lambda act_type: _act_op(act_type).saved({}) or ((0,), (0,)))
 
 
 # -- erf -----------------------------------------------------------------------------------

@@ -226,6 +226,8 @@ def conv_bn_relu(data: Any, weight: Any, bias: Any = None, gamma: Any = None, be
 
 Convolution.def_inputs(lambda no_bias=False, **_: ("data", "weight")
                           + (() if no_bias else ("bias",)))
+# the backward reads data and weight, not the output (the bias gradient is a sum of g)
+Convolution.def_saves(lambda **_: ((0, 1), ()))
 
 @Convolution.def_backward
 def _(g, ins, out, kernel, stride, dilate, pad, num_filter, num_group, no_bias, needs=None,

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..base import MXNetError, as_dtype
 from .generic import G, unbroadcast
-from .registry import Case, register, same_shape
+from .registry import Case, get, register, same_shape
 
 __all__: list[str] = []  # ops are reached through the registry
 
@@ -697,6 +697,14 @@ _unary("softrelu", lambda x: np.logaddexp(0, x), lambda g, x, y: g * G.sigmoid(x
     <BLANKLINE>
     [ 0.6931472 30.       ]
     <NDArray 2 @cpu(0)>""", see="relu, sigmoid")
+
+# What these backwards read beyond shapes (Op.saves), so that a graph keeps no more for them:
+# relu, sigmoid and tanh differentiate through their output, sums and differences through
+# neither input.
+for _name in ("relu", "sigmoid", "tanh"):
+    get(_name).def_saves(lambda: ((), (0,)))
+for _name in ("elemwise_add", "elemwise_sub", "broadcast_add", "broadcast_sub"):
+    get(_name).def_saves(lambda: ((), ()))
 _unary("round", lambda x: np.sign(x) * np.floor(np.abs(x) + 0.5), None,
        "Round to the nearest integer, halves away from zero (zero gradient).",
        """    >>> nd.round(nd.array([-2.5, 0.5, 1.5]))

@@ -160,6 +160,8 @@ def _(g, ins, out, num_hidden, no_bias, flatten, needs=None):
 # a symbolic FullyConnected(data, num_hidden=...) creates <name>_weight and <name>_bias
 FullyConnected.def_inputs(lambda no_bias=False, **_: ("data", "weight")
                           + (() if no_bias else ("bias",)))
+# the backward reads data and weight, not the output
+FullyConnected.def_saves(lambda **_: ((0, 1), ()))
 
 
 @FullyConnected.def_shape
@@ -256,6 +258,7 @@ def Dropout(data, *, p=0.5, mode="training", axes=(), cudnn_off=False, is_train=
 
 
 Dropout.def_backward(lambda g, ins, out, **_: (g[0] * out[1],))
+Dropout.def_saves(lambda **_: ((), (1,)))  # only the mask
 
 
 # -- Embedding -----------------------------------------------------------------------------

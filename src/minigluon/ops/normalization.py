@@ -159,6 +159,8 @@ def _bn_view(x: np.ndarray, axis: Any) -> tuple[np.ndarray, int]:
 # a symbolic BatchNorm's own moving statistics start at 0 (mean) and 1 (variance)
 BatchNorm.input_attrs = {"moving_mean": {"__init__": '["zero", {}]'},
                          "moving_var": {"__init__": '["one", {}]'}}
+# the backward reads data, gamma and the hidden statistics, not the normalized output
+BatchNorm.def_saves(lambda **_: ((0, 1), (-3, -2, -1)))
 
 
 # Rows of the backward's second pass per block: about 128 KB of float32, so the block and its

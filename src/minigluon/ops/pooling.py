@@ -241,6 +241,11 @@ def Pooling(data, *, kernel=(), pool_type="max", global_pool=False, cudnn_off=Fa
     return out
 
 
+# max pooling routes the gradient by comparing input and output; avg and sum need shapes only
+Pooling.def_saves(lambda pool_type, **_: ((), ()) if pool_type in ("avg", "sum")
+                  else ((0,), (0,)))
+
+
 @Pooling.def_backward
 def _(g, ins, out, kernel, pool_type, global_pool, pooling_convention, stride, pad, p_value,
       count_include_pad, layout, **_):

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Op", "Case", "register", "get", "all_ops", "same_shape"]
+__all__ = ["Op", "Case", "register", "get", "all_ops", "same_shape", "stand_in"]
 
 # One gradient (or None) per input. ``ins``/``outs`` are numpy arrays normally and NDArrays
 # when autograd builds a graph of the backward pass (``create_graph=True``).
@@ -96,6 +96,12 @@ class Op:
     # **attrs) -> kernel | None`` (None: the forward must run); the compiled inference plan
     # calls the kernel with the inputs positionally (symbol/compiled.py).
     lean: Callable[..., Any] | None = None
+    # Which forward values the backward reads, ``fn(**attrs) -> (input indices, output
+    # indices)``, outputs counted with the hidden ones (negative indices from the end); None:
+    # all of them. A graph executor keeps only these from the forward for the backward and
+    # passes, in place of the others, a stand-in of the same shape and dtype holding no data
+    # (NaN for floats): a backward may read any value's shape and dtype, nothing more.
+    saves: Callable[..., tuple[tuple[int, ...], tuple[int, ...]]] | None = None
     cases: list[Case] = field(default_factory=list)
     doc: str = ""
     family: str = ""  # the module that registered it (minigluon.ops.elemwise)
@@ -157,6 +163,19 @@ class Op:
         assert len(grads) == len(ins), (f"backward of '{self.name}' returned {len(grads)} "
                                         f"gradients for {len(ins)} inputs")
         return grads
+
+    def def_saves(self, fn: Callable[..., tuple[tuple[int, ...], tuple[int, ...]]]
+                  ) -> Callable[..., tuple[tuple[int, ...], tuple[int, ...]]]:
+        """Attach ``fn(**attrs) -> (input indices, output indices)``: what the backward reads
+        beyond shapes and dtypes (see the ``saves`` field); checked per case by a test."""
+        self.saves = fn
+        return fn
+
+    def saved(self, attrs: dict) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+        """The (input, output) indices the backward reads with these attributes; None: all."""
+        if self.saves is None:
+            return None
+        return self.saves(**{**self.attr_defaults, **attrs})
 
     def def_lean(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         """Attach ``fn(n_inputs, **attrs) -> kernel | None``: the forward's arithmetic without
@@ -310,6 +329,16 @@ def _registration_site(frame: Any) -> tuple[str, tuple[str, int] | None]:
         f = f.f_back
     site = f or frame
     return family, (site.f_code.co_filename, site.f_lineno)
+
+
+def stand_in(value: Any) -> Any:
+    """What a backward gets for a value its op does not save (``Op.saves``): the value's shape
+    and dtype with no data, a read-only broadcast of NaN (0 for integers and booleans), so that
+    a backward reading more than it declared yields NaN gradients, not plausible wrong ones."""
+    if not isinstance(value, np.ndarray):
+        return value
+    fill = np.nan if value.dtype.kind in "fc" else 0
+    return np.broadcast_to(np.array(fill, dtype=value.dtype), value.shape)
 
 
 def get(name: str) -> Op:

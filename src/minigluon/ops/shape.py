@@ -165,6 +165,7 @@ def reshape(data, *, shape=(), reverse=False):
 
 
 reshape.def_backward(lambda g, ins, out, shape, reverse: (g.reshape(np.shape(ins[0])),))
+reshape.def_saves(lambda **_: ((), ()))  # the input's shape only
 reshape.def_shape(lambda d, shape, reverse: infer_reshape(tuple(d), shape, reverse))
 
 
@@ -216,6 +217,7 @@ def _(g, ins, out, axes):
     return (g.transpose(tuple(int(i) for i in np.argsort(perm))),)
 
 
+transpose.def_saves(lambda **_: ((), ()))  # the input's shape only
 transpose.def_shape(lambda d, axes: tuple(d[i] for i in _axes_perm(len(d), axes)))
 
 
@@ -373,6 +375,7 @@ def flatten(data):
 
 
 flatten.def_backward(lambda g, ins, out: (g.reshape(_shape(ins[0])),))
+flatten.def_saves(lambda: ((), ()))  # the input's shape only
 flatten.def_shape(lambda d: _flatten_shape(tuple(d)))
 
 

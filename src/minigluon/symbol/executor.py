@@ -2,12 +2,19 @@
 
 The plan is a list of steps (kernel, attributes, input slots, output slots) in topological
 order; running it is one loop of kernel calls over a slot list, with no per-op dispatch. While
-autograd records, the slot values are kept for the backward pass, which walks the plan in
-reverse calling each op's registered VJP; otherwise each slot is dropped after its last use,
-and a prediction-mode graph runs its inference plan (:mod:`~minigluon.symbol.fusion`:
+autograd records, the slot list is kept for the backward pass, which walks the plan in reverse
+calling each op's registered VJP; otherwise each slot is dropped after its last use, and a
+prediction-mode graph runs its inference plan (:mod:`~minigluon.symbol.fusion`:
 convolution, batch norm and relu chains as one kernel). That inference plan is also compiled to
 one straight-line function (:mod:`~minigluon.symbol.compiled`), ``run_lean``, which a
 hybridized block calls directly, without the autograd node, when nothing records.
+
+Memory while training: the recording forward keeps only the values some VJP reads
+(``Op.saves``: relu reads its output, an addition neither input), replacing the others after
+their last forward use by a shape-and-dtype stand-in; the backward drops each gradient once the
+step producing its slot has consumed it and, unless the graph is retained
+(``retain_graph=True``), each value after the last VJP that reads it. So the peak holds what the
+backward still needs, not every intermediate of the forward.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from typing import Any
 from ..autograd import STATE
 from ..base import MXNetError
 from ..ops.dispatch import invoke
-from ..ops.registry import Op
+from ..ops.registry import Op, stand_in
 from .compiled import compile_plan, run_step
 from .fusion import fuse_for_inference
 from .graph import Entry, Node, topo_order
@@ -29,6 +36,7 @@ __all__ = ["CachedGraph"]
 class _Step:
     __slots__ = (
         "bwd_attrs",
+        "drop",
         "free",
         "fwd",
         "fwd_attrs",
@@ -36,6 +44,9 @@ class _Step:
         "name",
         "op",
         "outs",
+        "reads_in",
+        "reads_out",
+        "release",
     )
 
     def __init__(self, node: Node, ins: list[int], outs: list[int], training: bool) -> None:
@@ -51,6 +62,15 @@ class _Step:
         self.ins = ins
         self.outs = outs
         self.free: list[int] = []  # slots whose last reader is this step
+        # what the VJP reads (Op.saves): positions in ins / outs
+        saved = op.saved(self.bwd_attrs) if op.differentiable else ((), ())
+        if saved is None:
+            self.reads_in, self.reads_out = range(len(ins)), range(len(outs))
+        else:
+            self.reads_in = sorted({i % len(ins) for i in saved[0]})
+            self.reads_out = sorted({i % len(outs) for i in saved[1]})
+        self.drop: list[int] = []  # recording: slots no VJP reads, unused after this step
+        self.release: list[int] = []  # backward: slots no VJP before this one reads
 
 
 class CachedGraph:
@@ -96,6 +116,7 @@ class CachedGraph:
         self.out_slots = [slot[(id(n), i)] for n, i in outputs]
         keep = set(self.out_slots) | set(self.input_slots)
         self._plan_frees(self.plan, keep)
+        self._plan_saves(self.plan, keep)
         # what runs when nothing records (training graphs keep batch statistics: no fusion)
         self.infer_plan = self.plan
         if not training:
@@ -123,6 +144,32 @@ class CachedGraph:
             if s not in keep:
                 plan[k].free.append(s)
 
+    @staticmethod
+    def _plan_saves(plan: list[_Step], keep: set[int]) -> None:
+        """Where the recording forward drops the values no VJP reads (``step.drop``) and where
+        the backward walk has passed the last VJP that reads a value (``step.release``)."""
+        first_read: dict[int, int] = {}  # the earliest step whose VJP reads the slot
+        for k in range(len(plan) - 1, -1, -1):
+            step = plan[k]
+            for p in step.reads_in:
+                if step.ins[p] >= 0:
+                    first_read[step.ins[p]] = k
+            for p in step.reads_out:
+                first_read[step.outs[p]] = k
+        last_use: dict[int, int] = {}  # the forward's last reader, or else the producer
+        for k, step in enumerate(plan):
+            for s in step.outs:
+                last_use[s] = k
+            for s in step.ins:
+                if s >= 0:
+                    last_use[s] = k
+        for s, k in last_use.items():
+            if s not in first_read and s not in keep:
+                plan[k].drop.append(s)
+        for s, k in first_read.items():
+            if s not in plan[k].outs:  # a step's own outputs are released with its gradients
+                plan[k].release.append(s)
+
     def __call__(self, *arrays: Any) -> Any:
         """Run on NDArrays (one per input name); returns an NDArray or a list of them."""
         return invoke(self.op, arrays, {})
@@ -148,6 +195,9 @@ class CachedGraph:
             if not keep:
                 for s in step.free:
                     env[s] = None
+            else:
+                for s in step.drop:  # no VJP reads it: keep its shape and dtype only
+                    env[s] = stand_in(env[s])
         return (*[env[s] for s in self.out_slots], env)
 
     def _needs(self, needs: tuple | None) -> list[bool]:
@@ -165,7 +215,19 @@ class CachedGraph:
 
     def _backward(self, g: tuple, ins: tuple, outs: tuple, needs: tuple | None = None) -> tuple:
         env = outs[-1]
-        need = self._needs(needs)
+        if not env:
+            raise MXNetError("this graph's forward values were released by a backward that "
+                             "failed; run the forward again")
+        # Unless the graph is retained for another backward, the slot list is this walk's to
+        # empty: each value goes after the last VJP that reads it.
+        release = not STATE.retain_graph
+        try:
+            return self._walk(g, env, self._needs(needs), release)
+        finally:
+            if release:
+                env.clear()
+
+    def _walk(self, g: tuple, env: list, need: list[bool], release: bool) -> tuple:
         grads: list[Any] = [None] * self.n_slots
         for s, gs in zip(self.out_slots, g[:-1]):
             if gs is not None:
@@ -175,7 +237,14 @@ class CachedGraph:
                                    [env[i] if i >= 0 else None for i in step.ins],
                                    [env[s] for s in step.outs], step.bwd_attrs,
                                    [i >= 0 and need[i] for i in step.ins])
+            for s in step.outs:  # consumed: no step before this one reads these gradients
+                grads[s] = None
             for i, gi in zip(step.ins, in_grads):
                 if i >= 0 and gi is not None:
                     grads[i] = gi if grads[i] is None else grads[i] + gi
+            if release:
+                for s in step.outs:
+                    env[s] = None
+                for s in step.release:  # earlier VJPs read only its shape and dtype
+                    env[s] = stand_in(env[s])
         return tuple(grads[s] if s >= 0 else None for s in self.input_slots)
