@@ -13,6 +13,7 @@ import numpy as np
 
 from ..base import ShapeError, as_dtype
 from .generic import G
+from .indexing import _pick_shape, pick
 from .reduce import normalize_axis
 from .registry import Case, register, same_shape
 
@@ -200,8 +201,6 @@ softmin.def_backward(_finish("softmin", lambda g, y, axis: -y * (
 
 # -- the cross-entropy of SoftmaxCrossEntropyLoss as one op ---------------------------------
 def _ce_shape(dshape, lshape=None, *, axis=-1):
-    from .indexing import _pick_shape
-
     return _pick_shape(dshape, lshape if lshape is not None else dshape[:-1], axis, True)
 
 
@@ -245,16 +244,12 @@ def _softmax_cross_entropy_loss(data, label, *, axis=-1):
      [0.31326166]]
     <NDArray 2x1 @cpu(0)>
     """
-    from .indexing import pick
-
     ls = log_softmax.forward(data, axis=axis, temperature=None, dtype=None)
     return np.negative(pick.forward(ls, label, axis=axis, keepdims=True, mode="clip")), ls
 
 
 @_softmax_cross_entropy_loss.def_backward
 def _(g, ins, outs, axis):
-    from .indexing import pick
-
     # the three ops' backward rules, last op first: negative, pick, log_softmax
     data, label = ins
     if isinstance(outs, tuple):  # the loss and the log-probabilities

@@ -129,6 +129,7 @@ class CachedGraph:
         self.run_lean = compile_plan(self.infer_plan, self.input_slots, self.out_slots)
         # called after each step with (node name, op, inputs, outputs): register_op_hook
         self.monitor: Any = None
+        self._need_cache: dict[tuple | None, list[bool]] = {}
         self.op = Op(name="_CachedOp", forward=self._forward, array_params=(), attr_params=(),
                      variadic=True, num_outputs=len(self.out_slots), num_hidden=1)
         self.op.def_backward(self._backward)
@@ -201,7 +202,14 @@ class CachedGraph:
         return (*[env[s] for s in self.out_slots], env)
 
     def _needs(self, needs: tuple | None) -> list[bool]:
-        """Which slots lie on a path from an input that needs a gradient."""
+        """Which slots lie on a path from an input that needs a gradient (computed once per
+        pattern of ``needs``: a training loop asks the same every step)."""
+        need = self._need_cache.get(needs)
+        if need is None:
+            need = self._need_cache[needs] = self._find_needs(needs)
+        return need
+
+    def _find_needs(self, needs: tuple | None) -> list[bool]:
         need = [needs is None] * self.n_slots
         if needs is not None:
             for s, flag in zip(self.input_slots, needs):
