@@ -86,7 +86,7 @@ class Adam(Optimizer):
         mean, var = state
         w, m, v = _np(weight), _np(mean), _np(var)
         b1, b2, eps = self.beta1, self.beta2, self.epsilon
-        if not (_inplace_ok(w, _np(grad), m, v) and _scalars_ok(lr, wd, b1, b2, eps)):
+        if not (_inplace_ok(_np(grad), w, m, v) and _scalars_ok(lr, wd, b1, b2, eps)):
             g = self._grad(grad, w, wd)
             m = b1 * m + (1.0 - b1) * g
             v = b2 * v + (1.0 - b2) * np.square(g)

@@ -539,6 +539,42 @@ class Optimizer:
         lr, wd = self._lr_wd(index)
         self._step(index, weight, grad, state, lr, wd)
 
+    def _update_group(self, indices: list, weights: list, grads: list, states: list) -> None:
+        """``update_multi_precision`` for each parameter in turn, with the per-call checks and
+        lookups done once for the group (what :class:`Updater` calls for a Trainer's step).
+
+        The numbers, counts and order are those of the per-parameter calls; a subclass that
+        overrides ``update``, ``update_multi_precision`` or a lookup gets its own methods called
+        per parameter.
+        """
+        if not _plain_update(type(self)):
+            for i, w, g, s in zip(indices, weights, grads, states):
+                self.update_multi_precision(i, w, g, s)
+            return
+        counts = self._index_update_count
+        begin = self.begin_num_update
+        sched = self.lr_scheduler
+        params = self.param_dict
+        mp = self.multi_precision
+        step = self._step
+        for i, w, g, s in zip(indices, weights, grads, states):
+            if type(w) is not NDArray or type(g) is not NDArray or (
+                    mp and w._data.dtype == np.float16):
+                self.update_multi_precision(i, w, g, s)
+                continue
+            # Optimizer.update from here, inlined
+            count = counts.get(i, begin) + 1
+            counts[i] = count
+            if count > self.num_update:
+                self.num_update = count
+            lr = sched(self.num_update) if sched is not None else self.lr
+            param = params.get(i)
+            if param is not None:
+                step(i, w, g, s, float(lr * param.lr_mult), float(self.wd * param.wd_mult))
+            else:
+                step(i, w, g, s, float(lr * self._mult(i, "lr_mult", self.lr_mult)),
+                     float(self.wd * self._mult(i, "wd_mult", self.wd_mult)))
+
     def update_multi_precision(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
         """Like :meth:`update`, updating the float32 master copy of a float16 weight.
 
@@ -693,6 +729,13 @@ def _plain_hooks(klass: type) -> bool:
     return plain
 
 
+def _plain_update(klass: type) -> bool:
+    """Whether ``klass`` keeps the base ``update`` and ``update_multi_precision`` as well."""
+    return (klass.update is Optimizer.update
+            and klass.update_multi_precision is Optimizer.update_multi_precision
+            and _plain_hooks(klass))
+
+
 def _check_dense(weight: Any, grad: Any) -> None:
     if type(weight) is NDArray and type(grad) is NDArray:
         return  # always dense (NDArray.stype is 'default'); the common case, checked first
@@ -716,36 +759,49 @@ def _np(a: Any) -> np.ndarray:
 _FLOATS = (np.float16, np.float32, np.float64)
 
 
-def _inplace_ok(*arrays: Any) -> bool:
+def _inplace_ok(read: np.ndarray, *written: np.ndarray) -> bool:
     """Whether an in-place update computes what the allocating expressions did: one float
     dtype throughout (with mixed dtypes numpy would promote the temporaries), writable
     buffers, and autograd not recording (then ``weight[:] = ...`` must raise for a recorded
     weight before it changes, as it did: the allocating form does that)."""
-    if STATE.recording:
+    dt = read.dtype
+    if STATE.recording or dt.type not in _FLOATS:
         return False
-    dt = arrays[0].dtype
-    if dt.type not in _FLOATS:
-        return False
-    return all(a.dtype == dt and a.flags.writeable for a in arrays)
+    for a in written:  # noqa: SIM110 (a loop: all() over a generator costs more per step)
+        if a.dtype != dt or not a.flags.writeable:
+            return False
+    return True
 
 
 def _scalars_ok(*values: Any) -> bool:
     # Python numbers combine with a float array in the array's dtype; a numpy float64
     # hyper-parameter would promote the allocating expressions to float64 instead
-    return all(type(v) in (float, int) for v in values)
+    for v in values:  # noqa: SIM110 (as above)
+        if type(v) is not float and type(v) is not int:
+            return False
+    return True
 
 
 def _scratch(opt: Any, like: np.ndarray, k: int = 0) -> np.ndarray:
-    """The optimizer's k-th work array, shaped and typed like ``like`` (grown, never shrunk,
-    and shared by all parameters: it only holds values during one parameter's update)."""
-    bufs = opt.__dict__.get("_scratch")
-    if bufs is None:
-        bufs = opt.__dict__["_scratch"] = {}
-    key = (like.dtype, k)
-    flat = bufs.get(key)
-    if flat is None or flat.size < like.size:
-        flat = bufs[key] = np.empty(like.size, like.dtype)
-    return flat[:like.size].reshape(like.shape)
+    """The optimizer's k-th work array, shaped and typed like ``like``.
+
+    One flat buffer per (dtype, k), grown to the largest parameter and shared by all (it only
+    holds values during one parameter's update), with its reshaped views kept by shape: the
+    views are looked up, not sliced and reshaped, on every update.
+    """
+    views = opt.__dict__.get("_scratch")
+    if views is None:
+        views = opt.__dict__["_scratch"] = {}
+    key = (like.shape, like.dtype, k)
+    view = views.get(key)
+    if view is None:
+        flat = views.get((like.dtype, k))
+        if flat is None or flat.size < like.size:
+            for old in [v for v in views if v[1:] == (like.dtype, k)]:
+                del views[old]  # views of the smaller buffer, which is let go
+            flat = views[(like.dtype, k)] = np.empty(like.size, like.dtype)
+        view = views[key] = flat[:like.size].reshape(like.shape)
+    return view
 
 
 def _grad_inplace(opt: Any, g: np.ndarray, w: np.ndarray | None = None, wd: float = 0.0,
@@ -755,7 +811,9 @@ def _grad_inplace(opt: Any, g: np.ndarray, w: np.ndarray | None = None, wd: floa
     Returns ``g`` itself when there is nothing to do (``rescale_grad`` 1, no decay or clip):
     the caller must not write into what it gets back unless it is work array 0.
     """
-    rescale = np.asarray(opt.rescale_grad, dtype=g.dtype)
+    rescale = opt.rescale_grad
+    # the same rounding as _grad's np.asarray(rescale_grad, dtype=g.dtype), cheaper
+    rescale = g.dtype.type(rescale) if type(rescale) is float else np.asarray(rescale, g.dtype)
     src = g
     if rescale != 1:  # g * 1 is g bit for bit
         src = _scratch(opt, g)

@@ -41,11 +41,16 @@ def _sgd_step(opt: Optimizer, weight: Any, grad: Any, mom: Any, lr: float, wd: f
     with ``g = clip(rescale_grad * grad)``, computed in place (see ``_inplace_ok``).
     """
     w, g = _np(weight), _np(grad)
-    m = None if mom is None else _np(mom)
-    if not (_inplace_ok(w, g) and (m is None or _inplace_ok(w, m))
-            and _scalars_ok(lr, wd, momentum)):
-        _sgd_step_alloc(opt, weight, grad, mom, lr, wd, momentum)
-        return
+    if mom is None:
+        if not (_inplace_ok(g, w) and _scalars_ok(lr, wd)):
+            _sgd_step_alloc(opt, weight, grad, mom, lr, wd, momentum)
+            return
+        m = None
+    else:
+        m = _np(mom)
+        if not (_inplace_ok(g, w, m) and _scalars_ok(lr, wd, momentum)):
+            _sgd_step_alloc(opt, weight, grad, mom, lr, wd, momentum)
+            return
     d = _scratch(opt, w)  # _grad_inplace's work array too: each use ends before the next
     if m is None:
         np.multiply(_grad_inplace(opt, g), lr, out=d)
@@ -195,7 +200,7 @@ class NAG(Optimizer):
             return
         mu = self.momentum
         w, g, m = _np(weight), _np(grad), _np(state)
-        if not (_inplace_ok(w, g, m) and _scalars_ok(lr, wd, mu)):
+        if not (_inplace_ok(g, w, m) and _scalars_ok(lr, wd, mu)):
             m = mu * m
             g = self._grad(grad)
             weight[:] = w - m + (mu + 1) * (m - lr * (g + wd * w))
