@@ -87,12 +87,7 @@ class Adam(Optimizer):
         w, m, v = _np(weight), _np(mean), _np(var)
         b1, b2, eps = self.beta1, self.beta2, self.epsilon
         if not (_inplace_ok(_np(grad), w, m, v) and _scalars_ok(lr, wd, b1, b2, eps)):
-            g = self._grad(grad, w, wd)
-            m = b1 * m + (1.0 - b1) * g
-            v = b2 * v + (1.0 - b2) * np.square(g)
-            mean[:] = m
-            var[:] = v
-            weight[:] = w - lr * m / (np.sqrt(v) + eps)
+            _adam_step_alloc(self, weight, grad, state, lr, wd)
             return
         # the same operations in place: g in work array 0 (or grad itself), terms in array 2
         g = _grad_inplace(self, _np(grad), w, wd)
@@ -106,6 +101,21 @@ class Adam(Optimizer):
         d = _scratch(self, w, 1)
         np.divide(np.multiply(m, lr, out=d), t, out=d)
         np.subtract(w, d, out=w)
+
+def _adam_step_alloc(opt: Adam, weight: Any, grad: Any, state: Any, lr: float,
+                     wd: float) -> None:
+    # the allocating form of Adam's step (lr already bias-corrected), for mixed dtypes,
+    # numpy-typed hyper-parameters or autograd recording (see _inplace_ok)
+    b1, b2 = opt.beta1, opt.beta2
+    mean, var = state
+    w = _np(weight)
+    g = opt._grad(grad, w, wd)
+    m = b1 * _np(mean) + (1.0 - b1) * g
+    v = b2 * _np(var) + (1.0 - b2) * np.square(g)
+    mean[:] = m
+    var[:] = v
+    weight[:] = w - lr * m / (np.sqrt(v) + opt.epsilon)
+
 
 @register
 class Adamax(Optimizer):

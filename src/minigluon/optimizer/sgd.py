@@ -201,10 +201,7 @@ class NAG(Optimizer):
         mu = self.momentum
         w, g, m = _np(weight), _np(grad), _np(state)
         if not (_inplace_ok(g, w, m) and _scalars_ok(lr, wd, mu)):
-            m = mu * m
-            g = self._grad(grad)
-            weight[:] = w - m + (mu + 1) * (m - lr * (g + wd * w))
-            state[:] = m - lr * (g + wd * _np(weight))
+            _nag_step_alloc(self, weight, grad, state, lr, wd)
             return
         # w' = w - m + (mu+1) * (m - lr * (g + wd*w)); m' = m - lr * (g + wd*w'), m = mu * m,
         # in place: g in work array 0, each bracket in work array 2
@@ -220,6 +217,16 @@ class NAG(Optimizer):
         np.add(g, np.multiply(w, wd, out=d), out=d)
         np.multiply(d, lr, out=d)
         np.subtract(m, d, out=m)
+
+
+def _nag_step_alloc(opt: NAG, weight: Any, grad: Any, state: Any, lr: float, wd: float) -> None:
+    # the allocating form of NAG's step with momentum (see _sgd_step_alloc)
+    mu = opt.momentum
+    w = _np(weight)
+    m = mu * _np(state)
+    g = opt._grad(grad)
+    weight[:] = w - m + (mu + 1) * (m - lr * (g + wd * w))
+    state[:] = m - lr * (g + wd * _np(weight))
 
 
 @register
