@@ -102,6 +102,7 @@ class Adam(Optimizer):
         np.divide(np.multiply(m, lr, out=d), t, out=d)
         np.subtract(w, d, out=w)
 
+
 def _adam_step_alloc(opt: Adam, weight: Any, grad: Any, state: Any, lr: float,
                      wd: float) -> None:
     # the allocating form of Adam's step (lr already bias-corrected), for mixed dtypes,

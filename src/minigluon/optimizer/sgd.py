@@ -68,7 +68,8 @@ def _sgd_step(opt: Optimizer, weight: Any, grad: Any, mom: Any, lr: float, wd: f
 
 def _sgd_step_alloc(opt: Optimizer, weight: Any, grad: Any, mom: Any, lr: float, wd: float,
                     momentum: float) -> None:
-    # the allocating form, for mixed dtypes or numpy-typed hyper-parameters
+    # the allocating form, for mixed dtypes, numpy-typed hyper-parameters or autograd
+    # recording (see _inplace_ok)
     w = _np(weight)
     g = opt._grad(grad)
     if mom is None:
