@@ -258,3 +258,110 @@ def test_states_round_trip_keeps_values_and_the_optimizer_link(tmp_path) -> None
     assert trainer._optimizer is trainer._updaters[0].optimizer
     x.lr_mult = 2.0  # the loaded optimizer still reads the live Parameters
     assert trainer._updaters[0].optimizer._get_lr(0) == 2.0
+
+
+# -- one updater call per step: the same updates as one call per parameter ---------------------
+def _fresh_params(dtype="float32"):
+    rng = np.random.default_rng(3)
+    params = []
+    for k, shape in enumerate([(4, 3), (3,), (2, 2), (1,)]):
+        p = gluon.Parameter(f"p{k}_weight", shape=shape, dtype=dtype)
+        p.initialize(mx.init.Zero())
+        p.set_data(nd.array(rng.standard_normal(shape), dtype=dtype))
+        params.append(p)
+    params[1].lr_mult, params[2].wd_mult, params[3].lr_mult = 0.5, 3.0, 0.0
+    return params
+
+
+@pytest.mark.parametrize(("name", "kwargs", "dtype"), [
+    ("sgd", {"momentum": 0.9, "wd": 0.01, "clip_gradient": 0.5}, "float32"),
+    ("sgd", {"multi_precision": True, "momentum": 0.9}, "float16"),
+    ("nag", {"momentum": 0.9, "wd": 0.01}, "float32"),
+    ("adam", {"wd": 0.01}, "float64"),
+    ("rmsprop", {"centered": True}, "float32"),
+])
+def test_step_equals_per_parameter_updater_calls(name, kwargs, dtype) -> None:
+    # Trainer.step hands all fresh parameters to the updater at once; the result (weights,
+    # states, counts, scheduled rates, multipliers) is that of one updater call per parameter
+    sched = {"lr_scheduler": mx.lr_scheduler.FactorScheduler(step=2, factor=0.5, base_lr=0.1),
+             "learning_rate": 0.1}
+    a, b = _fresh_params(dtype), _fresh_params(dtype)
+    trainer = gluon.Trainer(a, name, dict(kwargs, **sched))
+    sched = {"lr_scheduler": mx.lr_scheduler.FactorScheduler(step=2, factor=0.5, base_lr=0.1),
+             "learning_rate": 0.1}
+    ref = mx.optimizer.create(name, param_dict=dict(enumerate(b)), **dict(kwargs, **sched))
+    updater = mx.optimizer.get_updater(ref)
+    rng = np.random.default_rng(4)
+    for step in range(5):
+        skip = 2 if step == 3 else None  # a stale parameter, skipped: counts diverge
+        for k, (pa, pb) in enumerate(zip(a, b)):
+            g = rng.standard_normal(pa.shape).astype(dtype)
+            if k != skip:
+                pa.grad()[:] = g
+                pa.data()._fresh_grad = True
+                pb.grad()[:] = g
+        trainer.step(8, ignore_stale_grad=True)
+        ref.rescale_grad = 1 / 8
+        for k, pb in enumerate(b):
+            if k != skip:
+                updater(k, pb.grad(), pb.data())
+    for pa, pb in zip(a, b):
+        assert pa.data().asnumpy().tobytes() == pb.data().asnumpy().tobytes()
+    assert trainer.optimizer._index_update_count == ref._index_update_count
+    assert trainer.optimizer.num_update == ref.num_update == 5
+    for k, s in updater.states.items():
+        flat = s if isinstance(s, tuple) else (s,)
+        mine = trainer._updater.states[k]
+        for x, y in zip(mine if isinstance(mine, tuple) else (mine,), flat):
+            assert (x is None) == (y is None)
+            assert x is None or x.asnumpy().tobytes() == y.asnumpy().tobytes()
+
+
+def test_step_updates_the_parameter_arrays_in_place() -> None:
+    # hybridized graphs and user references hold the Parameter's NDArray: the step writes into
+    # it (and into its buffer) rather than rebinding either
+    p = _param("w", [1.0, 2.0])
+    data, buf = p.data(), p.data()._data
+    trainer = gluon.Trainer([p], "adam", {"learning_rate": 0.1})
+    _backward([p], [[1.0, -1.0]])
+    trainer.step(1)
+    assert p.data() is data and data._data is buf
+    np.testing.assert_allclose(data.asnumpy(), [0.9, 2.1], rtol=1e-6)
+
+
+def test_step_while_recording_raises_and_leaves_the_weights() -> None:
+    p = _param("w", [1.0, 2.0])
+    trainer = gluon.Trainer([p], "sgd", {"learning_rate": 1.0})
+    _backward([p], [[1.0, 1.0]])
+    with autograd.record(), pytest.raises(mx.base.MXNetError, match="already in a comput"):
+        trainer.step(1)
+    np.testing.assert_array_equal(p.data().asnumpy(), [1.0, 2.0])
+    trainer.step(1)  # the gradient is still fresh
+    np.testing.assert_array_equal(p.data().asnumpy(), [0.0, 1.0])
+
+
+def test_an_optimizer_overriding_update_gets_one_call_per_parameter() -> None:
+    # MXNet-style custom optimizers override update(index, weight, grad, state) for one index
+    calls = []
+
+    class Recorder(mx.optimizer.SGD):
+        def update(self, index, weight, grad, state):
+            calls.append(index)
+            super().update(index, weight, grad, state)
+
+    class HalfRate(mx.optimizer.SGD):
+        def _get_lr(self, index):
+            return 0.5 * super()._get_lr(index)
+
+    ps = [_param("a", [1.0]), _param("b", [1.0])]
+    trainer = gluon.Trainer(ps, Recorder(learning_rate=1.0))
+    for _ in range(2):
+        _backward(ps, [[1.0], [2.0]])
+        trainer.step(1)
+    assert calls == [0, 1, 0, 1]
+    np.testing.assert_array_equal([p.data().asscalar() for p in ps], [-1.0, -3.0])
+    ps = [_param("a", [1.0]), _param("b", [1.0])]
+    trainer = gluon.Trainer(ps, HalfRate(learning_rate=1.0))
+    _backward(ps, [[1.0], [2.0]])
+    trainer.step(1)
+    np.testing.assert_array_equal([p.data().asscalar() for p in ps], [0.5, 0.0])

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 import minigluon as mx
-from minigluon import lr_scheduler, nd
+from minigluon import autograd, lr_scheduler, nd
 from minigluon import optimizer as opt
 
 W0 = np.array([1.0, -2.0, 0.5], dtype=np.float32)
@@ -275,3 +277,92 @@ def test_symbol_attributes_give_per_name_multipliers() -> None:
     assert [o._get_wd(i) for i in range(4)] == [0.1, 0.0, 0.05, 0.05]
     o.set_lr_mult({"fc1_bias": 2.0})  # explicit settings add to the symbol's
     assert o.lr_mult == {"fc1_weight": 0.0, "fc1_bias": 2.0}
+
+
+# -- in-place updates: the same numbers as the allocating expressions ---------------------------
+def _inputs(dtype, seed):
+    """A weight and four gradients with exact zeros of both signs, large and tiny values."""
+    rng = np.random.default_rng(seed)
+    special = np.array([0.0, -0.0, 50.0, -50.0, 1e-30, 1e-8], dtype=dtype)
+
+    def draw(scale):
+        a = (rng.standard_normal((6, 5)) * scale).astype(dtype)
+        a.reshape(-1)[rng.choice(30, 8, replace=False)] = special[rng.integers(0, 6, 8)]
+        return a
+    return draw(1.0), [draw(3.0) for _ in range(4)]
+
+
+_INPLACE_CASES = [
+    ("sgd", {}), ("sgd", {"wd": 0.01, "rescale_grad": 0.3}),
+    ("sgd", {"momentum": 0.9}), ("sgd", {"momentum": 0.9, "wd": 0.1, "clip_gradient": 0.5}),
+    ("sgd", {"clip_gradient": 0.0}), ("sgd", {"clip_gradient": -1.0, "momentum": 0.5}),
+    ("nag", {"momentum": 0.9}), ("nag", {"momentum": 0.9, "wd": 0.05, "clip_gradient": 1.0}),
+    ("adam", {}), ("adam", {"wd": 0.05, "clip_gradient": 1.0, "rescale_grad": 0.25}),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize(("name", "kwargs"), _INPLACE_CASES)
+def test_in_place_updates_equal_the_allocating_forms_bit_for_bit(name, kwargs, dtype) -> None:
+    # While autograd records, the updates take their allocating form (weight[:] = expression,
+    # so that a recorded weight raises as before); outside, they run in place. Both must give
+    # the same bits, NaN from a NaN gradient included.
+    w0, grads = _inputs(dtype, len(name) + len(kwargs))
+    grads[2].reshape(-1)[3] = np.nan
+    w0.reshape(-1)[7] = -np.inf  # 0 * w is NaN here: a wd == 0 term may not be left out
+    results = []
+    for recording in (False, True):
+        o = opt.create(name, learning_rate=0.1, **kwargs)
+        w = nd.array(w0, dtype=dtype)
+        buf = w._data
+        state = o.create_state(0, w)
+        for g in grads:
+            with np.errstate(all="ignore"):  # float16 overflows and the NaN, on purpose
+                if recording:
+                    with autograd.record():
+                        o.update(0, w, nd.array(g, dtype=dtype), state)
+                else:
+                    o.update(0, w, nd.array(g, dtype=dtype), state)
+        assert w._data is buf  # updated in its own buffer either way
+        assert ("_scratch" in vars(o)) is not recording  # the in-place form ran (or not)
+        flat = state if isinstance(state, tuple) else (state,)
+        results.append([w.asnumpy()] + [s.asnumpy() for s in flat if s is not None])
+    for fast, alloc in zip(*results):
+        assert fast.dtype == alloc.dtype and fast.tobytes() == alloc.tobytes()
+
+
+def test_numpy_typed_hyper_parameters_keep_their_promotion() -> None:
+    # momentum=np.float64(0.9) made the allocating expression float64 before the store into a
+    # float32 weight; the in-place form would round after every operation, so it is not used
+    w0, grads = _inputs("float32", 1)
+    o = opt.SGD(learning_rate=0.1, momentum=np.float64(0.9))
+    w = nd.array(w0)
+    m = o.create_state(0, w)
+    m_ref, w_ref = np.zeros_like(w0), w0.copy()
+    for g in grads:
+        o.update(0, w, nd.array(g), m)
+        step = np.float64(0.9) * m_ref - 0.1 * 0.0 * w_ref - 0.1 * g
+        m_ref[:] = step
+        w_ref[:] = w_ref + step
+    assert w.asnumpy().tobytes() == w_ref.tobytes() and m.asnumpy().tobytes() == m_ref.tobytes()
+
+
+def test_work_arrays_are_not_saved_pickled_or_copied() -> None:
+    o = opt.Adam(learning_rate=0.1)
+    w = nd.ones((3, 2))
+    o.update(0, w, nd.ones((3, 2)), o.create_state(0, w))
+    assert "_scratch" in vars(o)
+    assert "_scratch" not in o.get_states()["attrs"]
+    assert "_scratch" not in vars(copy.deepcopy(o))
+    assert "_scratch" not in vars(pickle.loads(pickle.dumps(o)))
+
+
+def test_work_arrays_follow_shape_and_dtype_changes() -> None:
+    # one work array grows to the largest parameter; a smaller one after it still gets the
+    # right shape, and a float64 weight its own array
+    o = opt.SGD(learning_rate=0.5, rescale_grad=0.5)
+    for shape, dtype in [((2,), "float32"), ((4, 3), "float32"), ((3,), "float32"),
+                         ((2, 2), "float64")]:
+        w = nd.ones(shape, dtype=dtype)
+        o.update(0, w, nd.ones(shape, dtype=dtype), None)
+        np.testing.assert_array_equal(w.asnumpy(), np.full(shape, 0.75, dtype=dtype))

@@ -16,7 +16,16 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, _np, _zeros_like, register
+from .optimizer import (
+    Optimizer,
+    _grad_inplace,
+    _inplace_ok,
+    _np,
+    _scalars_ok,
+    _scratch,
+    _zeros_like,
+    register,
+)
 
 __all__ = ["FTML", "LAMB", "Adam", "Adamax", "Nadam"]
 
@@ -74,14 +83,40 @@ class Adam(Optimizer):
     def _step(self, index, weight, grad, state, lr, wd):
         t = self._index_update_count[index]
         lr *= math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
-        w = _np(weight)
-        g = self._grad(grad, w, wd)
         mean, var = state
-        m = self.beta1 * _np(mean) + (1.0 - self.beta1) * g
-        v = self.beta2 * _np(var) + (1.0 - self.beta2) * np.square(g)
-        mean[:] = m
-        var[:] = v
-        weight[:] = w - lr * m / (np.sqrt(v) + self.epsilon)
+        w, m, v = _np(weight), _np(mean), _np(var)
+        b1, b2, eps = self.beta1, self.beta2, self.epsilon
+        if not (_inplace_ok(_np(grad), w, m, v) and _scalars_ok(lr, wd, b1, b2, eps)):
+            _adam_step_alloc(self, weight, grad, state, lr, wd)
+            return
+        # the same operations in place: g in work array 0 (or grad itself), terms in array 2
+        g = _grad_inplace(self, _np(grad), w, wd)
+        t = _scratch(self, w, 2)
+        np.multiply(m, b1, out=m)
+        np.add(m, np.multiply(g, 1.0 - b1, out=t), out=m)
+        np.multiply(v, b2, out=v)
+        np.add(v, np.multiply(np.square(g, out=t), 1.0 - b2, out=t), out=v)
+        np.sqrt(v, out=t)
+        np.add(t, eps, out=t)
+        d = _scratch(self, w, 1)
+        np.divide(np.multiply(m, lr, out=d), t, out=d)
+        np.subtract(w, d, out=w)
+
+
+def _adam_step_alloc(opt: Adam, weight: Any, grad: Any, state: Any, lr: float,
+                     wd: float) -> None:
+    # the allocating form of Adam's step (lr already bias-corrected), for mixed dtypes,
+    # numpy-typed hyper-parameters or autograd recording (see _inplace_ok)
+    b1, b2 = opt.beta1, opt.beta2
+    mean, var = state
+    w = _np(weight)
+    g = opt._grad(grad, w, wd)
+    m = b1 * _np(mean) + (1.0 - b1) * g
+    v = b2 * _np(var) + (1.0 - b2) * np.square(g)
+    mean[:] = m
+    var[:] = v
+    weight[:] = w - lr * m / (np.sqrt(v) + opt.epsilon)
+
 
 @register
 class Adamax(Optimizer):

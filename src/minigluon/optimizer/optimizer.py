@@ -21,6 +21,8 @@ import numpy as np
 
 from .. import lr_scheduler as _lrs
 from .. import ndarray as nd
+from ..autograd import STATE
+from ..ndarray import NDArray
 
 __all__ = ["Optimizer", "create", "register"]
 
@@ -405,9 +407,27 @@ class Optimizer:
     def _get_wd(self, index: Any) -> float:
         return self._get_wds([index])[0]
 
+    def _lr_wd(self, index: Any) -> tuple[float, float]:
+        """``(_get_lr(index), _get_wd(index))`` in one lookup, for the per-step path.
+
+        The multipliers are read on every call rather than cached: a Parameter's ``lr_mult``
+        is a plain attribute users assign between steps, so a cache could not see it change,
+        and reading it costs one dict and one attribute lookup.
+        """
+        if not _plain_hooks(type(self)):
+            return float(self._get_lr(index)), float(self._get_wd(index))
+        sched = self.lr_scheduler
+        lr = sched(self.num_update) if sched is not None else self.lr
+        param = self.param_dict.get(index)
+        if param is not None:
+            return float(lr * param.lr_mult), float(self.wd * param.wd_mult)
+        return (float(lr * self._mult(index, "lr_mult", self.lr_mult)),
+                float(self.wd * self._mult(index, "wd_mult", self.wd_mult)))
+
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state.pop("param_dict", None)  # a Trainer sets it again; Parameters do not travel
+        state.pop("_scratch", None)  # work arrays, made again on the next update
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -507,9 +527,53 @@ class Optimizer:
                 self.update(i, w, g, s)
             return
         _check_dense(weight, grad)
-        self._update_count(index)
-        self._step(index, weight, grad, state, float(self._get_lr(index)),
-                   float(self._get_wd(index)))
+        if _plain_hooks(type(self)):
+            # _update_count for one index, inlined: it runs once per parameter per step
+            counts = self._index_update_count
+            count = counts.get(index, self.begin_num_update) + 1
+            counts[index] = count
+            if count > self.num_update:
+                self.num_update = count
+        else:
+            self._update_count(index)
+        lr, wd = self._lr_wd(index)
+        self._step(index, weight, grad, state, lr, wd)
+
+    def _update_group(self, indices: list, weights: list, grads: list, states: list) -> None:
+        """``update_multi_precision`` for each parameter in turn, with the per-call checks and
+        lookups done once for the group (what :class:`Updater` calls for a Trainer's step).
+
+        The numbers, counts and order are those of the per-parameter calls; a subclass that
+        overrides ``update``, ``update_multi_precision`` or a lookup gets its own methods called
+        per parameter.
+        """
+        if not _plain_update(type(self)):
+            for i, w, g, s in zip(indices, weights, grads, states):
+                self.update_multi_precision(i, w, g, s)
+            return
+        counts = self._index_update_count
+        begin = self.begin_num_update
+        sched = self.lr_scheduler
+        params = self.param_dict
+        mp = self.multi_precision
+        step = self._step
+        for i, w, g, s in zip(indices, weights, grads, states):
+            if type(w) is not NDArray or type(g) is not NDArray or (
+                    mp and w._data.dtype == np.float16):
+                self.update_multi_precision(i, w, g, s)
+                continue
+            # Optimizer.update from here, inlined
+            count = counts.get(i, begin) + 1
+            counts[i] = count
+            if count > self.num_update:
+                self.num_update = count
+            lr = sched(self.num_update) if sched is not None else self.lr
+            param = params.get(i)
+            if param is not None:
+                step(i, w, g, s, float(lr * param.lr_mult), float(self.wd * param.wd_mult))
+            else:
+                step(i, w, g, s, float(lr * self._mult(i, "lr_mult", self.lr_mult)),
+                     float(self.wd * self._mult(i, "wd_mult", self.wd_mult)))
 
     def update_multi_precision(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
         """Like :meth:`update`, updating the float32 master copy of a float16 weight.
@@ -580,7 +644,7 @@ class Optimizer:
         return {
             "name": type(self).__name__.lower(),
             "attrs": _plain_attrs(self, skip=("param_dict", "lr_scheduler",
-                                              "_all_index_update_counts")),
+                                              "_all_index_update_counts", "_scratch")),
             "lr_scheduler": None if sched is None else {
                 "class": type(sched).__name__, "attrs": _plain_attrs(sched)},
         }
@@ -652,7 +716,29 @@ class Optimizer:
         return g
 
 
+_HOOKS = ("_update_count", "_get_lr", "_get_wd", "_get_lrs", "_get_wds", "_mult", "_base_lr")
+_PLAIN: dict[type, bool] = {}
+
+
+def _plain_hooks(klass: type) -> bool:
+    """Whether ``klass`` keeps the base class's count and lr/wd lookups (then the per-step
+    path may inline them); a subclass that overrides one gets its own method called."""
+    plain = _PLAIN.get(klass)
+    if plain is None:
+        plain = _PLAIN[klass] = all(getattr(klass, h) is getattr(Optimizer, h) for h in _HOOKS)
+    return plain
+
+
+def _plain_update(klass: type) -> bool:
+    """Whether ``klass`` keeps the base ``update`` and ``update_multi_precision`` as well."""
+    return (klass.update is Optimizer.update
+            and klass.update_multi_precision is Optimizer.update_multi_precision
+            and _plain_hooks(klass))
+
+
 def _check_dense(weight: Any, grad: Any) -> None:
+    if type(weight) is NDArray and type(grad) is NDArray:
+        return  # always dense (NDArray.stype is 'default'); the common case, checked first
     for name, a in (("weight", weight), ("grad", grad)):
         stype = getattr(a, "stype", "default")
         if stype != "default":
@@ -662,7 +748,91 @@ def _check_dense(weight: Any, grad: Any) -> None:
 
 
 def _np(a: Any) -> np.ndarray:
-    return np.asarray(a)
+    return a._data if type(a) is NDArray else np.asarray(a)
+
+
+# -- in-place updates -------------------------------------------------------------------------
+# The updates below write into the weight's and the states' own buffers with ``out=`` ufuncs,
+# doing the same float operations in the same order as the expressions they replace (so the
+# numbers are the same bit for bit), with reused work arrays instead of a fresh temporary per
+# operation: on a small model the temporaries, not the arithmetic, were most of the update.
+_FLOATS = (np.float16, np.float32, np.float64)
+
+
+def _inplace_ok(read: np.ndarray, *written: np.ndarray) -> bool:
+    """Whether an in-place update computes what the allocating expressions did: one float
+    dtype throughout (with mixed dtypes numpy would promote the temporaries), writable
+    buffers, and autograd not recording (then ``weight[:] = ...`` must raise for a recorded
+    weight before it changes, as it did: the allocating form does that)."""
+    dt = read.dtype
+    if STATE.recording or dt.type not in _FLOATS:
+        return False
+    for a in written:  # noqa: SIM110 (a loop: all() over a generator costs more per step)
+        if a.dtype != dt or not a.flags.writeable:
+            return False
+    return True
+
+
+def _scalars_ok(*values: Any) -> bool:
+    # Python numbers combine with a float array in the array's dtype; a numpy float64
+    # hyper-parameter would promote the allocating expressions to float64 instead
+    for v in values:  # noqa: SIM110 (as above)
+        if type(v) is not float and type(v) is not int:
+            return False
+    return True
+
+
+def _scratch(opt: Any, like: np.ndarray, k: int = 0) -> np.ndarray:
+    """The optimizer's k-th work array, shaped and typed like ``like``.
+
+    One flat buffer per (dtype, k), grown to the largest parameter and shared by all (it only
+    holds values during one parameter's update), with its reshaped views kept by shape: the
+    views are looked up, not sliced and reshaped, on every update.
+    """
+    views = opt.__dict__.get("_scratch")
+    if views is None:
+        views = opt.__dict__["_scratch"] = {}
+    key = (like.shape, like.dtype, k)
+    view = views.get(key)
+    if view is None:
+        flat = views.get((like.dtype, k))
+        if flat is None or flat.size < like.size:
+            for old in [v for v in views if v[1:] == (like.dtype, k)]:
+                del views[old]  # views of the smaller buffer, which is let go
+            flat = views[(like.dtype, k)] = np.empty(like.size, like.dtype)
+        view = views[key] = flat[:like.size].reshape(like.shape)
+    return view
+
+
+def _grad_inplace(opt: Any, g: np.ndarray, w: np.ndarray | None = None, wd: float = 0.0,
+                  clip_if_set: bool = False) -> np.ndarray:
+    """:meth:`Optimizer._grad` into work array 0 (work array 1 holds ``wd * w``).
+
+    Returns ``g`` itself when there is nothing to do (``rescale_grad`` 1, no decay or clip):
+    the caller must not write into what it gets back unless it is work array 0.
+    """
+    rescale = opt.rescale_grad
+    # the same rounding as _grad's np.asarray(rescale_grad, dtype=g.dtype), cheaper
+    rescale = g.dtype.type(rescale) if type(rescale) is float else np.asarray(rescale, g.dtype)
+    src = g
+    if rescale != 1:  # g * 1 is g bit for bit
+        src = _scratch(opt, g)
+        np.multiply(g, rescale, out=src)
+    if w is not None and wd:
+        t = _scratch(opt, g, 1)
+        np.multiply(np.asarray(wd, dtype=g.dtype), w, out=t)
+        src = np.add(src, t, out=_scratch(opt, g))
+    c = opt.clip_gradient
+    if c is not None and (c > 0 or (clip_if_set and c <= 0)):
+        out = _scratch(opt, g)
+        if c > 0:
+            # the same as MXNet's two-sided test for a positive bound, NaN kept
+            np.minimum(src, c, out=out)
+            np.maximum(out, -c, out=out)
+        else:  # c <= 0: the upper test wins, as in _grad
+            out[...] = np.where(src > c, c, np.where(src < -c, -c, src))
+        src = out
+    return src
 
 
 def _zeros_like(weight: Any) -> Any:

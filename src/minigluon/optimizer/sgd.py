@@ -19,14 +19,57 @@ from typing import Any
 import numpy as np
 
 from .. import ndarray as nd
-from .optimizer import Optimizer, _np, _zeros_like, register
+from .optimizer import (
+    Optimizer,
+    _grad_inplace,
+    _inplace_ok,
+    _np,
+    _scalars_ok,
+    _scratch,
+    _zeros_like,
+    register,
+)
 
 __all__ = ["DCASGD", "LARS", "LBSGD", "NAG", "SGD", "SGLD", "Signum", "ccSGD"]
 
 
 def _sgd_step(opt: Optimizer, weight: Any, grad: Any, mom: Any, lr: float, wd: float,
               momentum: float) -> None:
-    """MXNet's ``sgd_update`` / ``sgd_mom_update`` on one weight (``mom`` None: no momentum)."""
+    """MXNet's ``sgd_update`` / ``sgd_mom_update`` on one weight (``mom`` None: no momentum).
+
+    ``w = (1 - lr*wd) * w - lr * g`` or ``m = momentum * m - lr*wd * w - lr * g; w = w + m``
+    with ``g = clip(rescale_grad * grad)``, computed in place (see ``_inplace_ok``).
+    """
+    w, g = _np(weight), _np(grad)
+    if mom is None:
+        if not (_inplace_ok(g, w) and _scalars_ok(lr, wd)):
+            _sgd_step_alloc(opt, weight, grad, mom, lr, wd, momentum)
+            return
+        m = None
+    else:
+        m = _np(mom)
+        if not (_inplace_ok(g, w, m) and _scalars_ok(lr, wd, momentum)):
+            _sgd_step_alloc(opt, weight, grad, mom, lr, wd, momentum)
+            return
+    d = _scratch(opt, w)  # _grad_inplace's work array too: each use ends before the next
+    if m is None:
+        np.multiply(_grad_inplace(opt, g), lr, out=d)
+        a = 1 - lr * wd
+        if a != 1:  # 1 * w is w bit for bit
+            np.multiply(w, a, out=w)
+        np.subtract(w, d, out=w)
+        return
+    np.multiply(m, momentum, out=m)
+    # lr*wd * w even for wd == 0: 0 * w is -0 or NaN for some w, which m - 0*w keeps
+    np.subtract(m, np.multiply(w, lr * wd, out=d), out=m)
+    np.subtract(m, np.multiply(_grad_inplace(opt, g), lr, out=d), out=m)
+    np.add(w, m, out=w)
+
+
+def _sgd_step_alloc(opt: Optimizer, weight: Any, grad: Any, mom: Any, lr: float, wd: float,
+                    momentum: float) -> None:
+    # the allocating form, for mixed dtypes, numpy-typed hyper-parameters or autograd
+    # recording (see _inplace_ok)
     w = _np(weight)
     g = opt._grad(grad)
     if mom is None:
@@ -157,12 +200,34 @@ class NAG(Optimizer):
             _sgd_step(self, weight, grad, None, lr, wd, 0.0)
             return
         mu = self.momentum
-        w = _np(weight)
-        g = self._grad(grad)
-        m = mu * _np(state)
-        new_w = w - m + (mu + 1) * (m - lr * (g + wd * w))
-        weight[:] = new_w
-        state[:] = m - lr * (g + wd * _np(weight))
+        w, g, m = _np(weight), _np(grad), _np(state)
+        if not (_inplace_ok(g, w, m) and _scalars_ok(lr, wd, mu)):
+            _nag_step_alloc(self, weight, grad, state, lr, wd)
+            return
+        # w' = w - m + (mu+1) * (m - lr * (g + wd*w)); m' = m - lr * (g + wd*w'), m = mu * m,
+        # in place: g in work array 0, each bracket in work array 2
+        np.multiply(m, mu, out=m)
+        g = _grad_inplace(self, g)
+        d = _scratch(self, w, 2)
+        np.add(g, np.multiply(w, wd, out=d), out=d)
+        np.multiply(d, lr, out=d)
+        np.subtract(m, d, out=d)
+        np.multiply(d, mu + 1, out=d)
+        np.subtract(w, m, out=w)
+        np.add(w, d, out=w)
+        np.add(g, np.multiply(w, wd, out=d), out=d)
+        np.multiply(d, lr, out=d)
+        np.subtract(m, d, out=m)
+
+
+def _nag_step_alloc(opt: NAG, weight: Any, grad: Any, state: Any, lr: float, wd: float) -> None:
+    # the allocating form of NAG's step with momentum (see _sgd_step_alloc)
+    mu = opt.momentum
+    w = _np(weight)
+    m = mu * _np(state)
+    g = opt._grad(grad)
+    weight[:] = w - m + (mu + 1) * (m - lr * (g + wd * w))
+    state[:] = m - lr * (g + wd * _np(weight))
 
 
 @register

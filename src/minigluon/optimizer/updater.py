@@ -24,6 +24,7 @@ from .optimizer import _REGISTRY, Optimizer, _check_dense
 __all__ = ["Updater", "get_updater"]
 
 _STATES_FORMAT = "minigluon-updater-states"
+_MISSING = object()
 
 
 # -- Updater: per-index states, saved without pickle ------------------------------------------
@@ -84,6 +85,23 @@ class Updater:
     def __call__(self, index: Any, grad: Any, weight: Any) -> None:
         if not isinstance(index, (list, tuple)):  # MXNet 1.9's Trainer passes tuples
             index, grad, weight = [index], [grad], [weight]
+        group = getattr(self.optimizer, "_update_group", None)
+        if group is not None:
+            # every state exists after the first step: then one call updates the group
+            states = self.states
+            indices, found = [], []
+            for i, g, w in zip(index, grad, weight):
+                _check_dense(w, g)
+                if type(i) is bytes:
+                    i = i.decode()
+                s = states.get(i, _MISSING)
+                if s is _MISSING:
+                    break
+                indices.append(i)
+                found.append(s)
+            else:
+                group(indices, list(weight), list(grad), found)
+                return
         for i, g, w in zip(index, grad, weight):
             _check_dense(w, g)
             if isinstance(i, bytes):
