@@ -300,3 +300,56 @@ def test_get_symbol_counts_each_variable_once_and_picks_outputs() -> None:
 def test_get_symbol_of_an_unrecorded_array_fails() -> None:
     with pytest.raises(MXNetError, match="not in a computational graph"):
         autograd.get_symbol(nd.ones(2))
+
+
+# -- gradients taken over rather than copied (grad_req='write') --------------------------------
+def test_an_unshared_gradient_becomes_the_grad_buffer_and_the_grad_array_stays() -> None:
+    from minigluon import gluon
+
+    net = gluon.nn.Dense(3, in_units=4)
+    net.initialize()
+    grad = net.weight.grad()
+    before = grad._data
+    x = nd.array(np.arange(8.0).reshape(2, 4))
+    with autograd.record():
+        y = net(x).sum()
+    y.backward()
+    assert net.weight.grad() is grad  # the NDArray users hold is the same object
+    assert grad._data is not before  # its buffer is the computed gradient, not a copy of it
+    np.testing.assert_allclose(grad.asnumpy(), np.tile(x.asnumpy().sum(0), (3, 1)))
+
+
+def test_a_gradient_two_variables_share_is_copied_into_each() -> None:
+    a, b = nd.array([1.0, 2.0]), nd.array([3.0, 4.0])
+    a.attach_grad()
+    b.attach_grad()
+    with autograd.record():
+        y = a + b  # the backward of + hands the same array to both inputs
+    y.backward()
+    assert not np.shares_memory(a.grad._data, b.grad._data)
+    a.grad[:] = 5
+    assert b.grad.asnumpy().tolist() == [1.0, 1.0]
+
+
+def test_a_head_gradient_the_user_passed_is_not_taken_over() -> None:
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    head = nd.array([7.0, 8.0])
+    with autograd.record():
+        y = x + 1  # its backward hands the head gradient on unchanged
+    y.backward(head)
+    assert not np.shares_memory(x.grad._data, head._data)
+    head[:] = 0
+    assert x.grad.asnumpy().tolist() == [7.0, 8.0]
+
+
+def test_grad_req_add_still_accumulates_in_its_buffer() -> None:
+    x = nd.array([1.0, 2.0])
+    x.attach_grad(grad_req="add")
+    buf = x.grad._data
+    for _ in range(2):
+        with autograd.record():
+            y = (x * x).sum()
+        y.backward()
+    assert x.grad._data is buf
+    assert x.grad.asnumpy().tolist() == [4.0, 8.0]

@@ -18,6 +18,7 @@ minigluon.ndarray.NDArray.attach_grad : Mark an array as a variable.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -525,12 +526,41 @@ def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,
     hgs = None if head_grads is None else _as_list(head_grads)
     with _RecordingStateScope(None, train_mode):
         leaves = _run_backward(heads, hgs, create_graph=False, retain_graph=retain_graph)
-    for var, g in leaves.values():
+    items = list(leaves.values())
+    leaves.clear()
+    for k in range(len(items)):
+        var, g = items[k]
+        items[k] = None  # so that an unshared gradient is referenced by `g` alone
         if var._grad_req == "add":
             var._grad._data += g
+        elif _unshared(g, var._grad._data):
+            var._grad._data = g  # take it over instead of copying it (PyTorch's AccumulateGrad)
         else:
             var._grad._data[...] = g
         var._fresh_grad = True
+
+
+def _unshared(g: Any, buf: np.ndarray) -> bool:
+    """Whether gradient ``g`` can become the buffer ``buf``'s replacement: a whole array of
+    ``buf``'s kind that nothing but the caller's one local name refers to (no view of it, no
+    other variable's gradient, no head gradient a user passed, nothing a retained graph holds).
+    A copy of a 256 x 784 float32 gradient costs ~25 us where the whole backward at batch 1 is a
+    few hundred."""
+    return (type(g) is np.ndarray and g.base is None and g.flags.writeable
+            and g.flags.c_contiguous and g.dtype == buf.dtype and g.shape == buf.shape
+            and sys.getrefcount(g) <= _UNSHARED_REFS)
+
+
+def _probe_refs() -> int:
+    g = np.empty(1)  # referenced by this local name only, as in backward's loop
+    return _refcount_in_callee(g)
+
+
+def _refcount_in_callee(g: Any) -> int:
+    return sys.getrefcount(g)
+
+
+_UNSHARED_REFS = _probe_refs()  # the count _unshared sees for an array nothing else holds
 
 
 def grad(heads: Any, variables: Any, head_grads: Any = None, retain_graph: bool | None = None,

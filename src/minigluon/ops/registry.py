@@ -337,8 +337,17 @@ def stand_in(value: Any) -> Any:
     a backward reading more than it declared yields NaN gradients, not plausible wrong ones."""
     if not isinstance(value, np.ndarray):
         return value
-    fill = np.nan if value.dtype.kind in "fc" else 0
-    return np.broadcast_to(np.array(fill, dtype=value.dtype), value.shape)
+    key = (value.shape, value.dtype)
+    made = _STAND_INS.get(key)
+    if made is None:  # read-only views of no data: one per shape and dtype serves every step
+        fill = np.nan if value.dtype.kind in "fc" else 0
+        made = np.broadcast_to(np.array(fill, dtype=value.dtype), value.shape)
+        if len(_STAND_INS) < 4096:
+            _STAND_INS[key] = made
+    return made
+
+
+_STAND_INS: dict[tuple, np.ndarray] = {}
 
 
 def get(name: str) -> Op:
