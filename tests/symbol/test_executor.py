@@ -116,13 +116,19 @@ def _spy_first_conv_backward(monkeypatch: pytest.MonkeyPatch, refs: dict[str, li
     return seen
 
 
-def test_the_backward_drops_values_and_gradients_after_their_last_reader(monkeypatch) -> None:
+def _recorded_with_spies(monkeypatch) -> tuple[dict, Any, dict, Any]:
+    """(what the spies see, the watched values, the input arrays, the output) of a recorded
+    forward."""
     graph, refs = _watched_graph()
-    grad_refs: list = []
-    seen = _spy_first_conv_backward(monkeypatch, refs, grad_refs)
+    seen = _spy_first_conv_backward(monkeypatch, refs, [])
     arrays = _arrays()
     with autograd.record():
         y = graph(*[arrays[n] for n in NAMES])
+    return seen, refs, arrays, y
+
+
+def test_the_backward_drops_values_and_gradients_after_their_last_reader(monkeypatch) -> None:
+    seen, _, _, y = _recorded_with_spies(monkeypatch)
     y.backward()
     # at the last step only the graph's output (y holds it) is left; c1's output went once
     # bn1's VJP had read it, and the gradient bn1's VJP consumed went with it (bn2's is the
@@ -134,12 +140,7 @@ def test_the_backward_drops_values_and_gradients_after_their_last_reader(monkeyp
 
 
 def test_a_retained_graph_keeps_its_values_for_another_backward(monkeypatch) -> None:
-    graph, refs = _watched_graph()
-    grad_refs: list = []
-    seen = _spy_first_conv_backward(monkeypatch, refs, grad_refs)
-    arrays = _arrays()
-    with autograd.record():
-        y = graph(*[arrays[n] for n in NAMES])
+    seen, refs, arrays, y = _recorded_with_spies(monkeypatch)
     y.backward(retain_graph=True)
     first = arrays["w1"].grad.asnumpy().copy()
     assert seen["alive"]["c1"] and seen["alive"]["c2"] and seen["alive"]["r1"]
