@@ -14,8 +14,8 @@ SRC = ROOT / "src"
 
 #: Layers, bottom first: a module may import its own layer and those below.
 LAYERS = [
-    # errors, generator state, the memory pool, names, devices, switches, build features
-    {"base", "_rng", "_memory_pool", "name", "context", "util", "numpy", "runtime"},
+    # errors, generator state, names, devices, switches, build features
+    {"base", "_rng", "name", "context", "util", "numpy", "runtime"},
     {"ops"},  # the registry and every op (numpy in, numpy out)
     {"autograd"},  # the tape works on arrays by duck typing
     {"ndarray", "symbol"},  # the front doors, recording onto the tape / building graphs

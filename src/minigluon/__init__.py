@@ -10,8 +10,7 @@ minigluon.symbol : Symbol graphs (``mx.sym``).
 
 from typing import Any
 
-from . import (  # _memory_pool first: it configures malloc before arrays are made
-    _memory_pool,  # noqa: F401
+from . import (
     autograd,
     base,
     callback,

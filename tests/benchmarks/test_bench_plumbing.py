@@ -67,7 +67,7 @@ def test_peak_memory_counts_what_a_call_holds_at_its_peak_and_what_it_keeps() ->
     if not Path("/proc/self/status").exists():
         pytest.skip("no /proc (not Linux)")
     # In a fresh interpreter, as the benchmarks measure: in this one, memory that earlier
-    # tests freed (and minigluon's pool keeps) would serve the probes without a new page.
+    # tests freed and the allocator kept could serve the probes without a new page.
     out = subprocess.run([sys.executable, "-c", _PEAK_PROBE], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout
     t, k = json.loads(out.splitlines()[-1])
