@@ -13,17 +13,10 @@ import statistics
 import time
 from typing import Any
 
-from .common import print_table, torch_or_none
-from .workloads import STEP_PHASES, Phases
+from .common import calls_per_round, print_table, torch_or_none
+from .workloads import STEP_PHASES, Phases, _one_step
 
 PHASES = ("forward", "backward", "update")
-
-
-def _steps_per_round(phases: Phases, seconds: float = 0.02) -> int:
-    start = time.perf_counter()
-    for phase in phases:
-        phase()
-    return max(1, int(seconds / max(time.perf_counter() - start, 1e-7)))
 
 
 def time_phases(sides: dict[str, Phases], rounds: int) -> dict[str, list[float]]:
@@ -32,7 +25,7 @@ def time_phases(sides: dict[str, Phases], rounds: int) -> dict[str, list[float]]
         for _ in range(3):
             for phase in phases:
                 phase()
-    number = {side: _steps_per_round(phases) for side, phases in sides.items()}
+    number = {side: calls_per_round(_one_step(phases)) for side, phases in sides.items()}
     times: dict[str, list[list[float]]] = {side: [[], [], []] for side in sides}
     clock = time.perf_counter
     for _ in range(rounds):

@@ -96,7 +96,7 @@ def test_phases_run_in_order_and_each_is_timed_alone(monkeypatch) -> None:
     calls: list[str] = []
     clock = itertools.count()
     monkeypatch.setattr(bench_phases.time, "perf_counter", lambda: float(next(clock)))
-    monkeypatch.setattr(bench_phases, "_steps_per_round", lambda phases: 2)
+    monkeypatch.setattr(bench_phases, "calls_per_round", lambda step: 2)
 
     def phase(name: str, cost: int):
         def fn() -> None:

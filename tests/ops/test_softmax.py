@@ -110,3 +110,11 @@ def test_bad_axis_names_the_op(name) -> None:
 def test_zero_temperature_is_rejected() -> None:
     with pytest.raises(MXNetError, match="softmax: temperature must be non-zero"):
         nd.softmax(nd.ones((2, 3)), temperature=0)
+
+
+def test_the_one_op_cross_entropy_infers_its_shape_without_the_labels_shape() -> None:
+    from minigluon.ops import registry
+
+    op = registry.get("_softmax_cross_entropy_loss")
+    assert op.infer_shape((2, 3, 4), None, axis=1) == [(2, 1, 4)]
+    assert op.infer_shape((5, 3), None) == [(5, 1)]

@@ -201,7 +201,13 @@ softmin.def_backward(_finish("softmin", lambda g, y, axis: -y * (
 
 # -- the cross-entropy of SoftmaxCrossEntropyLoss as one op ---------------------------------
 def _ce_shape(dshape, lshape=None, *, axis=-1):
-    return _pick_shape(dshape, lshape if lshape is not None else dshape[:-1], axis, True)
+    if lshape is not None:  # checks that the labels fit the scores
+        return _pick_shape(dshape, lshape, axis, True)
+    if dshape is None:
+        raise ValueError("_softmax_cross_entropy_loss: cannot infer the output shape from an "
+                         "unknown data shape")
+    ax = normalize_axis("_softmax_cross_entropy_loss", axis, len(dshape))
+    return tuple(1 if i == ax else d for i, d in enumerate(dshape))
 
 
 @register(name="_softmax_cross_entropy_loss", namespace="_internal", num_hidden=1,
